@@ -1,0 +1,42 @@
+// The `sluice` command line: one file per subcommand.
+import { checkCommand, CHECK_USAGE } from './check.js';
+import { evalCommand, EVAL_USAGE } from './eval.js';
+import { fmtCommand, FMT_USAGE } from './fmt.js';
+import { simulateCommand, SIMULATE_USAGE } from './simulate.js';
+import { testCommand, TEST_USAGE } from './test-cases.js';
+import { EXIT, stdio, type Output } from './io.js';
+
+type Command = (argv: readonly string[], io: Output) => number | Promise<number>;
+
+const COMMANDS: ReadonlyMap<string, { run: Command; usage: string; summary: string }> = new Map([
+  ['check', { run: checkCommand, usage: CHECK_USAGE, summary: 'report errors and warnings in schemes' }],
+  ['fmt', { run: fmtCommand, usage: FMT_USAGE, summary: 'print schemes in the canonical layout' }],
+  ['eval', { run: evalCommand, usage: EVAL_USAGE, summary: 'decide one request; print the Decision JSON' }],
+  ['simulate', { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'decide requests in order; print the summary' }],
+  ['test', { run: testCommand, usage: TEST_USAGE, summary: "run a scheme's cases (NAME.cases.json)" }],
+]);
+
+function usage(): string {
+  const lines = [...COMMANDS.values()].map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
+  return `usage: sluice COMMAND ...\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS.get(name);
+  if (!command) {
+    io.err(`sluice: unknown command '${name}'\n${usage()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    // A bug, not a user error: say so in one line, without a stack trace.
+    io.err(`sluice ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.usage;
+  }
+}

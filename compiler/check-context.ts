@@ -1,0 +1,42 @@
+// What the checker's passes share: the declarations found (Symbols) and where problems go.
+import type { BlockStmt, RouteStmt, ServiceStmt } from '../grammar/ast.js';
+import type { Diagnostic } from '../grammar/diagnostics.js';
+import type { SchemeSettings } from '../runtime/types.js';
+import { resolveAttr, type FieldInfo } from './attributes.js';
+import type { Resolve } from './reachability.js';
+
+/**
+ * The scheme's declarations, first declaration winning over a duplicate (which is an
+ * error). Maps, never objects: `__proto__` and `constructor` are legal names.
+ */
+export interface Symbols {
+  readonly routes: ReadonlyMap<string, RouteStmt>;
+  readonly fields: ReadonlyMap<string, FieldInfo>;
+  readonly blocks: ReadonlyMap<string, BlockStmt>;
+  readonly services: ReadonlyMap<string, ServiceStmt>;
+  /** Defaults where a setting line is missing or invalid: mode test, base EUR, attempts 1. */
+  readonly settings: SchemeSettings;
+}
+
+export interface CheckContext {
+  readonly symbols: Symbols;
+  /** The parse had syntax errors, so declarations may be missing from the AST. */
+  readonly partial: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly usedRoutes: Set<string>;
+  readonly usedFields: Set<string>;
+}
+
+export function hasOption(route: RouteStmt, kind: 'p2p' | 'disabled'): boolean {
+  return route.options.some((o) => o.kind === kind);
+}
+
+/** "line 3", for messages that point back at a first declaration. */
+export function lineOf(node: { readonly span: { readonly start: { readonly line: number } } }): string {
+  return `line ${node.span.start.line}`;
+}
+
+/** Attribute lookup for the reachability analysis, against this scheme's fields. */
+export function resolver(ctx: CheckContext): Resolve {
+  return (attr) => resolveAttr(attr, ctx.symbols.fields);
+}

@@ -1,0 +1,66 @@
+// compile(source) → diagnostics and, when there are no errors, a CompiledScheme: its settings,
+// request schema and validator, and its decision programs (fast, and traced).
+import type * as A from '../grammar/ast.js';
+import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
+import { compiledHelpers } from '../runtime/compiled-helpers.js';
+import type { Program } from '../runtime/program.js';
+import type { FieldKind } from '../runtime/request.js';
+import type { SchemeSettings } from '../runtime/types.js';
+import { checkSource } from './check.js';
+import { generate } from './codegen.js';
+import { settingsOf } from './lower.js';
+import { requestSchema, requestValidator, type JsonSchema, type RequestValidator } from './schema.js';
+
+export interface CompiledScheme {
+  readonly settings: SchemeSettings;
+  readonly ast: A.SchemeFile;
+  /** The request's JSON Schema (2020-12). */
+  readonly schema: JsonSchema;
+  readonly validate: RequestValidator;
+  readonly fieldKinds: ReadonlyMap<string, FieldKind>;
+  /** Decides without building a trace. */
+  readonly program: Program;
+  /** The same decisions, reporting every block and branch tested. */
+  readonly traced: Program;
+}
+
+export interface CompileResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly scheme?: CompiledScheme;
+}
+
+type Parts = Pick<Program, 'block' | 'plan'>;
+
+/** Instantiates generated source once; `K` carries the values passed by reference. */
+function instantiate(file: A.SchemeFile, trace: boolean, settings: SchemeSettings): Program {
+  const g = generate(file, { trace });
+  const parts = new Function('K', 'rt', g.source)(g.scope, compiledHelpers) as Parts;
+  return {
+    settings,
+    moneyCurrencies: (service) => g.money.services.get(service) ?? g.money.blocks,
+    block: parts.block,
+    plan: parts.plan,
+  };
+}
+
+export function compileAst(ast: A.SchemeFile): CompiledScheme {
+  const settings = settingsOf(ast);
+  const schema = requestSchema(ast);
+  const fieldKinds = new Map<string, FieldKind>();
+  for (const s of ast.statements) if (s.kind === 'FieldStmt') fieldKinds.set(s.name.name, s.type);
+  return {
+    settings,
+    ast,
+    schema,
+    validate: requestValidator(schema),
+    fieldKinds,
+    program: instantiate(ast, false, settings),
+    traced: instantiate(ast, true, settings),
+  };
+}
+
+export function compile(source: string): CompileResult {
+  const checked = checkSource(source);
+  if (hasErrors(checked.diagnostics)) return { diagnostics: checked.diagnostics };
+  return { diagnostics: checked.diagnostics, scheme: compileAst(checked.ast) };
+}

@@ -1,0 +1,39 @@
+// What the earlier branches of a chain take, per attribute: the union of their exact sets,
+// grown in place. A chain of n branches asks "is this inside?" and "add this" n times, so
+// both take O(log n) comparisons for numbers and O(1) per value otherwise, never a copy.
+import { contains, insert, type Interval } from './intervals.js';
+import { isInt, type Domain, type ValueSet } from './value-sets.js';
+
+export class Cover {
+  private absent = false;
+  private readonly intervals: Interval[] = [];
+  private readonly included = new Set<string>();
+  /** Set once a co-finite set is added: then everything but these is covered. */
+  private excluded: Set<string> | null = null;
+
+  constructor(readonly domain: Domain) {}
+
+  add(s: ValueSet): void {
+    this.absent ||= s.absent;
+    const v = s.values;
+    if (v.kind === 'num') for (const i of v.intervals) insert(this.intervals, i, isInt(this.domain));
+    else if (!v.co) for (const item of v.items) this.addItem(item);
+    else if (this.excluded) this.excluded = new Set([...this.excluded].filter((e) => v.items.has(e)));
+    else this.excluded = new Set([...v.items].filter((e) => !this.included.has(e)));
+  }
+
+  /** Whether every value of `s` is already covered. */
+  covers(s: ValueSet): boolean {
+    if (s.absent && !this.absent) return false;
+    const v = s.values;
+    if (v.kind === 'num') return v.intervals.every((i) => contains(this.intervals, i));
+    const excluded = this.excluded;
+    if (v.co) return excluded !== null && [...excluded].every((e) => v.items.has(e));
+    return [...v.items].every((item) => (excluded ? !excluded.has(item) : this.included.has(item)));
+  }
+
+  private addItem(item: string): void {
+    if (this.excluded) this.excluded.delete(item);
+    else this.included.add(item);
+  }
+}

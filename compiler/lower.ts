@@ -1,0 +1,173 @@
+// Lowering: a checked AST becomes the runtime's model (settings, routes, plans) with every
+// literal parsed exactly once, at compile time.
+import type * as A from '../grammar/ast.js';
+import { div, parseDecimal, rat, type Rat } from '../runtime/rational.js';
+import type { P2PConfig, PlanDef, RouteDef, SchemeSettings, StrategyDef } from '../runtime/types.js';
+
+const HUNDRED = rat(100n);
+const HOUR_MS = 3_600_000;
+
+/** Number literals are validated by the lexer, so parsing cannot fail here. */
+export function num(text: string): Rat {
+  return parseDecimal(text)!;
+}
+
+export function percent(p: A.PercentLit): Rat {
+  return div(num(p.text), HUNDRED)!;
+}
+
+export function settingsOf(file: A.SchemeFile): SchemeSettings {
+  let settings: SchemeSettings = { name: '', mode: 'test', base: 'EUR', attempts: 1, rates: null, p2pFirst: false };
+  for (const s of file.statements) {
+    if (s.kind === 'SchemeStmt') settings = { ...settings, name: s.name.name };
+    else if (s.kind === 'ModeStmt') settings = { ...settings, mode: s.mode };
+    else if (s.kind === 'BaseStmt') settings = { ...settings, base: s.currency.code };
+    else if (s.kind === 'AttemptsStmt') settings = { ...settings, attempts: Number(s.count.text) };
+    else if (s.kind === 'RatesStmt') settings = { ...settings, rates: s.name.name };
+    else if (s.kind === 'P2PFirstStmt') settings = { ...settings, p2pFirst: true };
+  }
+  return settings;
+}
+
+export function routeOf(s: A.RouteStmt): RouteDef {
+  const route: { -readonly [K in keyof RouteDef]: RouteDef[K] } = {
+    name: s.name.name,
+    currency: s.currency.code,
+    feeRate: null,
+    feeFixed: null,
+    markup: null,
+    min: null,
+    max: null,
+    daily: null,
+    monthly: null,
+    p2p: false,
+    disabled: false,
+  };
+  for (const o of s.options) {
+    if (o.kind === 'fee') {
+      route.feeRate = o.percent && percent(o.percent);
+      route.feeFixed = o.fixed && num(o.fixed.text);
+    } else if (o.kind === 'markup') route.markup = percent(o.percent);
+    else if ('amount' in o) route[o.kind] = num(o.amount.text);
+    else route[o.kind] = true;
+  }
+  return route;
+}
+
+export function routesOf(file: A.SchemeFile): Map<string, RouteDef> {
+  const routes = new Map<string, RouteDef>();
+  for (const s of file.statements) if (s.kind === 'RouteStmt' && !routes.has(s.name.name)) routes.set(s.name.name, routeOf(s));
+  return routes;
+}
+
+function p2pConfig(options: A.P2POptions | null): P2PConfig {
+  const config: { -readonly [K in keyof P2PConfig]: P2PConfig[K] } = {
+    sort: 'oldest',
+    minAmount: null,
+    urgentMs: null,
+    minRemainder: null,
+  };
+  for (const o of options?.options ?? []) {
+    if (o.kind === 'sort') config.sort = o.order;
+    else if (o.kind === 'urgent') config.urgentMs = o.duration.count * HOUR_MS * (o.duration.unit === 'd' ? 24 : 1);
+    else if (o.kind === 'min_amount') config.minAmount = num(o.amount.text);
+    else config.minRemainder = num(o.amount.text);
+  }
+  return config;
+}
+
+function strategyOf(s: A.StrategyStmt, key: string, routes: ReadonlyMap<string, RouteDef>): StrategyDef {
+  const refs = s.routes.filter((r) => routes.has(r.name.name));
+  return {
+    key,
+    kind: s.strategy,
+    routes: refs.map((r) => routes.get(r.name.name)!),
+    // `optimal` is `weight` with equal weights.
+    weights: refs.map((r) => (r.weight ? percent(r.weight) : rat(1n))),
+    split: s.split,
+    p2p: p2pConfig(s.p2p),
+    line: s.span.start.line,
+  };
+}
+
+/** A plan's strategies, keyed by their place: `SERVICE/BRANCH.../INDEX`. */
+export function planOf(plan: A.Plan, path: string, routes: ReadonlyMap<string, RouteDef>): PlanDef {
+  switch (plan.kind) {
+    case 'RejectStmt':
+      return { kind: 'reject', reason: plan.reason.value, line: plan.span.start.line };
+    case 'StrategyStmt':
+      return { kind: 'strategies', strategies: [strategyOf(plan, `${path}/0`, routes)] };
+    case 'CascadeStmt':
+      return { kind: 'strategies', strategies: plan.strategies.map((s, i) => strategyOf(s, `${path}/${i}`, routes)) };
+  }
+}
+
+export function servicesOf(file: A.SchemeFile): Map<string, A.ServiceStmt> {
+  const services = new Map<string, A.ServiceStmt>();
+  for (const s of file.statements) if (s.kind === 'ServiceStmt' && !services.has(s.name.name)) services.set(s.name.name, s);
+  return services;
+}
+
+export function blocksOf(file: A.SchemeFile): A.BlockStmt[] {
+  return file.statements.filter((s): s is A.BlockStmt => s.kind === 'BlockStmt');
+}
+
+/** Currencies of the money literals in an expression. */
+export function moneyCurrenciesIn(e: A.Expr, out: Set<string>): Set<string> {
+  switch (e.kind) {
+    case 'Or':
+    case 'And':
+      moneyCurrenciesIn(e.left, out);
+      return moneyCurrenciesIn(e.right, out);
+    case 'Not':
+      return moneyCurrenciesIn(e.operand, out);
+    case 'Paren':
+      return moneyCurrenciesIn(e.inner, out);
+    case 'Compare':
+      if (e.value.kind === 'Money') out.add(e.value.currency.code);
+      return out;
+    case 'In':
+      for (const v of e.values) if (v.kind === 'Money') out.add(v.currency.code);
+      return out;
+  }
+}
+
+export function bodyConditions(body: A.Body): A.Expr[] {
+  if (body.kind !== 'Chain') return [];
+  return body.branches.flatMap((b) => [...(b.condition ? [b.condition] : []), ...bodyConditions(b.body)]);
+}
+
+/** Per service, the currencies of money literals in the blocks and in that service. */
+export function moneyCurrencies(file: A.SchemeFile): { blocks: string[]; services: Map<string, string[]> } {
+  const inBlocks = new Set<string>();
+  for (const b of blocksOf(file)) moneyCurrenciesIn(b.condition, inBlocks);
+  const services = new Map<string, string[]>();
+  for (const [name, s] of servicesOf(file)) {
+    const set = new Set(inBlocks);
+    for (const c of bodyConditions(s.body)) moneyCurrenciesIn(c, set);
+    services.set(name, [...set]);
+  }
+  return { blocks: [...inBlocks], services };
+}
+
+/** The distinct attributes an expression reads, in order of first appearance. */
+export function attributesOf(e: A.Expr, out: Map<string, { name: string; isField: boolean }> = new Map()) {
+  switch (e.kind) {
+    case 'Or':
+    case 'And':
+      attributesOf(e.left, out);
+      attributesOf(e.right, out);
+      break;
+    case 'Not':
+      attributesOf(e.operand, out);
+      break;
+    case 'Paren':
+      attributesOf(e.inner, out);
+      break;
+    default: {
+      const key = `${e.attr.isField ? 'fields.' : ''}${e.attr.name}`;
+      if (!out.has(key)) out.set(key, { name: e.attr.name, isField: e.attr.isField });
+    }
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,113 @@
+// parse(source): lexing and parsing with recovery. Never throws; problems are diagnostics.
+import { createTokenInstance, Lexer, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import type { Comment, SchemeFile, Span } from './ast.js';
+import { error, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { SluiceParser } from './parser.js';
+import { join, pointSpan, tokenEnd, tokenSpan } from './span.js';
+import { ALL_TOKENS, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen } from './tokens.js';
+
+/** Documented limits that keep hostile input from exhausting the process. */
+export const LIMITS = {
+  /** Largest accepted source, in characters. */
+  sourceLength: 4_000_000,
+  /** Deepest nesting of `{`, `(` and `[` together. */
+  nestingDepth: 64,
+} as const;
+
+export interface ParseResult {
+  readonly ast: SchemeFile;
+  readonly comments: readonly Comment[];
+  /** Significant tokens (no whitespace, no comments), for the editor. */
+  readonly tokens: readonly IToken[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const lexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+const parser = new SluiceParser();
+
+export function parse(source: string): ParseResult {
+  const empty = emptyFile(source);
+  if (source.length > LIMITS.sourceLength) {
+    const message = `the scheme is ${source.length} characters long; the limit is ${LIMITS.sourceLength}`;
+    return { ...empty, diagnostics: [error('E_TOO_LARGE', message, pointSpan(empty.ast.span.start))] };
+  }
+  const lexed = lexer.tokenize(source);
+  const comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image.trimEnd(), span: tokenSpan(t) }));
+  const diagnostics = lexed.errors.map((e) => lexDiagnostic(e, source));
+  const depth = tooDeep(lexed.tokens);
+  if (depth) return { ...empty, comments, tokens: lexed.tokens, diagnostics: [...diagnostics, depth] };
+
+  parser.input = withFinalNewline(lexed.tokens);
+  parser.badEscapes = [];
+  parser.statements = [];
+  try {
+    parser.file();
+  } catch (e) {
+    // Only a stack overflow on pathological input (`not not not ...`) gets here.
+    if (!(e instanceof Error)) throw e;
+    diagnostics.push(error('E_TOO_DEEP', 'the scheme is nested too deeply to read', pointSpan(empty.ast.span.start)));
+  }
+  for (const e of parser.errors) diagnostics.push(parseDiagnostic(e));
+  for (const bad of parser.badEscapes) {
+    const start = tokenSpan(bad.token).start;
+    const at = { line: start.line, column: start.column + bad.index, offset: start.offset + bad.index };
+    const end = { ...at, column: at.column + bad.text.length, offset: at.offset + bad.text.length };
+    diagnostics.push(error('E_BAD_ESCAPE', `'${bad.text}' is not an escape; use \\" \\\\ \\n \\t or \\u{HEX}`, { start: at, end }));
+  }
+  const ast: SchemeFile = { ...empty.ast, statements: parser.statements };
+  return { ast, comments, tokens: lexed.tokens, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function emptyFile(source: string): ParseResult {
+  const lines = source.split(/\r?\n/);
+  const end = { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: source.length };
+  const span: Span = { start: { line: 1, column: 1, offset: 0 }, end };
+  return { ast: { kind: 'SchemeFile', statements: [], comments: [], span }, comments: [], tokens: [], diagnostics: [] };
+}
+
+/** Every statement ends with a newline; a file's last line need not have one. */
+function withFinalNewline(tokens: IToken[]): IToken[] {
+  const last = tokens[tokens.length - 1];
+  if (!last || last.tokenType === Newline) return tokens;
+  const end = tokenEnd(last);
+  const nl = createTokenInstance(Newline, '', end.offset, end.offset, end.line, end.line, end.column, end.column);
+  return [...tokens, nl];
+}
+
+function tooDeep(tokens: readonly IToken[]): Diagnostic | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LBrace || t.tokenType === LParen || t.tokenType === LBracket) depth++;
+    else if (t.tokenType === RBrace || t.tokenType === RParen || t.tokenType === RBracket) depth = Math.max(0, depth - 1);
+    if (depth > LIMITS.nestingDepth) {
+      return error('E_TOO_DEEP', `nesting is deeper than ${LIMITS.nestingDepth} levels`, tokenSpan(t));
+    }
+  }
+  return undefined;
+}
+
+function lexDiagnostic(e: ILexingError, source: string): Diagnostic {
+  const start = { line: e.line ?? 1, column: e.column ?? 1, offset: e.offset };
+  const text = source.slice(e.offset, e.offset + e.length);
+  const end = { line: start.line, column: start.column + e.length, offset: e.offset + e.length };
+  const message = text.startsWith('"')
+    ? 'this string is not closed: add a " before the end of the line'
+    : /^\d/.test(text)
+      ? `'${text}' is not a number: numbers are digits with an optional decimal part, like 10 or 0.25`
+      : `unexpected character${text.length > 1 ? 's' : ''} '${text}'`;
+  return error('E_LEX', message, { start, end });
+}
+
+function parseDiagnostic(e: IRecognitionException): Diagnostic {
+  const span = Number.isFinite(e.token.startOffset) ? tokenSpan(e.token) : lastTokenSpan(e);
+  return error('E_SYNTAX', e.message, span);
+}
+
+function lastTokenSpan(e: IRecognitionException): Span {
+  const prev = (e as { previousToken?: IToken }).previousToken;
+  if (prev && Number.isFinite(prev.startOffset)) {
+    const end = tokenEnd(prev);
+    return join(pointSpan(end), pointSpan(end));
+  }
+  return pointSpan({ line: 1, column: 1, offset: 0 });
+}

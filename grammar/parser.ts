@@ -1,0 +1,608 @@
+// The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
+// a source with mistakes still yields a partial AST; rules return undefined where recovery
+// could not rebuild a node, and callers drop those.
+import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import type * as A from './ast.js';
+import { messages } from './messages.js';
+import { join, tokenSpan } from './span.js';
+import { decodeString } from './strings.js';
+import {
+  ALL_TOKENS, AnyKeyword, Code, Comma, Duration, Eq, FieldRef, Gt, GtEq, Identifier, Kw,
+  LBrace, LBracket, LParen, Lt, LtEq, Newline, NotEq, NumberLit, Percent, Plus, RBrace,
+  RBracket, RParen, StringLit,
+} from './tokens.js';
+
+/** A string literal with an escape LANGUAGE.md does not allow. */
+export interface BadEscape {
+  readonly token: IToken;
+  readonly index: number;
+  readonly text: string;
+}
+
+const STRATEGY_TOKENS: TokenType[] = [Kw.optimal, Kw.weight, Kw.balance, Kw.conversion, Kw.cost];
+
+export class SluiceParser extends EmbeddedActionsParser {
+  badEscapes: BadEscape[] = [];
+  /** Filled as statements parse, so they survive even when recovery abandons the file rule. */
+  statements: A.TopStmt[] = [];
+
+  constructor() {
+    super(ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: messages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // ---- helpers ----
+
+  private ident(t: IToken): A.Ident {
+    return { kind: 'Ident', name: t.image, span: tokenSpan(t) };
+  }
+
+  private num(t: IToken): A.NumberLit {
+    return { kind: 'Number', text: t.image, span: tokenSpan(t) };
+  }
+
+  private code(t: IToken): A.CodeLit {
+    return { kind: 'Code', code: t.image, span: tokenSpan(t) };
+  }
+
+  private percent(t: IToken): A.PercentLit {
+    return { kind: 'Percent', text: t.image.slice(0, -1), span: tokenSpan(t) };
+  }
+
+  private str(t: IToken): A.StringLit {
+    const decoded = decodeString(t.image);
+    for (const bad of decoded.badEscapes) this.badEscapes.push({ token: t, ...bad });
+    return { kind: 'String', raw: t.image, value: decoded.value, span: tokenSpan(t) };
+  }
+
+  /** True when, skipping newlines, the next token is `else`. */
+  private elseAhead(): boolean {
+    for (let i = 1; ; i++) {
+      const t = this.LA(i).tokenType;
+      if (t !== Newline) return t === Kw.else;
+    }
+  }
+
+  // ---- file ----
+
+  public file = this.RULE('file', (): void => {
+    this.MANY(() => this.CONSUME(Newline));
+    this.MANY2(() => {
+      const s = this.SUBRULE(this.topStmt);
+      this.ACTION(() => s && this.statements.push(s));
+    });
+  });
+
+  /** One or more newlines end a statement (the lexer's stream always ends with one). */
+  private eol = this.RULE('eol', () => {
+    this.AT_LEAST_ONE(() => this.CONSUME(Newline));
+  });
+
+  private topStmt = this.RULE('topStmt', (): A.TopStmt | undefined => {
+    const s = this.OR([
+      { ALT: () => this.SUBRULE(this.schemeStmt) },
+      { ALT: () => this.SUBRULE(this.modeStmt) },
+      { ALT: () => this.SUBRULE(this.ratesStmt) },
+      { ALT: () => this.SUBRULE(this.baseStmt) },
+      { ALT: () => this.SUBRULE(this.attemptsStmt) },
+      { ALT: () => this.SUBRULE(this.p2pFirstStmt) },
+      { ALT: () => this.SUBRULE(this.fieldStmt) },
+      { ALT: () => this.SUBRULE(this.routeStmt) },
+      { ALT: () => this.SUBRULE(this.blockStmt) },
+      { ALT: () => this.SUBRULE(this.serviceStmt) },
+    ]);
+    this.SUBRULE(this.eol);
+    return s;
+  }, { recoveryValueFunc: () => undefined });
+
+  private schemeStmt = this.RULE('schemeStmt', (): A.SchemeStmt => {
+    const kw = this.CONSUME(Kw.scheme);
+    const name = this.CONSUME(Identifier);
+    return this.ACTION(() => ({ kind: 'SchemeStmt', name: this.ident(name), span: join(tokenSpan(kw), tokenSpan(name)) }));
+  });
+
+  private modeStmt = this.RULE('modeStmt', (): A.ModeStmt => {
+    const kw = this.CONSUME(Kw.mode);
+    const value = this.OR([{ ALT: () => this.CONSUME(Kw.live) }, { ALT: () => this.CONSUME(Kw.test) }]);
+    return this.ACTION(() => ({
+      kind: 'ModeStmt',
+      mode: value.image === 'live' ? 'live' : 'test',
+      span: join(tokenSpan(kw), tokenSpan(value)),
+    }));
+  });
+
+  private ratesStmt = this.RULE('ratesStmt', (): A.RatesStmt => {
+    const kw = this.CONSUME(Kw.rates);
+    const name = this.CONSUME(Identifier);
+    return this.ACTION(() => ({ kind: 'RatesStmt', name: this.ident(name), span: join(tokenSpan(kw), tokenSpan(name)) }));
+  });
+
+  private baseStmt = this.RULE('baseStmt', (): A.BaseStmt => {
+    const kw = this.CONSUME(Kw.base);
+    const cur = this.CONSUME(Code);
+    return this.ACTION(() => ({ kind: 'BaseStmt', currency: this.code(cur), span: join(tokenSpan(kw), tokenSpan(cur)) }));
+  });
+
+  private attemptsStmt = this.RULE('attemptsStmt', (): A.AttemptsStmt => {
+    const kw = this.CONSUME(Kw.attempts);
+    const n = this.CONSUME(NumberLit);
+    return this.ACTION(() => ({ kind: 'AttemptsStmt', count: this.num(n), span: join(tokenSpan(kw), tokenSpan(n)) }));
+  });
+
+  private p2pFirstStmt = this.RULE('p2pFirstStmt', (): A.P2PFirstStmt => {
+    const kw = this.CONSUME(Kw.p2p);
+    const first = this.CONSUME(Kw.first);
+    return this.ACTION(() => ({ kind: 'P2PFirstStmt', span: join(tokenSpan(kw), tokenSpan(first)) }));
+  });
+
+  private fieldStmt = this.RULE('fieldStmt', (): A.FieldStmt => {
+    const kw = this.CONSUME(Kw.field);
+    // Keywords may name fields (LANGUAGE.md §1).
+    const name = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(AnyKeyword) }]);
+    const values: A.StringLit[] = [];
+    const type = this.OR2([
+      { ALT: () => this.CONSUME(Kw.int) },
+      { ALT: () => this.CONSUME(Kw.decimal) },
+      { ALT: () => this.CONSUME(Kw.string) },
+      { ALT: () => this.CONSUME(Kw.bool) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(Kw.one_of);
+          this.AT_LEAST_ONE_SEP({
+            SEP: Comma,
+            DEF: () => {
+              const s = this.CONSUME(StringLit);
+              this.ACTION(() => values.push(this.str(s)));
+            },
+          });
+          return t;
+        },
+      },
+    ]);
+    const required = this.OPTION(() => this.CONSUME(Kw.required));
+    return this.ACTION(() => {
+      const last = required ?? (values.length ? undefined : type);
+      const end = last ? tokenSpan(last) : values[values.length - 1]!.span;
+      return {
+        kind: 'FieldStmt',
+        name: this.ident(name),
+        type: type.image as A.FieldType,
+        typeSpan: tokenSpan(type),
+        values,
+        required: required !== undefined,
+        span: join(tokenSpan(kw), end),
+      };
+    });
+  });
+
+  private routeStmt = this.RULE('routeStmt', (): A.RouteStmt => {
+    const kw = this.CONSUME(Kw.route);
+    const name = this.CONSUME(Identifier);
+    const cur = this.CONSUME(Code);
+    const options: A.RouteOption[] = [];
+    this.MANY(() => {
+      const o = this.SUBRULE(this.routeOption);
+      this.ACTION(() => o && options.push(o));
+    });
+    return this.ACTION(() => ({
+      kind: 'RouteStmt',
+      name: this.ident(name),
+      currency: this.code(cur),
+      options,
+      span: join(tokenSpan(kw), options.length ? options[options.length - 1]!.span : tokenSpan(cur)),
+    }));
+  });
+
+  private routeOption = this.RULE('routeOption', (): A.RouteOption | undefined => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.feeOption) },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.markup);
+          const p = this.CONSUME(Percent);
+          return this.ACTION((): A.RouteOption => ({ kind: 'markup', percent: this.percent(p), span: join(tokenSpan(kw), tokenSpan(p)) }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR2([
+            { ALT: () => this.CONSUME(Kw.min) },
+            { ALT: () => this.CONSUME(Kw.max) },
+            { ALT: () => this.CONSUME(Kw.daily) },
+            { ALT: () => this.CONSUME(Kw.monthly) },
+          ]);
+          const n = this.CONSUME(NumberLit);
+          return this.ACTION((): A.RouteOption => ({
+            kind: kw.image as 'min' | 'max' | 'daily' | 'monthly',
+            amount: this.num(n),
+            span: join(tokenSpan(kw), tokenSpan(n)),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR3([{ ALT: () => this.CONSUME(Kw.p2p) }, { ALT: () => this.CONSUME(Kw.disabled) }]);
+          return this.ACTION((): A.RouteOption => ({ kind: kw.image as 'p2p' | 'disabled', span: tokenSpan(kw) }));
+        },
+      },
+    ]);
+  }, { recoveryValueFunc: () => undefined });
+
+  /** `fee P%`, `fee FIXED` or `fee P% + FIXED`. */
+  private feeOption = this.RULE('feeOption', (): A.RouteOption => {
+    const kw = this.CONSUME(Kw.fee);
+    let percent: IToken | undefined;
+    let fixed: IToken | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          percent = this.CONSUME(Percent);
+          this.OPTION(() => {
+            this.CONSUME(Plus);
+            fixed = this.CONSUME(NumberLit);
+          });
+        },
+      },
+      { ALT: () => (fixed = this.CONSUME2(NumberLit)) },
+    ]);
+    return this.ACTION(() => ({
+      kind: 'fee',
+      percent: percent ? this.percent(percent) : null,
+      fixed: fixed ? this.num(fixed) : null,
+      span: join(tokenSpan(kw), tokenSpan((fixed ?? percent)!)),
+    }));
+  });
+
+  private blockStmt = this.RULE('blockStmt', (): A.BlockStmt | undefined => {
+    const kw = this.CONSUME(Kw.block);
+    const name = this.CONSUME(Identifier);
+    this.CONSUME(Kw.when);
+    const condition = this.SUBRULE(this.expr);
+    return this.ACTION(() =>
+      condition && { kind: 'BlockStmt', name: this.ident(name), condition, span: join(tokenSpan(kw), condition.span) },
+    );
+  });
+
+  private serviceStmt = this.RULE('serviceStmt', (): A.ServiceStmt | undefined => {
+    const kw = this.CONSUME(Kw.service);
+    const name = this.CONSUME(Identifier);
+    const { body, close } = this.SUBRULE(this.block);
+    return this.ACTION(() =>
+      body && { kind: 'ServiceStmt', name: this.ident(name), body, closeSpan: tokenSpan(close), span: join(tokenSpan(kw), tokenSpan(close)) },
+    );
+  });
+
+  /** `{` NEWLINE body `}` — the body ends its own lines. */
+  private block = this.RULE('block', (): { body: A.Body | undefined; close: IToken } => {
+    this.CONSUME(LBrace);
+    this.SUBRULE(this.eol);
+    const body = this.SUBRULE(this.body);
+    const close = this.CONSUME(RBrace);
+    return { body, close };
+  });
+
+  private body = this.RULE('body', (): A.Body | undefined => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.chain) },
+      { ALT: () => this.SUBRULE(this.plan) },
+    ]);
+  }, { recoveryValueFunc: () => undefined });
+
+  /** A chain ends its last line itself, since `else` may start the next line. */
+  private chain = this.RULE('chain', (): A.Chain | undefined => {
+    const branches: A.Branch[] = [];
+    const whenKw = this.CONSUME(Kw.when);
+    const first = this.SUBRULE(this.branchRest, { ARGS: [whenKw, true] });
+    this.ACTION(() => first && branches.push(first));
+    this.MANY({
+      GATE: () => this.elseAhead(),
+      DEF: () => {
+        this.MANY2(() => this.CONSUME(Newline));
+        const elseKw = this.CONSUME(Kw.else);
+        const hasWhen = this.OPTION(() => this.CONSUME2(Kw.when)) !== undefined;
+        const b = this.SUBRULE2(this.branchRest, { ARGS: [elseKw, hasWhen] });
+        this.ACTION(() => b && branches.push(b));
+      },
+    });
+    this.SUBRULE(this.eol);
+    return this.ACTION(() => {
+      if (!branches.length) return undefined;
+      return { kind: 'Chain', branches, span: join(branches[0]!.span, branches[branches.length - 1]!.span) };
+    });
+  }, { recoveryValueFunc: () => undefined });
+
+  private branchRest = this.RULE('branchRest', (kw: IToken, hasCondition: boolean): A.Branch | undefined => {
+    const condition = this.OPTION({ GATE: () => hasCondition, DEF: () => this.SUBRULE(this.expr) });
+    const { body, close } = this.SUBRULE(this.block);
+    return this.ACTION(() => {
+      if (!body || (hasCondition && !condition)) return undefined;
+      return {
+        kind: 'Branch',
+        condition: condition ?? null,
+        body,
+        keywordSpan: tokenSpan(kw),
+        closeSpan: tokenSpan(close),
+        span: join(tokenSpan(kw), tokenSpan(close)),
+      };
+    });
+  }, { recoveryValueFunc: () => undefined });
+
+  private plan = this.RULE('plan', (): A.Plan | undefined => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.strategy) },
+      { ALT: () => this.SUBRULE(this.cascade) },
+      { ALT: () => this.SUBRULE(this.reject) },
+    ]);
+  });
+
+  private strategy = this.RULE('strategy', (): A.StrategyStmt | undefined => {
+    const kw = this.OR(STRATEGY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) })));
+    const routes: A.RouteRef[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const name = this.CONSUME(Identifier);
+        const weight = this.OPTION(() => this.CONSUME(Percent));
+        this.ACTION(() =>
+          routes.push({
+            kind: 'RouteRef',
+            name: this.ident(name),
+            weight: weight ? this.percent(weight) : null,
+            span: join(tokenSpan(name), tokenSpan(weight ?? name)),
+          }),
+        );
+      },
+    });
+    const split = this.OPTION2(() => this.CONSUME(Kw.split));
+    this.SUBRULE(this.eol);
+    const p2p = this.OPTION3(() => {
+      const options = this.SUBRULE(this.p2pOptions);
+      this.SUBRULE2(this.eol);
+      return options;
+    });
+    return this.ACTION(() => {
+      const last = split ? tokenSpan(split) : routes.length ? routes[routes.length - 1]!.span : tokenSpan(kw);
+      return {
+        kind: 'StrategyStmt',
+        strategy: kw.image as A.StrategyName,
+        strategySpan: tokenSpan(kw),
+        routes,
+        split: split !== undefined,
+        p2p: p2p ?? null,
+        span: join(tokenSpan(kw), last),
+      };
+    });
+  }, { recoveryValueFunc: () => undefined });
+
+  private p2pOptions = this.RULE('p2pOptions', (): A.P2POptions => {
+    const kw = this.CONSUME(Kw.p2p);
+    const options: A.P2POption[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const o = this.SUBRULE(this.p2pOption);
+        this.ACTION(() => options.push(o));
+      },
+    });
+    return this.ACTION(() => ({
+      kind: 'P2POptions',
+      options,
+      span: join(tokenSpan(kw), options.length ? options[options.length - 1]!.span : tokenSpan(kw)),
+    }));
+  });
+
+  private p2pOption = this.RULE('p2pOption', (): A.P2POption => {
+    return this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.sort);
+          const order = this.OR2([
+            { ALT: () => this.CONSUME(Kw.oldest) },
+            { ALT: () => this.CONSUME(Kw.biggest) },
+            { ALT: () => this.CONSUME(Kw.min_remainder) },
+          ]);
+          return this.ACTION((): A.P2POption => ({ kind: 'sort', order: order.image as A.P2PSort, span: join(tokenSpan(kw), tokenSpan(order)) }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR3([{ ALT: () => this.CONSUME2(Kw.min_amount) }, { ALT: () => this.CONSUME2(Kw.min_remainder) }]);
+          const n = this.CONSUME(NumberLit);
+          return this.ACTION((): A.P2POption => ({
+            kind: kw.image as 'min_amount' | 'min_remainder',
+            amount: this.num(n),
+            span: join(tokenSpan(kw), tokenSpan(n)),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.urgent);
+          const d = this.CONSUME(Duration);
+          return this.ACTION((): A.P2POption => ({
+            kind: 'urgent',
+            duration: {
+              kind: 'Duration',
+              text: d.image,
+              count: Number(d.image.slice(0, -1)),
+              unit: d.image.endsWith('h') ? 'h' : 'd',
+              span: tokenSpan(d),
+            },
+            span: join(tokenSpan(kw), tokenSpan(d)),
+          }));
+        },
+      },
+    ]);
+  });
+
+  private cascade = this.RULE('cascade', (): A.CascadeStmt => {
+    const kw = this.CONSUME(Kw.cascade);
+    this.CONSUME(LBrace);
+    this.SUBRULE(this.eol);
+    const strategies: A.StrategyStmt[] = [];
+    this.AT_LEAST_ONE(() => {
+      const s = this.SUBRULE(this.strategy);
+      this.ACTION(() => s && strategies.push(s));
+    });
+    const close = this.CONSUME(RBrace);
+    this.SUBRULE2(this.eol);
+    return this.ACTION(() => ({
+      kind: 'CascadeStmt',
+      strategies,
+      closeSpan: tokenSpan(close),
+      span: join(tokenSpan(kw), tokenSpan(close)),
+    }));
+  });
+
+  private reject = this.RULE('reject', (): A.RejectStmt => {
+    const kw = this.CONSUME(Kw.reject);
+    const reason = this.CONSUME(StringLit);
+    this.SUBRULE(this.eol);
+    return this.ACTION(() => ({ kind: 'RejectStmt', reason: this.str(reason), span: join(tokenSpan(kw), tokenSpan(reason)) }));
+  });
+
+  // ---- expressions: or < and < not < comparison ----
+
+  public expr = this.RULE('expr', (): A.Expr | undefined => {
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(Kw.or);
+      const right = this.SUBRULE2(this.andExpr);
+      left = this.ACTION(() => left && right && { kind: 'Or', left, right, span: join(left.span, right.span) });
+    });
+    return left;
+  }, { recoveryValueFunc: () => undefined });
+
+  private andExpr = this.RULE('andExpr', (): A.Expr | undefined => {
+    let left = this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(Kw.and);
+      const right = this.SUBRULE2(this.notExpr);
+      left = this.ACTION(() => left && right && { kind: 'And', left, right, span: join(left.span, right.span) });
+    });
+    return left;
+  });
+
+  private notExpr = this.RULE('notExpr', (): A.Expr | undefined => {
+    return this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.not);
+          const operand = this.SUBRULE(this.notExpr);
+          return this.ACTION(() => operand && { kind: 'Not' as const, operand, span: join(tokenSpan(kw), operand.span) });
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(LParen);
+          const inner = this.SUBRULE(this.expr);
+          const close = this.CONSUME(RParen);
+          return this.ACTION(() => inner && { kind: 'Paren' as const, inner, span: join(tokenSpan(open), tokenSpan(close)) });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  private comparison = this.RULE('comparison', (): A.Expr | undefined => {
+    const attrTok = this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(Kw.service) },
+      { ALT: () => this.CONSUME(FieldRef) },
+    ]);
+    const attr = this.ACTION((): A.AttrRef => {
+      const isField = attrTok.tokenType === FieldRef;
+      return { kind: 'Attr', name: isField ? attrTok.image.slice('fields.'.length) : attrTok.image, isField, span: tokenSpan(attrTok) };
+    });
+    return this.OR2([
+      {
+        ALT: () => {
+          const op = this.OR3([Eq, NotEq, LtEq, GtEq, Lt, Gt].map((t) => ({ ALT: () => this.CONSUME(t) })));
+          const value = this.SUBRULE(this.value);
+          return this.ACTION(() =>
+            value && {
+              kind: 'Compare' as const,
+              attr,
+              op: op.image as A.CompareOp,
+              opSpan: tokenSpan(op),
+              value,
+              span: join(attr.span, value.span),
+            },
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const not = this.OPTION(() => this.CONSUME(Kw.not));
+          this.CONSUME(Kw.in);
+          const list = this.SUBRULE(this.list);
+          return this.ACTION(() => ({
+            kind: 'In' as const,
+            attr,
+            negated: not !== undefined,
+            values: list.values,
+            listSpan: list.span,
+            span: join(attr.span, list.span),
+          }));
+        },
+      },
+    ]);
+  });
+
+  private list = this.RULE('list', (): { values: A.Value[]; span: A.Span } => {
+    const open = this.CONSUME(LBracket);
+    const values: A.Value[] = [];
+    this.MANY_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const v = this.SUBRULE(this.value);
+        this.ACTION(() => v && values.push(v));
+      },
+    });
+    const close = this.CONSUME(RBracket);
+    return this.ACTION(() => ({ values, span: join(tokenSpan(open), tokenSpan(close)) }));
+  });
+
+  private value = this.RULE('value', (): A.Value | undefined => {
+    return this.OR([
+      {
+        ALT: () => {
+          const n = this.CONSUME(NumberLit);
+          const cur = this.OPTION(() => this.CONSUME(Code));
+          return this.ACTION((): A.Value => {
+            if (!cur) return this.num(n);
+            return { kind: 'Money', amount: this.num(n), currency: this.code(cur), span: join(tokenSpan(n), tokenSpan(cur)) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(StringLit);
+          return this.ACTION(() => this.str(t));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME2(Code);
+          return this.ACTION(() => this.code(t));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(Identifier);
+          return this.ACTION(() => this.ident(t));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.OR2([{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }]);
+          return this.ACTION((): A.Value => ({ kind: 'Bool', value: t.image === 'true', span: tokenSpan(t) }));
+        },
+      },
+    ]);
+  });
+}

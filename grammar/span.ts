@@ -1,0 +1,37 @@
+// Spans from Chevrotain tokens. Tokens inserted by error recovery have no position; they
+// borrow the nearest real one so every node of a partial AST still has a usable span.
+import type { IToken } from 'chevrotain';
+import type { Position, Span } from './ast.js';
+
+const ORIGIN: Position = { line: 1, column: 1, offset: 0 };
+
+function valid(n: number | undefined): n is number {
+  return typeof n === 'number' && Number.isFinite(n);
+}
+
+export function tokenStart(t: IToken): Position {
+  if (!valid(t.startLine) || !valid(t.startColumn)) return ORIGIN;
+  return { line: t.startLine, column: t.startColumn, offset: t.startOffset };
+}
+
+export function tokenEnd(t: IToken): Position {
+  if (!valid(t.endLine) || !valid(t.endColumn) || !valid(t.endOffset)) return tokenStart(t);
+  return { line: t.endLine, column: t.endColumn + 1, offset: t.endOffset + 1 };
+}
+
+export function tokenSpan(t: IToken): Span {
+  return { start: tokenStart(t), end: tokenEnd(t) };
+}
+
+export function isRealToken(t: IToken | undefined): t is IToken {
+  return t !== undefined && valid(t.startOffset) && !t.isInsertedInRecovery;
+}
+
+/** From the start of `a` to the end of `b`. */
+export function join(a: Span, b: Span): Span {
+  return { start: a.start, end: b.end.offset >= a.start.offset ? b.end : a.end };
+}
+
+export function pointSpan(p: Position): Span {
+  return { start: p, end: p };
+}

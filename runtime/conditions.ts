@@ -1,0 +1,56 @@
+// Values that conditions compare, shared by the compiled code and the reference interpreter.
+import type { DecideContext } from './context.js';
+import { mul, parseJsonDecimal, ratToString, toDecimalString, type Rat } from './rational.js';
+import type { FieldValue } from './types.js';
+
+/**
+ * The request's amount expressed in `currency`, exactly. The rate was checked up front
+ * (RATE_UNAVAILABLE), so a missing one cannot reach here; it reads as absent if it does.
+ */
+export function amountIn(ctx: DecideContext, currency: string): Rat | undefined {
+  const { req } = ctx;
+  if (currency === req.currency) return req.amount;
+  const rate = ctx.state.rates.rate(req.currency, currency);
+  return rate && mul(req.amount, rate);
+}
+
+/** A numeric field or attribute as an exact rational (ints arrive as JS numbers). */
+export function asRat(v: FieldValue | undefined): Rat | undefined {
+  if (v === undefined || typeof v === 'string' || typeof v === 'boolean') return undefined;
+  return typeof v === 'number' ? parseJsonDecimal(v) : v;
+}
+
+/** An attribute a condition reads: a standard one, or `fields.NAME`. */
+export interface AttrName {
+  readonly name: string;
+  readonly isField: boolean;
+}
+
+function shown(v: FieldValue | undefined): string | number | boolean | null {
+  if (v === undefined) return null;
+  return typeof v === 'object' ? ratToString(v) : v;
+}
+
+const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | undefined>> = {
+  amount: (ctx) => `${toDecimalString(ctx.reqUnits, ctx.reqScale)} ${ctx.req.currency}`,
+  currency: (ctx) => ctx.req.currency,
+  service: (ctx) => ctx.req.service,
+  country: (ctx) => ctx.req.country,
+  point: (ctx) => ctx.req.point,
+  attempt: (ctx) => ctx.req.attempt,
+  last_error: (ctx) => ctx.req.lastError,
+  hour: (ctx) => ctx.req.hour,
+  weekday: (ctx) => ctx.req.weekday,
+  test_mode: (ctx) => ctx.req.testMode,
+};
+
+/** The values a condition saw, for the trace (absent ones as null). */
+export function snapshot(ctx: DecideContext, attrs: readonly AttrName[]): Record<string, unknown> {
+  return Object.fromEntries(
+    attrs.map((a) => {
+      const read = a.isField ? undefined : STANDARD[a.name];
+      const v = a.isField ? ctx.req.fields.get(a.name) : read?.(ctx);
+      return [a.isField ? `fields.${a.name}` : a.name, shown(v)];
+    }),
+  );
+}

@@ -1,0 +1,106 @@
+// The order of evaluation of LANGUAGE.md §2: ATTEMPTS_EXHAUSTED → RATE_UNAVAILABLE → blocks →
+// the request's service → its plan. Pure: no I/O, no clock.
+import type { DecideContext } from './context.js';
+import { minorUnits } from './currencies.js';
+import type { Program } from './program.js';
+import { roundHalfUp, toDecimalString } from './rational.js';
+import { runStrategy, type Funded } from './strategy.js';
+import type { Allocation, Decision, PlanDef, Request, Resolution, State, StrategyDef, TraceEntry } from './types.js';
+
+export interface DecideOptions {
+  /** Collect the trace (default true); without it nothing is built for the trace. */
+  readonly trace?: boolean;
+}
+
+export function decideWith(program: Program, req: Request, state: State, options: DecideOptions = {}): Decision {
+  const reqScale = minorUnits(req.currency);
+  const ctx: DecideContext = {
+    req,
+    state,
+    settings: program.settings,
+    reqScale,
+    reqUnits: roundHalfUp(req.amount, reqScale),
+    trace: options.trace === false ? null : [],
+  };
+  const { attempts } = program.settings;
+  if (req.attempt > attempts) {
+    ctx.trace?.push({ step: 'attempts', attempt: req.attempt, attempts });
+    return failed(ctx, 'ATTEMPTS_EXHAUSTED');
+  }
+  const missing = missingRate(program, ctx);
+  if (missing) {
+    ctx.trace?.push({ step: 'rates', missing, reason: `no rate ${missing} for a condition's money amount` });
+    return failed(ctx, 'RATE_UNAVAILABLE');
+  }
+  const block = program.block(ctx);
+  if (block !== null) return { ...empty(ctx), status: 'blocked', block };
+  const plan = program.plan(ctx);
+  if (plan === undefined) ctx.trace?.push({ step: 'service', service: req.service, configured: false });
+  if (!plan) return failed(ctx, 'STRATEGY_RECEIVED_NO_ROUTES');
+  return runPlan(ctx, plan);
+}
+
+function missingRate(program: Program, ctx: DecideContext): string | undefined {
+  const from = ctx.req.currency;
+  for (const to of program.moneyCurrencies(ctx.req.service)) {
+    if (to !== from && !ctx.state.rates.rate(from, to)) return `${from}/${to}`;
+  }
+  return undefined;
+}
+
+function runPlan(ctx: DecideContext, plan: PlanDef): Decision {
+  if (plan.kind === 'reject') {
+    ctx.trace?.push({ step: 'reject', reason: plan.reason, line: plan.line });
+    return failed(ctx, 'STRATEGY_RECEIVED_NO_ROUTES');
+  }
+  let left = 0;
+  let unfunded = 0;
+  for (const def of plan.strategies) {
+    const outcome = runStrategy(ctx, def);
+    if (outcome.routed) return routed(ctx, def, outcome.allocations);
+    left += outcome.left;
+    unfunded += outcome.unfundedP2P;
+  }
+  return failed(ctx, left > 0 && left === unfunded ? 'NO_AVAILABLE_P2P_PAYMENTS' : 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED');
+}
+
+function routed(ctx: DecideContext, def: StrategyDef, funded: readonly Funded[]): Decision {
+  const allocations = funded.map((f) => allocation(ctx, f));
+  return {
+    ...empty(ctx),
+    status: 'routed',
+    route: allocations[0]!.route,
+    allocations,
+    strategy: def.kind,
+    strategyKey: def.key,
+  };
+}
+
+function allocation(ctx: DecideContext, { quote, payment }: Funded): Allocation {
+  const amount = toDecimalString(roundHalfUp(quote.debit, quote.scale), quote.scale);
+  const base: Allocation = {
+    route: quote.route.name,
+    amount,
+    currency: quote.route.currency,
+    fee: toDecimalString(roundHalfUp(quote.fee, quote.scale), quote.scale),
+    requestAmount: toDecimalString(quote.pieceUnits, ctx.reqScale),
+  };
+  return payment ? { ...base, p2p: [{ id: payment.id, amount }] } : base;
+}
+
+function empty(ctx: DecideContext): Decision {
+  return {
+    status: 'failed',
+    route: null,
+    allocations: [],
+    strategy: null,
+    strategyKey: null,
+    block: null,
+    resolution: null,
+    trace: ctx.trace ?? ([] as TraceEntry[]),
+  };
+}
+
+function failed(ctx: DecideContext, resolution: Resolution): Decision {
+  return { ...empty(ctx), status: 'failed', resolution };
+}

@@ -1,0 +1,103 @@
+// Each strategy's order of preference over quoted candidates (LANGUAGE.md §3). A candidate
+// whose value needs a rate the state lacks is filtered, naming the missing pair.
+import type { DecideContext } from './context.js';
+import { routeState, type Quote } from './quote.js';
+import { add, cmp, div, fromMinor, mul, rat, sub, type Rat } from './rational.js';
+import type { StrategyDef } from './types.js';
+
+export type Ranked = { readonly ok: Quote[]; readonly filtered: { route: string; reason: string }[] };
+
+const ZERO = rat(0n);
+
+/** Converts `x` from one currency to another exactly, or undefined without a rate. */
+export function convert(ctx: DecideContext, x: Rat, from: string, to: string): Rat | undefined {
+  if (from === to) return x;
+  const r = ctx.state.rates.rate(from, to);
+  return r && mul(x, r);
+}
+
+/** Sorts candidates by a key; equal keys keep the strategy's listed order (stable sort). */
+function orderBy(quotes: Quote[], keys: Rat[], direction: 1 | -1): Quote[] {
+  const idx = quotes.map((_, i) => i);
+  idx.sort((a, b) => direction * cmp(keys[a]!, keys[b]!) || a - b);
+  return idx.map((i) => quotes[i]!);
+}
+
+/** Keeps the quotes for which `key` yields a value; the others are filtered with a reason. */
+function keyed(quotes: Quote[], key: (q: Quote) => Rat | string): { quotes: Quote[]; keys: Rat[]; filtered: Ranked['filtered'] } {
+  const out = { quotes: [] as Quote[], keys: [] as Rat[], filtered: [] as Ranked['filtered'] };
+  for (const q of quotes) {
+    const k = key(q);
+    if (typeof k === 'string') out.filtered.push({ route: q.route.name, reason: k });
+    else {
+      out.quotes.push(q);
+      out.keys.push(k);
+    }
+  }
+  return out;
+}
+
+/** Conversion loss in the request's currency: the debit valued back at the plain rate, minus the piece. */
+export function lossOf(ctx: DecideContext, q: Quote): Rat | string {
+  if (q.route.currency === ctx.req.currency) return ZERO;
+  const back = convert(ctx, q.debit, q.route.currency, ctx.req.currency);
+  return back ? sub(back, fromMinor(q.pieceUnits, ctx.reqScale)) : `no rate ${q.route.currency}/${ctx.req.currency}`;
+}
+
+function costOf(ctx: DecideContext, q: Quote): Rat | string {
+  const loss = lossOf(ctx, q);
+  if (typeof loss === 'string') return loss;
+  const fee = convert(ctx, q.fee, q.route.currency, ctx.req.currency);
+  return fee ? add(fee, loss) : `no rate ${q.route.currency}/${ctx.req.currency}`;
+}
+
+function balanceInBase(ctx: DecideContext, q: Quote): Rat | string {
+  const balance = routeState(ctx, q.route).balance;
+  if (!balance) return 'balance unknown';
+  const base = convert(ctx, balance, q.route.currency, ctx.settings.base);
+  return base ?? `no rate ${q.route.currency}/${ctx.settings.base}`;
+}
+
+/** Deficits of weight/optimal: w_i/W × (V + a) − v_i over the candidates. */
+function deficits(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Rat[] | string {
+  const amount = convert(ctx, ctx.req.amount, ctx.req.currency, ctx.settings.base);
+  if (!amount) return `no rate ${ctx.req.currency}/${ctx.settings.base}`;
+  const history = ctx.state.volumes.get(def.key);
+  const weights = quotes.map((q) => def.weights[def.routes.indexOf(q.route)]!);
+  const volumes = quotes.map((q) => history?.get(q.route.name) ?? ZERO);
+  const W = weights.reduce(add, ZERO);
+  const V = volumes.reduce(add, ZERO);
+  const total = add(V, amount);
+  // All-zero weights leave no share to aim for: the least volume wins.
+  return quotes.map((_, i) => sub(div(mul(weights[i]!, total), W) ?? ZERO, volumes[i]!));
+}
+
+/** Candidates in the strategy's order of preference, best first. */
+export function rank(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked {
+  if (quotes.length === 0) return { ok: [], filtered: [] };
+  switch (def.kind) {
+    case 'optimal':
+    case 'weight': {
+      const d = deficits(ctx, def, quotes);
+      if (typeof d === 'string') return { ok: [], filtered: quotes.map((q) => ({ route: q.route.name, reason: d })) };
+      return { ok: orderBy(quotes, d, -1), filtered: [] };
+    }
+    case 'balance': {
+      const k = keyed(quotes, (q) => balanceInBase(ctx, q));
+      return { ok: orderBy(k.quotes, k.keys, -1), filtered: k.filtered };
+    }
+    case 'conversion': {
+      const k = keyed(quotes, (q) => lossOf(ctx, q));
+      return { ok: orderBy(k.quotes, k.keys, 1), filtered: k.filtered };
+    }
+    case 'cost': {
+      const k = keyed(quotes, (q) => costOf(ctx, q));
+      return { ok: orderBy(k.quotes, k.keys, 1), filtered: k.filtered };
+    }
+  }
+}
+
+/** `p2p first`: a stable partition, p2p candidates before the others. */
+export function p2pFirst(quotes: Quote[]): Quote[] {
+  return [...quotes.filter((q) => q.route.p2p), ...quotes.filter((q) => !q.route.p2p)];
+}

@@ -1,0 +1,61 @@
+// The state's rate table: "EUR/USD": "1.0850" means 1 EUR = 1.0850 USD. A given pair is used
+// as given; a pair's inverse, when not itself given, is its exact reciprocal. There is no
+// chaining through a third currency: a missing pair is RATE_UNAVAILABLE, never a guess.
+import { isCurrency } from './currencies.js';
+import { inv, ONE, parseJsonDecimal, type Rat } from './rational.js';
+
+export interface RateTable {
+  rate(from: string, to: string): Rat | undefined;
+}
+
+const PAIR = /^([A-Z]{3})\/([A-Z]{3})$/;
+
+/** Builds the table from the state's `rates`; invalid entries are reported and skipped. */
+export function rateTable(raw: Record<string, string | number> | undefined): {
+  table: RateTable;
+  errors: string[];
+} {
+  const errors: string[] = [];
+  const given = new Map<string, Rat>();
+  // The state is user JSON: guard against a non-object even though the type says otherwise.
+  const entries = typeof raw === 'object' && raw !== null ? Object.entries(raw) : [];
+  for (const [key, value] of entries) {
+    const error = addGiven(given, key, value);
+    if (error !== undefined) errors.push(error);
+  }
+  return { table: lookup(withInverses(given)), errors };
+}
+
+// Returns an error message, or undefined once the pair is recorded (or is a harmless X/X = 1).
+function addGiven(given: Map<string, Rat>, key: string, value: unknown): string | undefined {
+  const m = PAIR.exec(key);
+  if (m === null || !isCurrency(m[1]) || !isCurrency(m[2])) {
+    return `rates: ${JSON.stringify(key)} is not a pair of ISO 4217 codes (CODE/CODE)`;
+  }
+  const r = parseJsonDecimal(value);
+  if (r === undefined || r.n <= 0n) {
+    return `rates: ${JSON.stringify(key)} must be a positive decimal, got ${JSON.stringify(value)}`;
+  }
+  if (m[1] === m[2]) {
+    return r.n === r.d ? undefined : `rates: ${JSON.stringify(key)} must be 1, a currency's rate to itself`;
+  }
+  given.set(key, r);
+  return undefined;
+}
+
+// Inverses are computed once here so that rate() is a single Map lookup.
+function withInverses(given: ReadonlyMap<string, Rat>): ReadonlyMap<string, Rat> {
+  const all = new Map(given);
+  for (const [key, r] of given) {
+    const reverse = `${key.slice(4)}/${key.slice(0, 3)}`;
+    // Given rates are positive, so the reciprocal always exists.
+    if (!given.has(reverse)) all.set(reverse, inv(r)!);
+  }
+  return all;
+}
+
+function lookup(rates: ReadonlyMap<string, Rat>): RateTable {
+  return {
+    rate: (from, to) => (from === to ? ONE : rates.get(`${from}/${to}`)),
+  };
+}

@@ -1,0 +1,49 @@
+// A validated request's JSON becomes the runtime's Request: amounts exact, defaults applied,
+// `hour` and `weekday` derived from `created_at` (UTC).
+import { parseJsonDecimal } from './rational.js';
+import type { FieldValue, Request } from './types.js';
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** How a declared field's JSON value is read: decimals exactly, ints as safe integers. */
+export type FieldKind = 'int' | 'decimal' | 'string' | 'bool' | 'one_of';
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function fieldValue(kind: FieldKind, v: unknown): FieldValue | undefined {
+  if (kind === 'decimal') return parseJsonDecimal(v);
+  if (kind === 'int') return typeof v === 'number' ? v : undefined;
+  if (kind === 'bool') return typeof v === 'boolean' ? v : undefined;
+  return str(v);
+}
+
+/** Assumes `json` passed the scheme's request schema (compiler/schema.ts). */
+export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap<string, FieldKind>): Request {
+  const created = str(json['created_at']);
+  const createdAt = created === undefined ? undefined : Date.parse(created);
+  const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
+  const rawFields = (json['fields'] ?? {}) as Record<string, unknown>;
+  const fields = new Map<string, FieldValue>();
+  for (const [name, kind] of fieldKinds) {
+    if (!Object.hasOwn(rawFields, name)) continue;
+    const v = fieldValue(kind, rawFields[name]);
+    if (v !== undefined) fields.set(name, v);
+  }
+  return {
+    amount: parseJsonDecimal(json['amount'])!,
+    currency: json['currency'] as string,
+    service: json['service'] as string,
+    country: str(json['country']),
+    point: str(json['point']),
+    createdAt: time ? time.getTime() : undefined,
+    hour: time?.getUTCHours(),
+    weekday: time ? WEEKDAYS[time.getUTCDay()] : undefined,
+    testMode: json['test_mode'] === true,
+    attempt: typeof json['attempt'] === 'number' ? json['attempt'] : 1,
+    exclude: new Set(Array.isArray(json['exclude']) ? (json['exclude'] as string[]) : []),
+    lastError: str(json['last_error']),
+    fields,
+  };
+}

@@ -1,0 +1,155 @@
+// fast-check generators of valid schemes (as source text), requests and states over a
+// small fixed vocabulary, for the decision properties.
+import fc from 'fast-check';
+
+export const ROUTES = ['eur_a', 'eur_b', 'usd_c', 'gbp_d', 'p2p_e'] as const;
+const CURRENCY: Record<string, string> = { eur_a: 'EUR', eur_b: 'EUR', usd_c: 'USD', gbp_d: 'GBP', p2p_e: 'EUR' };
+export const SERVICES = ['s1', 's2'];
+
+const amount = fc.integer({ min: 1, max: 3_000_000 }).map((c) => (c / 100).toFixed(2));
+const smallNum = fc.integer({ min: 0, max: 30000 }).map(String);
+
+const routeLine = (name: string) =>
+  fc
+    .record({
+      fee: fc.option(fc.constantFrom('fee 0.5%', 'fee 1.00', 'fee 0.3% + 0.10', 'fee 2%'), { nil: undefined }),
+      markup: fc.option(fc.constantFrom('markup 0.1%', 'markup 1%'), { nil: undefined }),
+      min: fc.option(fc.constantFrom('min 1.00', 'min 50'), { nil: undefined, freq: 2 }),
+      max: fc.option(fc.constantFrom('max 500', 'max 10000', 'max 25000'), { nil: undefined, freq: 2 }),
+      daily: fc.option(fc.constantFrom('daily 1000', 'daily 200000'), { nil: undefined, freq: 2 }),
+      disabled: fc.constantFrom(false, false, false, false, true),
+    })
+    .map((o) =>
+      [`route ${name} ${CURRENCY[name]}`, o.fee, o.markup, o.min, o.max, o.daily, name.startsWith('p2p') ? 'p2p' : undefined, o.disabled ? 'disabled' : undefined]
+        .filter(Boolean)
+        .join(' '),
+    );
+
+const atom = fc.oneof(
+  fc.tuple(fc.constantFrom('>', '>=', '<', '<=', '=', '!='), smallNum).map(([op, n]) => `amount ${op} ${n}`),
+  fc.tuple(fc.constantFrom('>', '<='), smallNum, fc.constantFrom('EUR', 'USD')).map(([op, n, c]) => `amount ${op} ${n} ${c}`),
+  fc.constantFrom('EUR', 'USD', 'GBP').map((c) => `currency = ${c}`),
+  fc.constantFrom('[EUR, USD]', '[GBP]').map((l) => `currency in ${l}`),
+  fc.constantFrom('[DE, FR]', '[US]', '[DE]').map((l) => `country in ${l}`),
+  fc.constantFrom('[DE]', '[FR, US]').map((l) => `country not in ${l}`),
+  fc.constantFrom('DE', 'FR').map((c) => `country != ${c}`),
+  fc.integer({ min: 0, max: 3 }).map((n) => `fields.tier >= ${n}`),
+  fc.constantFrom('"a"', '"b"', '"c"').map((v) => `fields.seg = ${v}`),
+  fc.constantFrom('[["a", "b"]]').map(() => 'fields.seg in ["a", "b"]'),
+  fc.constantFrom('true', 'false').map((v) => `fields.vip = ${v}`),
+  fc.constantFrom('1.5', '10').map((v) => `fields.score > ${v}`),
+  fc.integer({ min: 0, max: 23 }).map((h) => `hour < ${h}`),
+  fc.constant('weekday in [sat, sun]'),
+  fc.constant('attempt > 1'),
+  fc.constant('last_error = "timeout"'),
+);
+
+const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+  e: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    atom,
+    fc.tuple(tie('e'), tie('e')).map(([a, b]) => `${a} and ${b}`),
+    fc.tuple(tie('e'), tie('e')).map(([a, b]) => `${a} or ${b}`),
+    tie('e').map((a) => `not (${a})`),
+    tie('e').map((a) => `(${a})`),
+  ),
+})).e;
+
+// Blocks that hold for a few requests only, so most requests reach routing.
+const blockExpr = fc.constantFrom('country = US and amount > 20000', 'fields.vip = true and fields.tier < 1', 'weekday = sun and hour < 2');
+
+const strategy = fc
+  .record({
+    kind: fc.constantFrom('optimal', 'weight', 'balance', 'conversion', 'cost'),
+    routes: fc.subarray([...ROUTES], { minLength: 1 }),
+    split: fc.boolean(),
+    p2p: fc.option(fc.constantFrom('p2p sort min_remainder, min_remainder 35', 'p2p sort biggest, min_amount 35', 'p2p urgent 3d'), { nil: undefined }),
+  })
+  .map((s) => {
+    const weights = s.routes.map((_, i) => (i === s.routes.length - 1 ? 100 - Math.floor(100 / s.routes.length) * (s.routes.length - 1) : Math.floor(100 / s.routes.length)));
+    const list = s.routes.map((r, i) => (s.kind === 'weight' ? `${r} ${weights[i]}%` : r)).join(', ');
+    const lines = [`${s.kind} ${list}${s.split ? ' split' : ''}`];
+    if (s.p2p && s.routes.includes('p2p_e')) lines.push(`  ${s.p2p}`);
+    return lines;
+  });
+
+const plan = fc.oneof(
+  { arbitrary: strategy, weight: 6 },
+  { arbitrary: fc.array(strategy, { minLength: 1, maxLength: 3 }).map((ss) => ['cascade {', ...ss.flat().map((l) => `  ${l}`), '}']), weight: 3 },
+  { arbitrary: fc.constant(['reject "no"']), weight: 1 },
+);
+
+const body: fc.Arbitrary<string[]> = fc.letrec<{ b: string[] }>((tie) => ({
+  b: fc.oneof(
+    { depthSize: 'small', maxDepth: 2 },
+    plan,
+    fc
+      .tuple(fc.array(fc.tuple(expr, tie("b")), { minLength: 1, maxLength: 6 }), fc.option(tie('b'), { nil: undefined }))
+      .map(([branches, otherwise]) => {
+        const out: string[] = [];
+        branches.forEach(([cond, b], i) => out.push(`${i ? '} else ' : ''}when ${cond} {`, ...b.map((l) => `  ${l}`)));
+        if (otherwise) out.push('} else {', ...otherwise.map((l) => `  ${l}`));
+        out.push('}');
+        return out;
+      }),
+  ),
+})).b;
+
+export const schemeArb: fc.Arbitrary<string> = fc
+  .record({
+    routes: fc.tuple(...ROUTES.map(routeLine)),
+    blocks: fc.array(blockExpr, { maxLength: 1 }),
+    services: fc.tuple(body, body),
+    attempts: fc.integer({ min: 1, max: 3 }),
+    base: fc.constantFrom('EUR', 'USD'),
+    p2pFirst: fc.boolean(),
+  })
+  .map((s) =>
+    [
+      'scheme gen',
+      `base ${s.base}`,
+      `attempts ${s.attempts}`,
+      ...(s.p2pFirst ? ['p2p first'] : []),
+      'field tier int',
+      'field seg one_of "a", "b", "c"',
+      'field vip bool',
+      'field score decimal',
+      ...s.routes,
+      ...s.blocks.map((b, i) => `block b${i} when ${b}`),
+      ...s.services.flatMap((b, i) => [`service ${SERVICES[i]} {`, ...b.map((l) => `  ${l}`), '}']),
+      '',
+    ].join('\n'),
+  );
+
+const iso = fc.integer({ min: Date.UTC(2026, 10, 1), max: Date.UTC(2026, 11, 31) }).map((t) => new Date(t).toISOString());
+
+export const requestArb = fc.record(
+  {
+    amount,
+    currency: fc.constantFrom('EUR', 'EUR', 'USD', 'GBP'),
+    service: fc.constantFrom('s1', 's1', 's2', 's2', 's3'),
+    country: fc.constantFrom('DE', 'FR', 'US'),
+    created_at: iso,
+    fields: fc.record({ tier: fc.integer({ min: 0, max: 4 }), seg: fc.constantFrom('a', 'b', 'c'), vip: fc.boolean(), score: fc.constantFrom(1, 2.5, '11.25') }, { requiredKeys: [] }),
+    attempt: fc.constantFrom(1, 1, 1, 2, 3),
+    exclude: fc.oneof(fc.constant([]), fc.constant([]), fc.subarray([...ROUTES], { maxLength: 2 })),
+    last_error: fc.constant('timeout'),
+  },
+  { requiredKeys: ['amount', 'currency', 'service'] },
+);
+
+const pool = fc.array(
+  fc.record({ id: fc.constantFrom('t1', 't2', 't3', 't4'), amount, created_at: iso, expires_at: iso }),
+  { maxLength: 4 },
+);
+
+export const stateArb = fc.record({
+  routes: fc.record(
+    Object.fromEntries(
+      ROUTES.map((r) => [r, fc.record({ balance: amount, enabled: fc.constantFrom(true, true, true, false), daily_used: smallNum }, { requiredKeys: [] })]),
+    ),
+    { requiredKeys: [] },
+  ),
+  rates: fc.record({ 'EUR/USD': fc.constantFrom('1.0850', '1.1'), 'GBP/EUR': fc.constantFrom('1.17', '1.2'), 'USD/GBP': fc.constant('0.79') }, { requiredKeys: [] }),
+  p2p: fc.record({ p2p_e: pool }, { requiredKeys: [] }),
+});
