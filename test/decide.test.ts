@@ -105,6 +105,17 @@ describe('decision properties', () => {
     });
   });
 
+  it('a blocked request is never routed, and names a declared block', () => {
+    forEachDecision((scheme, request, state) => {
+      const d = run(scheme, request, state, 'traced');
+      if (d.status !== 'blocked') return;
+      expect(d.route).toBeNull();
+      expect(d.allocations).toEqual([]);
+      expect(d.resolution).toBeNull();
+      expect(scheme.ast.statements.some((s) => s.kind === 'BlockStmt' && s.name.name === d.block)).toBe(true);
+    });
+  });
+
   it('the same input gives the same decision', () => {
     forEachDecision((scheme, request, state) => {
       expect(run(scheme, request, state, 'traced')).toEqual(run(scheme, request, state, 'traced'));
