@@ -1,6 +1,7 @@
 // Lowering: a checked AST becomes the runtime's model (settings, routes, plans) with every
 // literal parsed exactly once, at compile time.
 import type * as A from '../grammar/ast.js';
+import { routeCalc } from '../runtime/quote.js';
 import { div, parseDecimal, rat, type Rat } from '../runtime/rational.js';
 import type { P2PConfig, PlanDef, RouteDef, SchemeSettings, StrategyDef } from '../runtime/types.js';
 
@@ -30,7 +31,7 @@ export function settingsOf(file: A.SchemeFile): SchemeSettings {
 }
 
 export function routeOf(s: A.RouteStmt): RouteDef {
-  const route: { -readonly [K in keyof RouteDef]: RouteDef[K] } = {
+  const route: { -readonly [K in keyof Omit<RouteDef, 'calc'>]: RouteDef[K] } = {
     name: s.name.name,
     currency: s.currency.code,
     feeRate: null,
@@ -51,7 +52,7 @@ export function routeOf(s: A.RouteStmt): RouteDef {
     else if ('amount' in o) route[o.kind] = num(o.amount.text);
     else route[o.kind] = true;
   }
-  return route;
+  return { ...route, calc: routeCalc(route) };
 }
 
 export function routesOf(file: A.SchemeFile): Map<string, RouteDef> {

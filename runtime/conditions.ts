@@ -1,6 +1,7 @@
 // Values that conditions compare, shared by the compiled code and the reference interpreter.
 import type { DecideContext } from './context.js';
-import { mul, parseJsonDecimal, ratToString, toDecimalString, type Rat } from './rational.js';
+import { unitsString } from './int.js';
+import { mul, parseJsonDecimal, ratToString, type Rat } from './rational.js';
 import type { FieldValue } from './types.js';
 
 /**
@@ -32,7 +33,7 @@ function shown(v: FieldValue | undefined): string | number | boolean | null {
 }
 
 const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | undefined>> = {
-  amount: (ctx) => `${toDecimalString(ctx.reqUnits, ctx.reqScale)} ${ctx.req.currency}`,
+  amount: (ctx) => `${unitsString(ctx.reqUnits, ctx.reqScale)} ${ctx.req.currency}`,
   currency: (ctx) => ctx.req.currency,
   service: (ctx) => ctx.req.service,
   country: (ctx) => ctx.req.country,

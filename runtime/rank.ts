@@ -3,6 +3,7 @@
 import type { DecideContext } from './context.js';
 import { routeState, type Quote } from './quote.js';
 import { add, cmp, div, fromMinor, mul, rat, sub, type Rat } from './rational.js';
+import { big } from './int.js';
 import type { StrategyDef } from './types.js';
 
 export type Ranked = { readonly ok: Quote[]; readonly filtered: { route: string; reason: string }[] };
@@ -41,7 +42,7 @@ function keyed(quotes: Quote[], key: (q: Quote) => Rat | string): { quotes: Quot
 export function lossOf(ctx: DecideContext, q: Quote): Rat | string {
   if (q.route.currency === ctx.req.currency) return ZERO;
   const back = convert(ctx, q.debit, q.route.currency, ctx.req.currency);
-  return back ? sub(back, fromMinor(q.pieceUnits, ctx.reqScale)) : `no rate ${q.route.currency}/${ctx.req.currency}`;
+  return back ? sub(back, fromMinor(big(q.pieceUnits), ctx.reqScale)) : `no rate ${q.route.currency}/${ctx.req.currency}`;
 }
 
 function costOf(ctx: DecideContext, q: Quote): Rat | string {
@@ -72,12 +73,27 @@ function deficits(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Rat[] 
   return quotes.map((_, i) => sub(div(mul(weights[i]!, total), W) ?? ZERO, volumes[i]!));
 }
 
+/**
+ * Without history the deficits are w_i/W × a: with W > 0 and a > 0 (a valid request's amount
+ * is positive) their order is the weights' order, so no rational needs computing. Undefined
+ * when the shortcut does not apply.
+ */
+function orderWithoutHistory(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked | undefined {
+  if (ctx.state.volumes.has(def.key) || ctx.req.amount.n <= 0n) return undefined;
+  if (!ctx.state.rates.rate(ctx.req.currency, ctx.settings.base)) return undefined;
+  const weights = quotes.map((q) => def.weights[def.routes.indexOf(q.route)]!);
+  if (weights.every((w) => w.n > 0n && cmp(w, weights[0]!) === 0)) return { ok: quotes, filtered: [] };
+  return weights.some((w) => w.n > 0n) ? { ok: orderBy(quotes, weights, -1), filtered: [] } : undefined;
+}
+
 /** Candidates in the strategy's order of preference, best first. */
 export function rank(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked {
   if (quotes.length === 0) return { ok: [], filtered: [] };
   switch (def.kind) {
     case 'optimal':
     case 'weight': {
+      const fast = orderWithoutHistory(ctx, def, quotes);
+      if (fast) return fast;
       const d = deficits(ctx, def, quotes);
       if (typeof d === 'string') return { ok: [], filtered: quotes.map((q) => ({ route: q.route.name, reason: d })) };
       return { ok: orderBy(quotes, d, -1), filtered: [] };

@@ -54,8 +54,16 @@ function withInverses(given: ReadonlyMap<string, Rat>): ReadonlyMap<string, Rat>
   return all;
 }
 
+// Nested by currency so that a lookup builds no "FROM/TO" string on the hot path.
 function lookup(rates: ReadonlyMap<string, Rat>): RateTable {
+  const byFrom = new Map<string, Map<string, Rat>>();
+  for (const [key, r] of rates) {
+    const from = key.slice(0, 3);
+    const row = byFrom.get(from) ?? new Map<string, Rat>();
+    row.set(key.slice(4), r);
+    byFrom.set(from, row);
+  }
   return {
-    rate: (from, to) => (from === to ? ONE : rates.get(`${from}/${to}`)),
+    rate: (from, to) => (from === to ? ONE : byFrom.get(from)?.get(to)),
   };
 }

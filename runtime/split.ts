@@ -2,19 +2,20 @@
 // the largest piece that fits its max, remaining caps and (under `balance`) its balance.
 import type { DecideContext } from './context.js';
 import { debitLimit, quote, routeState, type Quote } from './quote.js';
+import { big } from './int.js';
 import { add, cmp } from './rational.js';
 import type { RouteDef, StrategyKind } from './types.js';
 
 /** Pieces summing exactly to the request's amount, or undefined. */
 export function splitPayout(ctx: DecideContext, kind: StrategyKind, ordered: readonly RouteDef[]): Quote[] | undefined {
-  let remaining = ctx.reqUnits;
+  let remaining = big(ctx.reqUnits);
   const pieces: Quote[] = [];
   for (const route of ordered) {
     if (remaining === 0n) break;
     const piece = largestPiece(ctx, kind, route, remaining);
     if (!piece || (route.min && cmp(piece.debit, route.min) < 0)) continue;
     pieces.push(piece);
-    remaining -= piece.pieceUnits;
+    remaining -= big(piece.pieceUnits);
   }
   return remaining === 0n ? pieces : undefined;
 }

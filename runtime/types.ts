@@ -1,5 +1,6 @@
 // The runtime's data: the lowered scheme it executes, the request and state it reads, and
 // the Decision it returns (DESIGN.md's JSON formats).
+import type { RouteCalc } from './quote.js';
 import type { Rat } from './rational.js';
 
 export type StrategyKind = 'optimal' | 'weight' | 'balance' | 'conversion' | 'cost';
@@ -20,6 +21,8 @@ export interface RouteDef {
   readonly monthly: Rat | null;
   readonly p2p: boolean;
   readonly disabled: boolean;
+  /** The amounts above in integer form for the hot path (runtime/quote.ts). */
+  readonly calc: RouteCalc;
 }
 
 export interface P2PConfig {

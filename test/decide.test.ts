@@ -81,7 +81,7 @@ describe('decision properties', () => {
       const st = parseState(state).state;
       const d = decideWith(scheme.program, req, st, { trace: false });
       if (d.status !== 'routed') return;
-      const ctx = { req, state: st, settings: scheme.settings, reqScale: 2, reqUnits: 0n, trace: null };
+      const ctx = { req, state: st, settings: scheme.settings, reqScale: 2, reqUnits: 0n, amountMicros: NaN, trace: null };
       const plan = scheme.program.plan(ctx) as PlanDef;
       const strategy = plan.kind === 'strategies' ? plan.strategies.find((s) => s.key === d.strategyKey) : undefined;
       expect(strategy).toBeDefined();

@@ -1,0 +1,107 @@
+// Exact integers for the hot path: a JS number while it is a safe integer, a bigint beyond.
+// Minor-unit amounts are almost always far below 2^53, and number arithmetic on safe integers
+// is exact and allocation-free; every operation here checks that its result stays safe and
+// otherwise redoes the work in bigint, so the answer is always the exact one.
+import type { Rat } from './rational.js';
+
+/** An exact integer: a number only while Number.isSafeInteger holds, else a bigint. */
+export type Int = number | bigint;
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+export function big(x: Int): bigint {
+  return typeof x === 'bigint' ? x : BigInt(x);
+}
+
+/** The same integer, as a number when it is safe. */
+export function norm(x: bigint): Int {
+  const n = Number(x);
+  return Number.isSafeInteger(n) ? n : x;
+}
+
+// A float product of safe integers is exact when its magnitude is at most MAX: a true product
+// of 2^53 or more rounds to 2^53 or more (rounding is monotone), so the test cannot pass wrongly.
+export function mulInt(a: Int, b: Int): Int {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const p = a * b;
+    if (p <= MAX && p >= -MAX) return p;
+  }
+  return norm(big(a) * big(b));
+}
+
+export function addInt(a: Int, b: Int): Int {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (s <= MAX && s >= -MAX) return s;
+  }
+  return norm(big(a) + big(b));
+}
+
+export function subInt(a: Int, b: Int): Int {
+  return addInt(a, typeof b === 'number' ? -b : -b);
+}
+
+export function cmpInt(a: Int, b: Int): -1 | 0 | 1 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// n % d and (n - n % d) / d are exact for safe integers: the remainder is exact in IEEE
+// arithmetic and the quotient of an exact multiple is an integer no larger than |n|.
+function divHalfUpNumber(n: number, d: number): number {
+  const m = n < 0 ? -n : n;
+  const rem = m % d;
+  const q = (m - rem) / d + (rem * 2 >= d ? 1 : 0);
+  return n < 0 ? -q : q;
+}
+
+function divHalfUpBig(n: bigint, d: bigint): bigint {
+  const m = n < 0n ? -n : n;
+  const q = m / d + ((m % d) * 2n >= d ? 1n : 0n);
+  return n < 0n ? -q : q;
+}
+
+/** n / d rounded once, half away from zero (LANGUAGE.md's half-up); d > 0. */
+export function divHalfUp(n: Int, d: Int): Int {
+  if (typeof n === 'number' && typeof d === 'number') return divHalfUpNumber(n, d);
+  return norm(divHalfUpBig(big(n), big(d)));
+}
+
+/** x × a / b, rounded once, half-up; b > 0. */
+export function mulDivHalfUp(x: Int, a: Int, b: Int): Int {
+  return divHalfUp(mulInt(x, a), b);
+}
+
+/** A rational's numerator and denominator as Ints (numbers when safe). */
+export function ratParts(r: Rat): readonly [Int, Int] {
+  return [norm(r.n), norm(r.d)];
+}
+
+/** 10^k as an Int. */
+export function pow10Int(k: number): Int {
+  return k <= 15 ? 10 ** k : 10n ** BigInt(k);
+}
+
+/** Formats a count of 10^-scale units with exactly `scale` digits: (26, 3) → "0.026". */
+export function unitsString(units: Int, scale: number): string {
+  const negative = units < 0;
+  const digits = (negative ? -units : units).toString();
+  if (scale === 0) return negative ? `-${digits}` : digits;
+  const padded = digits.length > scale ? digits : digits.padStart(scale + 1, '0');
+  const cut = padded.length - scale;
+  return `${negative ? '-' : ''}${padded.slice(0, cut)}.${padded.slice(cut)}`;
+}
+
+/** r × 10^k as a safe integer when that is exact, else NaN. */
+export function scaledNumber(r: Rat, k: number): number {
+  const n = Number(r.n);
+  const d = Number(r.d);
+  const unit = 10 ** k;
+  if (!Number.isSafeInteger(n) || unit % d !== 0) return NaN;
+  const x = n * (unit / d);
+  return x <= MAX && x >= -MAX ? x : NaN;
+}
+
+/** r rounded once, half-up, to `scale` digits, as a count of 10^-scale units. */
+export function roundUnits(r: Rat, scale: number): Int {
+  return mulDivHalfUp(norm(r.n), pow10Int(scale), norm(r.d));
+}
