@@ -1,5 +1,6 @@
 // The `sluice` command line: one file per subcommand.
 import { checkCommand, CHECK_USAGE } from './check.js';
+import { diffCommand, DIFF_USAGE } from './diff.js';
 import { evalCommand, EVAL_USAGE } from './eval.js';
 import { fmtCommand, FMT_USAGE } from './fmt.js';
 import { simulateCommand, SIMULATE_USAGE } from './simulate.js';
@@ -14,6 +15,7 @@ const COMMANDS: ReadonlyMap<string, { run: Command; usage: string; summary: stri
   ['eval', { run: evalCommand, usage: EVAL_USAGE, summary: 'decide one request; print the Decision JSON' }],
   ['simulate', { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'decide requests in order; print the summary' }],
   ['test', { run: testCommand, usage: TEST_USAGE, summary: "run a scheme's cases (NAME.cases.json)" }],
+  ['diff', { run: diffCommand, usage: DIFF_USAGE, summary: 'what changed between two schemes, and which decisions move' }],
 ]);
 
 function usage(): string {
