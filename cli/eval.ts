@@ -1,7 +1,7 @@
 // `sluice eval FILE --request REQ.json [--state STATE.json]`: prints the Decision as JSON.
 import { decide } from '../index.js';
 import { parseArgs } from './args.js';
-import { decisionJson } from './decision-json.js';
+import { decisionJson } from '../runtime/decision-json.js';
 import { EXIT, type Output } from './io.js';
 import { loadJson, loadScheme } from './scheme.js';
 

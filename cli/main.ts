@@ -3,6 +3,7 @@ import { checkCommand, CHECK_USAGE } from './check.js';
 import { diffCommand, DIFF_USAGE } from './diff.js';
 import { evalCommand, EVAL_USAGE } from './eval.js';
 import { fmtCommand, FMT_USAGE } from './fmt.js';
+import { serveCommand, SERVE_USAGE } from './serve.js';
 import { simulateCommand, SIMULATE_USAGE } from './simulate.js';
 import { testCommand, TEST_USAGE } from './test-cases.js';
 import { EXIT, stdio, type Output } from './io.js';
@@ -15,6 +16,7 @@ const COMMANDS: ReadonlyMap<string, { run: Command; usage: string; summary: stri
   ['eval', { run: evalCommand, usage: EVAL_USAGE, summary: 'decide one request; print the Decision JSON' }],
   ['simulate', { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'decide requests in order; print the summary' }],
   ['test', { run: testCommand, usage: TEST_USAGE, summary: "run a scheme's cases (NAME.cases.json)" }],
+  ['serve', { run: serveCommand, usage: SERVE_USAGE, summary: 'run the HTTP service and the editor' }],
   ['diff', { run: diffCommand, usage: DIFF_USAGE, summary: 'what changed between two schemes, and which decisions move' }],
 ]);
 

@@ -2,7 +2,7 @@
 // and compares each case's `expect` with the decision, key by key.
 import { basename, dirname, join } from 'node:path';
 import { decide } from '../index.js';
-import { decisionJson } from './decision-json.js';
+import { decisionJson } from '../runtime/decision-json.js';
 import { EXIT, readJson, type Output } from './io.js';
 import { loadScheme } from './scheme.js';
 

@@ -1,0 +1,97 @@
+// The HTTP service: keys and modes at the edge, then one router per resource.
+import { existsSync } from 'node:fs';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Store } from './db/connect.js';
+import type { GatewayDeps } from './gateway.js';
+import type { AppEnv } from './http.js';
+import type { Keys } from './keys.js';
+import { openApiDocument } from './openapi.js';
+import { Problem, sendProblem } from './problem.js';
+import type { Provider } from './providers.js';
+import { keyRoutes } from './routes/keys.js';
+import { payoutPointRoutes, payoutRequestRoutes } from './routes/gateway.js';
+import { compileRoute, schemeRoutes } from './routes/schemes.js';
+import { rateRoutes, routeStateRoutes } from './routes/state.js';
+import type { Schemes } from './schemes.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly keys: Keys;
+  readonly schemes: Schemes;
+  readonly provider: Provider;
+  readonly now: () => Date;
+  /** The built editor's folder, served at `/` when present. */
+  readonly editorDir?: string;
+  readonly log?: (line: string) => void;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+/** Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. */
+function authenticate(keys: Keys): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = bearer(c.req.header('authorization'));
+    if (!key) throw new Problem(401, 'unauthorized', 'send the API key as "Authorization: Bearer KEY"');
+    const managesKeys = c.req.path === '/v1/api-keys' || c.req.path.startsWith('/v1/api-keys/');
+    if (keys.isAdmin(key)) {
+      if (!managesKeys) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
+      return next();
+    }
+    const identity = await keys.authenticate(key);
+    if (!identity) throw new Problem(401, 'unauthorized', 'this API key is unknown or revoked');
+    if (managesKeys) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
+    c.set('mode', identity.mode);
+    c.set('keyId', identity.id);
+    return next();
+  };
+}
+
+/** Errors that mean the database is away: the answer is 503, and the service recovers when it returns. */
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : '';
+  return (
+    (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[123]|08\d{3})$/.test(code))) ||
+    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|PGlite is closed/i.test(message)
+  );
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const gateway: GatewayDeps = { db: deps.store.db, schemes: deps.schemes, provider: deps.provider, now: deps.now };
+
+  app.onError((e, c) => {
+    if (e instanceof Problem) return sendProblem(c, e);
+    if (isConnectionError(e)) return sendProblem(c, new Problem(503, 'unavailable', 'the database cannot be reached; try again shortly'));
+    deps.log?.(`internal error on ${c.req.method} ${c.req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return sendProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged'));
+  });
+  app.notFound((c) => sendProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
+  app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => sendProblem(c, new Problem(413, 'body-too-large', 'bodies are limited to 1 MiB')) }));
+
+  app.get('/healthz', async (c) => ((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  app.use('/v1/*', authenticate(deps.keys));
+  app.route('/v1/api-keys', keyRoutes(deps.keys));
+  app.route('/v1/compile', compileRoute());
+  app.route('/v1/schemes', schemeRoutes(deps.store.db, deps.schemes, deps.now));
+  app.route('/v1/routes', routeStateRoutes(deps.store.db, deps.now));
+  app.route('/v1/rates', rateRoutes(deps.store.db));
+  app.route('/v1/payout-points', payoutPointRoutes(deps.store.db));
+  app.route('/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway));
+
+  if (deps.editorDir && existsSync(deps.editorDir)) {
+    app.use('/*', serveStatic({ root: deps.editorDir }));
+  } else {
+    app.get('/', (c) => c.text('Sluice is running. The editor is not built: run `npm run build`.\n'));
+  }
+  return app;
+}

@@ -1,0 +1,135 @@
+// Schema changes as kysely migrations, in order; never edit one that has shipped, add the next.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('revoked_at', 'timestamptz')
+      .execute();
+    await db.schema
+      .createTable('schemes')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('active_version', 'integer')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('schemes_pk', ['mode', 'name'])
+      .execute();
+    await db.schema
+      .createTable('scheme_versions')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('message', 'text')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('scheme_versions_pk', ['mode', 'name', 'version'])
+      .execute();
+    await db.schema
+      .createTable('routes')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('balance', 'numeric')
+      .addColumn('currency', 'text')
+      .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))
+      .addColumn('test_outcome', 'text', (c) => c.notNull().defaultTo('success'))
+      .addColumn('used_day', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('daily_used', 'numeric', (c) => c.notNull().defaultTo(0))
+      .addColumn('used_month', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('monthly_used', 'numeric', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('routes_pk', ['mode', 'route'])
+      .execute();
+    await db.schema
+      .createTable('rates')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('rate_scheme', 'text', (c) => c.notNull())
+      .addColumn('rates', 'jsonb', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rates_pk', ['mode', 'rate_scheme'])
+      .execute();
+    await db.schema
+      .createTable('p2p_payments')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('amount', 'numeric', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .addPrimaryKeyConstraint('p2p_payments_pk', ['mode', 'route', 'id'])
+      .execute();
+    await db.schema
+      .createTable('volumes')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addColumn('strategy_key', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('volume', 'numeric', (c) => c.notNull())
+      .addPrimaryKeyConstraint('volumes_pk', ['mode', 'scheme', 'strategy_key', 'route'])
+      .execute();
+    await db.schema
+      .createTable('payout_points')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('currencies', 'jsonb', (c) => c.notNull())
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('payout_points_pk', ['mode', 'id'])
+      .execute();
+    await db.schema
+      .createTable('payout_requests')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('resolution', 'text')
+      .addColumn('block', 'text')
+      .addColumn('point_id', 'text', (c) => c.notNull())
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer')
+      .addColumn('attributes', 'jsonb', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addUniqueConstraint('payout_requests_idempotency', ['mode', 'idempotency_key'])
+      .execute();
+    await db.schema.createIndex('payout_requests_mode_created').on('payout_requests').columns(['mode', 'created_at']).execute();
+    await db.schema
+      .createTable('payouts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('payout_request_id', 'text', (c) => c.notNull().references('payout_requests.id'))
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('amount', 'numeric', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('fee', 'numeric', (c) => c.notNull())
+      .addColumn('request_amount', 'numeric', (c) => c.notNull())
+      .addColumn('p2p', 'jsonb', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema.createIndex('payouts_request').on('payouts').column('payout_request_id').execute();
+    await db.schema
+      .createTable('events')
+      .addColumn('id', 'serial', (c) => c.primaryKey())
+      .addColumn('payout_request_id', 'text', (c) => c.notNull().references('payout_requests.id'))
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('data', 'jsonb', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+      .execute();
+    await db.schema.createIndex('events_request').on('events').column('payout_request_id').execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Brings the database up to date; returns an error message, or undefined on success. */
+export async function migrate(db: Kysely<unknown>): Promise<string | undefined> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
+}

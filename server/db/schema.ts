@@ -1,0 +1,128 @@
+// The tables, as kysely sees them. Amounts are `numeric` in SQL and strings in JS: exact, never floats.
+import type { ColumnType, Generated } from 'kysely';
+
+export type Mode = 'test' | 'live';
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  mode: Mode;
+  hash: string;
+  created_at: Timestamp;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface SchemeTable {
+  mode: Mode;
+  name: string;
+  active_version: number | null;
+  created_at: Timestamp;
+}
+
+export interface SchemeVersionTable {
+  mode: Mode;
+  name: string;
+  version: number;
+  source: string;
+  hash: string;
+  message: string | null;
+  created_at: Timestamp;
+}
+
+export interface RouteTable {
+  mode: Mode;
+  route: string;
+  balance: string | null;
+  currency: string | null;
+  enabled: boolean;
+  test_outcome: string;
+  /** The UTC day and month `daily_used` and `monthly_used` count for. */
+  used_day: string;
+  daily_used: string;
+  used_month: string;
+  monthly_used: string;
+}
+
+export interface RateTable {
+  mode: Mode;
+  rate_scheme: string;
+  rates: Json<Record<string, string>>;
+}
+
+export interface P2PPaymentTable {
+  mode: Mode;
+  route: string;
+  id: string;
+  amount: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface VolumeTable {
+  mode: Mode;
+  scheme: string;
+  strategy_key: string;
+  route: string;
+  volume: string;
+}
+
+export interface PayoutPointTable {
+  mode: Mode;
+  id: string;
+  currencies: Json<string[]>;
+  scheme: string;
+}
+
+export interface PayoutRequestTable {
+  id: string;
+  mode: Mode;
+  idempotency_key: string | null;
+  status: string;
+  resolution: string | null;
+  block: string | null;
+  point_id: string;
+  scheme: string;
+  version: number | null;
+  attributes: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PayoutTable {
+  id: string;
+  payout_request_id: string;
+  attempt: number;
+  route: string;
+  amount: string;
+  currency: string;
+  fee: string;
+  request_amount: string;
+  p2p: Json<{ id: string; amount: string }[]>;
+  status: string;
+  error: string | null;
+  created_at: Timestamp;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  payout_request_id: string;
+  type: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  api_keys: ApiKeyTable;
+  schemes: SchemeTable;
+  scheme_versions: SchemeVersionTable;
+  routes: RouteTable;
+  rates: RateTable;
+  p2p_payments: P2PPaymentTable;
+  volumes: VolumeTable;
+  payout_points: PayoutPointTable;
+  payout_requests: PayoutRequestTable;
+  payouts: PayoutTable;
+  events: EventTable;
+}

@@ -1,0 +1,69 @@
+// The OpenAPI 3.1 document of every route; request bodies are the very schemas ajv checks.
+import { BODY_SCHEMAS, type BodyName } from './schemas.js';
+
+type Op = Record<string, unknown>;
+
+const problem = { description: 'A problem document', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const json = (description: string, schema: Record<string, unknown> = { type: 'object' }) => ({ description, content: { 'application/json': { schema } } });
+const withBody = (name: BodyName) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
+const param = (name: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
+
+function op(summary: string, responses: Record<string, unknown>, extra: Op = {}): Op {
+  return { summary, ...extra, responses: { ...responses, '401': problem, '422': problem, default: problem } };
+}
+
+const PATHS: Record<string, Record<string, Op>> = {
+  '/healthz': { get: { summary: 'Liveness and database reachability', security: [], responses: { '200': json('ok'), '503': json('database unreachable') } } },
+  '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json('OpenAPI 3.1') } } },
+  '/v1/api-keys': { post: op('Create an API key (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }) },
+  '/v1/api-keys/{id}': { delete: op('Revoke an API key at once (admin key only)', { '204': { description: 'revoked' }, '404': problem }, { parameters: [param('id')] }) },
+  '/v1/compile': { post: op('Check a source; diagnostics with positions', { '200': json('diagnostics') }, { requestBody: withBody('Compile') }) },
+  '/v1/schemes': { get: op('Schemes of this mode with their latest and active versions', { '200': json('schemes') }) },
+  '/v1/schemes/{name}/versions': {
+    post: op('Add an immutable version (200 when identical to the latest)', { '201': json('created'), '200': json('identical to the latest') }, { parameters: [param('name')], requestBody: withBody('VersionCreate') }),
+    get: op("A scheme's versions", { '200': json('versions'), '404': problem }, { parameters: [param('name')] }),
+  },
+  '/v1/schemes/{name}/versions/{version}': {
+    get: op('One version: source, hash, message, created_at', { '200': json('version'), '404': problem }, { parameters: [param('name'), param('version', { type: 'integer' })] }),
+  },
+  '/v1/schemes/{name}/activate': { post: op('Activate a version, in one transaction, on every instance', { '200': json('activated'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Activate') }) },
+  '/v1/schemes/{name}/decide': {
+    post: op('Decide one request (DESIGN.md Decision) against the active or a given version', { '200': json('Decision'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Decide') }),
+  },
+  '/v1/routes/{route}': {
+    put: op('Set stored route state', { '200': json('route state') }, { parameters: [param('route')], requestBody: withBody('RoutePut') }),
+    get: op('Stored route state', { '200': json('route state'), '404': problem }, { parameters: [param('route')] }),
+  },
+  '/v1/routes/{route}/p2p-payments': { post: op("Add payments to a p2p route's pool", { '201': json('added') }, { parameters: [param('route')], requestBody: withBody('P2PPayments') }) },
+  '/v1/rates/{rate_scheme}': { put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD)', { '200': json('rates') }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }) },
+  '/v1/payout-points': { post: op('Create or replace a payout point', { '201': json('payout point') }, { requestBody: withBody('PayoutPoint') }) },
+  '/v1/payout-gateway/payout-requests': {
+    post: op(
+      'Create a payout request: blocks, routing, atomic reservation, provider, failover',
+      { '201': json('payout request'), '409': problem },
+      { requestBody: withBody('PayoutRequest'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] },
+    ),
+  },
+  '/v1/payout-gateway/payout-requests/{id}': { get: op('A payout request with its payouts and event log', { '200': json('payout request'), '404': problem }, { parameters: [param('id')] }) },
+};
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Sluice', version: '0.1.0', description: 'Payout routing: schemes, versions, decisions, payout requests.' },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    security: [{ bearer: [] }],
+    paths: PATHS,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        ...BODY_SCHEMAS,
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Every error answer is an RFC 9457 problem document with a stable `type`, never a stack trace.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export type ProblemType =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'invalid-body'
+  | 'invalid-request'
+  | 'scheme-errors'
+  | 'scheme-name-mismatch'
+  | 'mode-mismatch'
+  | 'unknown-currency'
+  | 'conflict'
+  | 'body-too-large'
+  | 'unavailable'
+  | 'internal';
+
+const TITLES: Record<ProblemType, string> = {
+  unauthorized: 'Missing, unknown or revoked API key',
+  forbidden: 'This key may not do that',
+  'not-found': 'Not found',
+  'invalid-body': 'The request body is not valid',
+  'invalid-request': 'The payout request is not valid for the scheme',
+  'scheme-errors': 'The scheme has errors',
+  'scheme-name-mismatch': "The scheme line does not match the URL's name",
+  'mode-mismatch': "The scheme's mode differs from the key's mode",
+  'unknown-currency': 'The payout point does not take this currency',
+  conflict: 'Conflict',
+  'body-too-large': 'The request body is over 1 MiB',
+  unavailable: 'The database cannot be reached',
+  internal: 'Internal error',
+};
+
+export const PROBLEM_BASE = 'https://sluice.dev/problems/';
+
+/** A problem raised anywhere in a handler; the app's error handler turns it into the answer. */
+export class Problem extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly type: ProblemType,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function problemBody(p: Problem): Record<string, unknown> {
+  return { type: PROBLEM_BASE + p.type, title: TITLES[p.type], status: p.status, detail: p.detail, ...p.extra };
+}
+
+export function sendProblem(c: Context, p: Problem): Response {
+  return c.body(JSON.stringify(problemBody(p)), p.status, { 'content-type': 'application/problem+json' });
+}
+
+export const notFound = (what: string): Problem => new Problem(404, 'not-found', what);

@@ -1,0 +1,45 @@
+// /v1/payout-points and /v1/payout-gateway/payout-requests.
+import type { Kysely } from 'kysely';
+import { Hono } from 'hono';
+import type { Database } from '../db/schema.js';
+import { findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
+import { body, type AppEnv } from '../http.js';
+import { payoutRequestResource } from '../payout-resource.js';
+import { Problem } from '../problem.js';
+
+export function payoutPointRoutes(db: Kysely<Database>): Hono<AppEnv> {
+  return new Hono<AppEnv>().post('/', async (c) => {
+    const p = await body<{ id: string; currencies: string[]; scheme: string }>(c, 'PayoutPoint');
+    const currencies = JSON.stringify([...new Set(p.currencies)]);
+    await db
+      .insertInto('payout_points')
+      .values({ mode: c.get('mode'), id: p.id, currencies, scheme: p.scheme })
+      .onConflict((oc) => oc.columns(['mode', 'id']).doUpdateSet({ currencies, scheme: p.scheme }))
+      .execute();
+    return c.json({ id: p.id, currencies: [...new Set(p.currencies)], scheme: p.scheme }, 201);
+  });
+}
+
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (header.length < 1 || header.length > 255) throw new Problem(400, 'invalid-body', 'Idempotency-Key must be 1 to 255 characters');
+  return header;
+}
+
+export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', async (c) => {
+    const mode = c.get('mode');
+    const key = idempotencyKey(c.req.header('idempotency-key'));
+    const b = await body<{ data: { attributes: PayoutRequestAttributes } }>(c, 'PayoutRequest');
+    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key);
+    if (earlier) {
+      c.header('Idempotent-Replayed', 'true');
+      return c.json(await payoutRequestResource(deps.db, mode, earlier, false), 201);
+    }
+    const id = await processPayoutRequest(deps, mode, b.data.attributes, key);
+    return c.json(await payoutRequestResource(deps.db, mode, id, false), 201);
+  });
+  app.get('/:id', async (c) => c.json(await payoutRequestResource(deps.db, c.get('mode'), c.req.param('id'), true)));
+  return app;
+}

@@ -1,0 +1,62 @@
+// /v1/compile and /v1/schemes: versions, activation, decisions.
+import type { Kysely } from 'kysely';
+import { Hono } from 'hono';
+import { compile } from '../../compiler/compile.js';
+import { diagnosticToJSON, hasErrors } from '../../grammar/diagnostics.js';
+import { decide } from '../../index.js';
+import { decisionJson } from '../../runtime/decision-json.js';
+import type { Database } from '../db/schema.js';
+import { body, nameParam, versionParam, type AppEnv } from '../http.js';
+import { Problem } from '../problem.js';
+import { loadState } from '../route-state.js';
+import type { Schemes } from '../schemes.js';
+
+export function compileRoute(): Hono<AppEnv> {
+  return new Hono<AppEnv>().post('/', async (c) => {
+    const { source } = await body<{ source: string }>(c, 'Compile');
+    const { diagnostics } = compile(source);
+    return c.json({ ok: !hasErrors(diagnostics), diagnostics: diagnostics.map(diagnosticToJSON) });
+  });
+}
+
+export function schemeRoutes(db: Kysely<Database>, schemes: Schemes, now: () => Date): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    const rows = await schemes.list(c.get('mode'));
+    return c.json({ data: rows.map((r) => ({ name: r.name, latest_version: r.latest_version, active_version: r.active_version })) });
+  });
+
+  app.post('/:name/versions', async (c) => {
+    const b = await body<{ source: string; message?: string }>(c, 'VersionCreate');
+    const { created, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message);
+    return c.json(v, created ? 201 : 200);
+  });
+
+  app.get('/:name/versions', async (c) => c.json({ data: await schemes.versions(c.get('mode'), nameParam(c, 'name')) }));
+
+  app.get('/:name/versions/:version', async (c) => c.json(await schemes.version(c.get('mode'), nameParam(c, 'name'), versionParam(c))));
+
+  app.post('/:name/activate', async (c) => {
+    const { version } = await body<{ version: number }>(c, 'Activate');
+    const name = nameParam(c, 'name');
+    await schemes.activate(c.get('mode'), name, version);
+    return c.json({ name, active_version: version });
+  });
+
+  app.post('/:name/decide', async (c) => {
+    const b = await body<{ request: Record<string, unknown>; state?: Record<string, unknown>; version?: number }>(c, 'Decide');
+    const mode = c.get('mode');
+    const name = nameParam(c, 'name');
+    const active = await schemes.resolve(mode, name, b.version);
+    const state = b.state ?? (await loadState(db, mode, name, active.scheme, now()));
+    const decision = decide(active.scheme, b.request, state);
+    if (decision.status === 'invalid') {
+      const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
+    }
+    return c.json({ ...decisionJson(decision), version: active.version });
+  });
+
+  return app;
+}

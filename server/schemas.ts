@@ -1,0 +1,117 @@
+// The JSON Schemas of every request body: ajv validates with them and /openapi.json publishes
+// them, so the document and the checks cannot drift apart.
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Problem } from './problem.js';
+
+type Schema = Readonly<Record<string, unknown>>;
+
+const DECIMAL = { anyOf: [{ type: 'string', pattern: '^\\d{1,18}(\\.\\d{1,18})?$' }, { type: 'number', minimum: 0 }] };
+const NAME = { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', maxLength: 200 };
+const CODE = { type: 'string', pattern: '^[A-Z]{3}$' };
+const DATE_TIME = { type: 'string', format: 'date-time' };
+const SOURCE = { type: 'string', maxLength: 1_000_000 };
+
+export const BODY_SCHEMAS = {
+  ApiKeyCreate: {
+    type: 'object',
+    required: ['mode'],
+    additionalProperties: false,
+    properties: { mode: { enum: ['test', 'live'] }, name: { type: 'string', maxLength: 200 } },
+  },
+  Compile: { type: 'object', required: ['source'], additionalProperties: false, properties: { source: SOURCE } },
+  VersionCreate: {
+    type: 'object',
+    required: ['source'],
+    additionalProperties: false,
+    properties: { source: SOURCE, message: { type: 'string', maxLength: 10_000 } },
+  },
+  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
+  Decide: {
+    type: 'object',
+    required: ['request'],
+    additionalProperties: false,
+    properties: { request: { type: 'object' }, state: { type: 'object' }, version: { type: 'integer', minimum: 1 } },
+  },
+  RoutePut: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      balance: { anyOf: [DECIMAL, { type: 'null' }] },
+      currency: CODE,
+      enabled: { type: 'boolean' },
+      test_outcome: { type: 'string', pattern: '^(success|fail:[A-Za-z0-9_.-]{1,100})$' },
+    },
+  },
+  RatesPut: {
+    type: 'object',
+    propertyNames: { pattern: '^[A-Z]{3}/[A-Z]{3}$' },
+    additionalProperties: { type: 'string', pattern: '^\\d{1,18}(\\.\\d{1,18})?$' },
+  },
+  P2PPayments: {
+    type: 'array',
+    maxItems: 10_000,
+    items: {
+      type: 'object',
+      required: ['id', 'amount', 'created_at', 'expires_at'],
+      additionalProperties: false,
+      properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, amount: DECIMAL, created_at: DATE_TIME, expires_at: DATE_TIME },
+    },
+  },
+  PayoutPoint: {
+    type: 'object',
+    required: ['id', 'currencies', 'scheme'],
+    additionalProperties: false,
+    properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, currencies: { type: 'array', minItems: 1, items: CODE }, scheme: NAME },
+  },
+  PayoutRequest: {
+    type: 'object',
+    required: ['data'],
+    properties: {
+      data: {
+        type: 'object',
+        required: ['type', 'attributes'],
+        properties: {
+          type: { const: 'payout-request' },
+          attributes: {
+            type: 'object',
+            required: ['point_amount', 'point_id', 'point_currency', 'service'],
+            properties: {
+              point_amount: DECIMAL,
+              point_id: { type: 'string', minLength: 1 },
+              point_currency: CODE,
+              service: { type: 'string', minLength: 1 },
+              test_mode: { type: 'boolean' },
+              country: { type: 'string' },
+              fields: { type: 'object' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const satisfies Record<string, Schema>;
+
+export type BodyName = keyof typeof BODY_SCHEMAS;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+ajv.addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s) });
+const validators = new Map<BodyName, ValidateFunction>(
+  Object.entries(BODY_SCHEMAS).map(([name, schema]) => [name as BodyName, ajv.compile(schema)]),
+);
+
+function describe(e: ErrorObject): { path: string; message: string } {
+  if (e.keyword === 'required') return { path: `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
+  if (e.keyword === 'additionalProperties') {
+    return { path: `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`, message: 'is not a known property' };
+  }
+  return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
+}
+
+/** Checks a parsed body against its schema; throws a 422 problem listing every error's path. */
+export function checkBody<T>(name: BodyName, body: unknown): T {
+  const validate = validators.get(name)!;
+  if (validate(body)) return body as T;
+  const errors = (validate.errors ?? []).filter((e) => !e.schemaPath.includes('/anyOf/')).map(describe);
+  throw new Problem(422, 'invalid-body', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+}
