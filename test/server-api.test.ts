@@ -1,0 +1,205 @@
+// The HTTP API of issue 4 over app.request, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Service } from '../server/start.js';
+import { ADMIN, backends, Client, keyed } from './support/service.js';
+
+const SCHEME = (name: string, extra = '') => `scheme ${name}
+mode test
+field segment one_of "retail", "vip"
+
+route acme_eur EUR fee 0.5% + 0.20
+route bankco_eur EUR fee 1.00
+
+service sepa_eur {
+  when amount >= 1000 EUR {
+    bankco_eur_strategy_placeholder
+  } else {
+    optimal acme_eur, bankco_eur
+  }
+}
+${extra}`.replace('bankco_eur_strategy_placeholder', 'optimal bankco_eur, acme_eur');
+
+const REQUEST = { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { segment: 'retail' } };
+
+describe.each(backends())('service API on $name', (backend) => {
+  let service: Service;
+  let test: Client & { keyId: string };
+  let live: Client & { keyId: string };
+
+  beforeAll(async () => {
+    service = await backend.open();
+    test = await keyed(service, 'test');
+    live = await keyed(service, 'live');
+  }, 60_000);
+  afterAll(() => backend.cleanup());
+
+  it('answers /healthz and serves the OpenAPI document with the body schemas', async () => {
+    const health = await service.app.request('/healthz');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const doc = (await (await service.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of ['/v1/compile', '/v1/schemes/{name}/versions', '/v1/schemes/{name}/decide', '/v1/payout-gateway/payout-requests', '/v1/api-keys/{id}', '/v1/rates/{rate_scheme}']) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+    expect(doc.components.schemas).toHaveProperty('PayoutRequest');
+  });
+
+  it('refuses calls without a key, with an unknown key, and the admin key outside key management', async () => {
+    const none = await service.app.request('/v1/schemes');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    expect((await new Client(service, 'sk_test_nope').get('/v1/schemes')).status).toBe(401);
+    expect((await new Client(service, ADMIN).get('/v1/schemes')).status).toBe(403);
+    expect((await test.post('/v1/api-keys', { mode: 'test' })).status).toBe(403);
+  });
+
+  it('revokes a key at once', async () => {
+    const k = await keyed(service, 'test');
+    expect((await k.get('/v1/schemes')).status).toBe(200);
+    expect((await new Client(service, ADMIN).delete(`/v1/api-keys/${k.keyId}`)).status).toBe(204);
+    const after = await k.get('/v1/schemes');
+    expect(after.status).toBe(401);
+    expect(after.body.type).toMatch(/unauthorized$/);
+    expect((await new Client(service, ADMIN).delete('/v1/api-keys/no-such-id')).status).toBe(404);
+  });
+
+  it('compiles a source statelessly, with positioned diagnostics', async () => {
+    const res = await test.post('/v1/compile', { source: 'scheme x\nroute a EUR fee\n' });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(false);
+    expect(res.body.diagnostics[0]).toMatchObject({ severity: 'error', code: 'E_SYNTAX', line: 2 });
+    expect(Object.keys(res.body.diagnostics[0]).sort()).toEqual(['code', 'column', 'endColumn', 'endLine', 'line', 'message', 'severity']);
+  });
+
+  it('numbers versions 1, 2, … and keeps them immutable; an identical source returns the latest with 200', async () => {
+    const v1 = await test.post('/v1/schemes/numbering/versions', { source: SCHEME('numbering'), message: 'first' });
+    expect(v1.status).toBe(201);
+    expect(v1.body).toMatchObject({ name: 'numbering', version: 1 });
+    expect(v1.body.hash).toMatch(/^[0-9a-f]{64}$/);
+    const same = await test.post('/v1/schemes/numbering/versions', { source: SCHEME('numbering') });
+    expect(same.status).toBe(200);
+    expect(same.body.version).toBe(1);
+    const v2 = await test.post('/v1/schemes/numbering/versions', { source: SCHEME('numbering', '# second\n'), message: 'second' });
+    expect(v2.body.version).toBe(2);
+    const one = await test.get('/v1/schemes/numbering/versions/1');
+    expect(one.body).toMatchObject({ version: 1, source: SCHEME('numbering'), message: 'first', hash: v1.body.hash });
+    expect(typeof one.body.created_at).toBe('string');
+    const list = await test.get('/v1/schemes/numbering/versions');
+    expect(list.body.data.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect((await test.get('/v1/schemes/numbering/versions/3')).status).toBe(404);
+  });
+
+  it('refuses sources with errors (with diagnostics), a scheme line that differs from the URL, and a mode that differs from the key', async () => {
+    const bad = await test.post('/v1/schemes/broken/versions', { source: 'scheme broken\nroute a EUR\nservice s {\n  optimal nope\n}\n' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.diagnostics.some((d: { code: string; line: number }) => d.code === 'E_UNKNOWN_ROUTE' && d.line === 4)).toBe(true);
+    expect((await test.post('/v1/schemes/other/versions', { source: SCHEME('mismatch') })).body.type).toMatch(/scheme-name-mismatch$/);
+    const mode = await live.post('/v1/schemes/modal/versions', { source: SCHEME('modal') });
+    expect(mode.status).toBe(422);
+    expect(mode.body.type).toMatch(/mode-mismatch$/);
+    expect((await test.get('/v1/schemes/broken/versions')).status).toBe(404);
+  });
+
+  it('activates a version and decides with the active one, or a named one', async () => {
+    await test.post('/v1/schemes/active_one/versions', { source: SCHEME('active_one') });
+    expect((await test.post('/v1/schemes/active_one/decide', { request: REQUEST })).status).toBe(404);
+    expect((await test.post('/v1/schemes/active_one/activate', { version: 1 })).status).toBe(200);
+    const d = await test.post('/v1/schemes/active_one/decide', { request: REQUEST });
+    expect(d.status).toBe(200);
+    expect(d.body).toMatchObject({ status: 'routed', route: 'acme_eur', strategy: 'optimal', block: null, resolution: null, version: 1 });
+    expect(d.body.allocations[0]).toMatchObject({ route: 'acme_eur', amount: '100.00', currency: 'EUR', fee: '0.70' });
+    expect(Array.isArray(d.body.trace)).toBe(true);
+    const v2 = SCHEME('active_one').replace('optimal acme_eur, bankco_eur\n  }', 'optimal bankco_eur\n  }');
+    await test.post('/v1/schemes/active_one/versions', { source: v2 });
+    expect((await test.post('/v1/schemes/active_one/decide', { request: REQUEST })).body.route).toBe('acme_eur');
+    expect((await test.post('/v1/schemes/active_one/decide', { request: REQUEST, version: 2 })).body.route).toBe('bankco_eur');
+    await test.post('/v1/schemes/active_one/activate', { version: 2 });
+    expect((await test.post('/v1/schemes/active_one/decide', { request: REQUEST })).body.route).toBe('bankco_eur');
+    expect((await test.post('/v1/schemes/active_one/activate', { version: 9 })).status).toBe(404);
+    const listed = await test.get('/v1/schemes');
+    expect(listed.body.data.find((s: { name: string }) => s.name === 'active_one')).toEqual({ name: 'active_one', latest_version: 2, active_version: 2 });
+  });
+
+  it('answers 422 with each path for an invalid request, and decides with a given or the stored state', async () => {
+    await test.post('/v1/schemes/stateful/versions', { source: SCHEME('stateful').replace('optimal acme_eur, bankco_eur\n  }', 'balance acme_eur, bankco_eur\n  }') });
+    await test.post('/v1/schemes/stateful/activate', { version: 1 });
+    const invalid = await test.post('/v1/schemes/stateful/decide', { request: { ...REQUEST, amount: 'ten', fields: { segment: 'gold' } } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/amount', '/fields/segment']);
+    const unknown = await test.post('/v1/schemes/stateful/decide', { request: REQUEST });
+    expect(unknown.body).toMatchObject({ status: 'failed', resolution: 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED' });
+    const given = await test.post('/v1/schemes/stateful/decide', { request: REQUEST, state: { routes: { bankco_eur: { balance: '500.00' } } } });
+    expect(given.body.route).toBe('bankco_eur');
+    expect((await test.put('/v1/routes/acme_eur', { balance: '900.00', currency: 'EUR' })).body).toMatchObject({ route: 'acme_eur', balance: '900.00', enabled: true, test_outcome: 'success' });
+    await test.put('/v1/routes/bankco_eur', { balance: '100.00' });
+    expect((await test.post('/v1/schemes/stateful/decide', { request: REQUEST })).body.route).toBe('acme_eur');
+    await test.put('/v1/routes/acme_eur', { enabled: false });
+    expect((await test.get('/v1/routes/acme_eur')).body).toMatchObject({ balance: '900.00', enabled: false });
+    expect((await test.post('/v1/schemes/stateful/decide', { request: REQUEST })).body.status).toBe('failed');
+    expect((await test.get('/v1/routes/never_set')).status).toBe(404);
+  });
+
+  it('keeps test and live data apart', async () => {
+    await live.post('/v1/schemes/shared_name/versions', { source: SCHEME('shared_name').replace('mode test', 'mode live') });
+    await test.post('/v1/schemes/shared_name/versions', { source: SCHEME('shared_name') });
+    await test.post('/v1/schemes/shared_name/versions', { source: SCHEME('shared_name', '# v2\n') });
+    expect((await live.get('/v1/schemes/shared_name/versions')).body.data).toHaveLength(1);
+    expect((await test.get('/v1/schemes/shared_name/versions')).body.data).toHaveLength(2);
+    expect((await live.get('/v1/schemes')).body.data.map((s: { name: string }) => s.name)).toEqual(['shared_name']);
+    await test.put('/v1/routes/iso_route', { balance: '1.00' });
+    expect((await live.get('/v1/routes/iso_route')).status).toBe(404);
+    await test.post('/v1/payout-points', { id: 'pop_iso', currencies: ['EUR'], scheme: 'shared_name' });
+    const crossed = await live.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '1.00', point_id: 'pop_iso', point_currency: 'EUR', service: 'sepa_eur' } } });
+    expect(crossed.status).toBe(422);
+  });
+
+  it('stores rate tables and p2p pools that decisions use', async () => {
+    const source = `scheme fx
+mode test
+rates daily_fx
+
+route usd_out USD fee 1.00
+route p2p_eur EUR p2p
+
+service usd {
+  optimal usd_out
+}
+
+service card {
+  optimal p2p_eur
+    p2p sort biggest
+}
+`;
+    await test.post('/v1/schemes/fx/versions', { source });
+    await test.post('/v1/schemes/fx/activate', { version: 1 });
+    const req = { amount: '100.00', currency: 'EUR', service: 'usd' };
+    expect((await test.post('/v1/schemes/fx/decide', { request: req })).body.status).toBe('failed');
+    expect((await test.put('/v1/rates/daily_fx', { 'EUR/USD': '1.0850' })).status).toBe(200);
+    expect((await test.put('/v1/rates/daily_fx', { 'EUR-USD': 'x' })).status).toBe(422);
+    const fx = await test.post('/v1/schemes/fx/decide', { request: req });
+    expect(fx.body.allocations[0]).toMatchObject({ route: 'usd_out', amount: '108.50', currency: 'USD' });
+    const at = '2026-11-20T10:00:00Z';
+    const pool = await test.post('/v1/routes/p2p_eur/p2p-payments', [
+      { id: 'a', amount: '130.00', created_at: at, expires_at: '2027-01-01T00:00:00Z' },
+      { id: 'b', amount: '140.00', created_at: at, expires_at: '2027-01-01T00:00:00Z' },
+    ]);
+    expect(pool.status).toBe(201);
+    const p2p = await test.post('/v1/schemes/fx/decide', { request: { amount: '100.00', currency: 'EUR', service: 'card', created_at: '2026-11-21T00:00:00Z' } });
+    expect(p2p.body.allocations[0].p2p).toEqual([{ id: 'b', amount: '100.00' }]);
+  });
+
+  it('answers every malformed call with a problem document', async () => {
+    const notJson = await test.post('/v1/compile', '{nope');
+    expect(notJson.status).toBe(400);
+    expect(notJson.headers.get('content-type')).toContain('application/problem+json');
+    const extra = await test.post('/v1/compile', { source: 'scheme x', sneaky: 1 });
+    expect(extra.status).toBe(422);
+    expect(extra.body.errors).toEqual([{ path: '/sneaky', message: 'is not a known property' }]);
+    const huge = await test.post('/v1/compile', { source: 'x'.repeat(1024 * 1024 + 10) });
+    expect(huge.status).toBe(413);
+    expect((await test.get('/v1/nothing-here')).status).toBe(404);
+    expect((await test.get('/v1/schemes/Bad-Name/versions')).status).toBe(404);
+    expect((await test.get('/v1/schemes/x/versions/abc')).status).toBe(404);
+  });
+});
