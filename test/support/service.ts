@@ -57,8 +57,8 @@ export function backends(): Backend[] {
 /** A small client over `app.request`: JSON in, status and JSON out. */
 export class Client {
   constructor(
-    private readonly service: Service,
-    private readonly key: string,
+    readonly service: Service,
+    readonly key: string,
   ) {}
 
   // Bodies are loose JSON here (`any`) so assertions can read them by path; the service types them.

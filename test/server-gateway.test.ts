@@ -1,0 +1,141 @@
+// Payout requests (issue 4): failover with an event log, idempotency, atomic reservations under
+// concurrency, and activation seen by a second instance on the same PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Service } from '../server/start.js';
+import { backends, Client, keyed } from './support/service.js';
+
+const SCHEME = `scheme gw
+mode test
+attempts 3
+
+route first_eur EUR fee 1.00
+route second_eur EUR fee 1.00
+route third_eur EUR fee 0.5%
+route solo_eur EUR
+
+service failover {
+  optimal first_eur, second_eur, third_eur
+}
+
+service solo {
+  balance solo_eur
+}
+`;
+
+const payout = (amount: string, service: string) => ({
+  data: { type: 'payout-request', attributes: { point_amount: amount, point_id: 'pop_gw', point_currency: 'EUR', service, test_mode: true } },
+});
+
+describe.each(backends())('payout gateway on $name', (backend) => {
+  let service: Service;
+  let api: Client;
+
+  beforeAll(async () => {
+    service = await backend.open();
+    api = await keyed(service, 'test');
+    expect((await api.post('/v1/schemes/gw/versions', { source: SCHEME })).status).toBe(201);
+    await api.post('/v1/schemes/gw/activate', { version: 1 });
+    expect((await api.post('/v1/payout-points', { id: 'pop_gw', currencies: ['EUR'], scheme: 'gw' })).status).toBe(201);
+  }, 60_000);
+  afterAll(() => backend.cleanup());
+
+  it('fails over through two failing routes to a third, and the event log shows each step', async () => {
+    await api.put('/v1/routes/first_eur', { test_outcome: 'fail:provider_timeout' });
+    await api.put('/v1/routes/second_eur', { test_outcome: 'fail:insufficient_funds' });
+    const created = await api.post('/v1/payout-gateway/payout-requests', payout('200.00', 'failover'));
+    expect(created.status).toBe(201);
+    const attrs = created.body.data.attributes;
+    expect(created.body.data.type).toBe('payout-request');
+    expect(attrs.status).toBe('processed');
+    expect(attrs.payouts.map((p: { route: string; status: string; error: string | null }) => [p.route, p.status, p.error])).toEqual([
+      ['first_eur', 'failed', 'provider_timeout'],
+      ['second_eur', 'failed', 'insufficient_funds'],
+      ['third_eur', 'succeeded', null],
+    ]);
+    expect(attrs.payouts[2]).toMatchObject({ amount: '200.00', currency: 'EUR', fee: '1.00', attempt: 3 });
+    const got = await api.get(`/v1/payout-gateway/payout-requests/${created.body.data.id}`);
+    const events = got.body.data.attributes.events as { type: string; attempt?: number; exclude?: string[]; last_error?: string; decision?: { route: string; trace: unknown[] } }[];
+    expect(events.map((e) => e.type)).toEqual([
+      'decision', 'payout_created', 'provider_answer', 'failover',
+      'decision', 'payout_created', 'provider_answer', 'failover',
+      'decision', 'payout_created', 'provider_answer', 'final_status',
+    ]);
+    const decisions = events.filter((e) => e.type === 'decision');
+    expect(decisions.map((d) => [d.attempt, d.exclude, d.decision!.route])).toEqual([
+      [1, [], 'first_eur'],
+      [2, ['first_eur'], 'second_eur'],
+      [3, ['first_eur', 'second_eur'], 'third_eur'],
+    ]);
+    expect(decisions[0]!.decision!.trace.length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'failover').map((e) => e.last_error)).toEqual(['provider_timeout', 'insufficient_funds']);
+  });
+
+  it('fails with ATTEMPTS_EXHAUSTED when every attempt fails', async () => {
+    await api.put('/v1/routes/third_eur', { test_outcome: 'fail:rejected' });
+    const created = await api.post('/v1/payout-gateway/payout-requests', payout('10.00', 'failover'));
+    expect(created.body.data.attributes).toMatchObject({ status: 'failed', resolution: 'ATTEMPTS_EXHAUSTED' });
+    expect(created.body.data.attributes.payouts).toHaveLength(3);
+    await api.put('/v1/routes/third_eur', { test_outcome: 'success' });
+  });
+
+  it('returns the first result for a repeated Idempotency-Key, never a second payout', async () => {
+    await api.put('/v1/routes/solo_eur', { balance: '1000.00' });
+    const headers = { 'idempotency-key': 'order-42' };
+    const first = await api.post('/v1/payout-gateway/payout-requests', payout('100.00', 'solo'), headers);
+    const again = await api.post('/v1/payout-gateway/payout-requests', payout('100.00', 'solo'), headers);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.data.id).toBe(first.body.data.id);
+    expect(again.body.data.attributes.payouts).toEqual(first.body.data.attributes.payouts);
+    expect((await api.get('/v1/routes/solo_eur')).body.balance).toBe('900.00');
+  });
+
+  it('processes exactly 20 of 50 concurrent payouts against a balance that covers 20, and the balance is exact', async () => {
+    await api.put('/v1/routes/solo_eur', { balance: '2000.00' });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => api.post('/v1/payout-gateway/payout-requests', payout('100.00', 'solo'), { 'idempotency-key': `burst-${i}` })));
+    const statuses = results.map((r) => r.body.data.attributes.status);
+    expect(statuses.filter((s) => s === 'processed')).toHaveLength(20);
+    expect(statuses.filter((s) => s === 'failed')).toHaveLength(30);
+    const route = (await api.get('/v1/routes/solo_eur')).body;
+    expect(Number(route.balance)).toBe(0);
+    expect(route.balance).toMatch(/^0(\.0+)?$/);
+  }, 60_000);
+
+  it('refuses a payout to an unknown point, a currency the point does not take, or an invalid body', async () => {
+    const unknown = await api.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { ...payout('1.00', 'solo').data.attributes, point_id: 'nope' } } });
+    expect(unknown.status).toBe(422);
+    const usd = await api.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { ...payout('1.00', 'solo').data.attributes, point_currency: 'USD' } } });
+    expect(usd.body.type).toMatch(/unknown-currency$/);
+    const bad = await api.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout', attributes: {} } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toContain('/data/attributes/point_amount');
+  });
+});
+
+const postgres = backends().find((b) => b.name === 'PostgreSQL');
+
+describe.runIf(postgres)('two instances on one PostgreSQL', () => {
+  afterAll(() => postgres!.cleanup());
+
+  it('sees an activation made on the other instance at the next decision', async () => {
+    const a = await postgres!.open();
+    const b = await postgres!.open();
+    const onA = await keyed(a, 'test');
+    const onB = new Client(b, onA.key);
+    const source = (route: string) => `scheme twin\nmode test\nroute one_eur EUR\nroute two_eur EUR\nservice s {\n  optimal ${route}\n}\n`;
+    await onA.post('/v1/schemes/twin/versions', { source: source('one_eur') });
+    await onA.post('/v1/schemes/twin/versions', { source: source('two_eur') });
+    await onA.post('/v1/schemes/twin/activate', { version: 1 });
+    const request = { request: { amount: '1.00', currency: 'EUR', service: 's' } };
+    expect((await onB.post('/v1/schemes/twin/decide', request)).body.route).toBe('one_eur');
+    await onA.post('/v1/schemes/twin/activate', { version: 2 });
+    const deadline = Date.now() + 5_000;
+    let route = '';
+    while (Date.now() < deadline && route !== 'two_eur') {
+      route = (await onB.post('/v1/schemes/twin/decide', request)).body.route;
+      if (route !== 'two_eur') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(route).toBe('two_eur');
+  }, 60_000);
+});
