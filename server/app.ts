@@ -59,7 +59,7 @@ function isConnectionError(e: unknown): boolean {
   const message = e instanceof Error ? e.message : '';
   return (
     (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[123]|08\d{3})$/.test(code))) ||
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|PGlite is closed/i.test(message)
+    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|PGlite is closed|driver has already been destroyed|pool after calling end/i.test(message)
   );
 }
 

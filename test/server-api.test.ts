@@ -45,6 +45,17 @@ describe.each(backends())('service API on $name', (backend) => {
     expect(doc.components.schemas).toHaveProperty('PayoutRequest');
   });
 
+  it('answers /healthz with 503 when its database is gone, and decide calls with a 503 problem', async () => {
+    const doomed = await backend.open();
+    const api = await keyed(doomed, 'test');
+    await doomed.store.close();
+    const health = await doomed.app.request('/healthz');
+    expect(health.status).toBe(503);
+    const res = await api.get('/v1/schemes');
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/unavailable$/);
+  });
+
   it('refuses calls without a key, with an unknown key, and the admin key outside key management', async () => {
     const none = await service.app.request('/v1/schemes');
     expect(none.status).toBe(401);
