@@ -40,14 +40,13 @@ export class Keys implements ChangeHandler {
 
   /** Returns false when there is no such key. */
   async revoke(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    const found = await this.db.transaction().execute(async (trx) => {
       const row = await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).returning('id').executeTakeFirst();
       if (row) await publish(trx, { kind: 'key', id });
       return row !== undefined;
-    }).then((found) => {
-      if (found) this.changed({ kind: 'key', id });
-      return found;
     });
+    if (found) this.changed({ kind: 'key', id });
+    return found;
   }
 
   async authenticate(key: string): Promise<KeyIdentity | undefined> {
