@@ -1,14 +1,18 @@
 // Code generation: a checked scheme becomes JavaScript source for its blocks and its choice
 // of plan, instantiated once. Source literals reach the code only through `lit` (the single
 // escaping function); everything else (rationals, sets, plans) is passed by reference in
-// `K`, never printed. Chains dispatch on `currency`, `country` and one_of fields through
-// `switch`, so first-match order is kept while most branches are never tested.
+// `K`, never printed. Chains dispatch on `currency`, `country` and one_of fields through a
+// tree of Maps (runtime/dispatch-tree.ts), so first-match order is kept while most branches
+// are never tested; their conditions live in small switch functions, since V8 does not
+// optimize very large functions.
 import type * as A from '../grammar/ast.js';
 import type { RouteDef } from '../runtime/types.js';
-import { dispatchPlan, type Dispatch } from './dispatch.js';
+import { dispatchPlan, dispatchTree } from './dispatch.js';
 import { exprText } from '../grammar/format-expr.js';
 import { attributesOf, blocksOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
 import { lit } from './literal.js';
+import type { DispatchTree } from '../runtime/dispatch-tree.js';
+import { scaledNumber } from '../runtime/int.js';
 
 export interface GenerateOptions {
   /** Emit trace pushes (and no dispatch, so every branch tested is reported). */
@@ -36,6 +40,12 @@ const ATTRIBUTES: ReadonlyMap<string, { code: string; type: 'num' | 'int' | 'eq'
 ]);
 
 const FUNCTION_BRANCHES = 64;
+const CASES_PER_FUNCTION = 128;
+
+/** JavaScript's operator for each comparison (never text from a source). */
+const JS_OPS: Readonly<Record<A.CompareOp, string>> = { '=': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+/** The helper comparing an int attribute (absent: false) with each operator. */
+const INT_HELPERS: Readonly<Record<A.CompareOp, string>> = { '=': 'ieq', '!=': 'ine', '<': 'ilt', '<=': 'ile', '>': 'igt', '>=': 'ige' };
 
 class Generator {
   readonly scope: unknown[] = [];
@@ -120,10 +130,26 @@ class Generator {
   private compare(e: A.Comparison): string {
     const { code, type } = this.operand(e.attr, e.value);
     const raw = this.value(e.value);
-    if (type === 'num') return `rt.num(${code}, ${this.ref(num(String(raw)))}, ${lit(e.op)})`;
-    if (type === 'int') return `rt.int(${code}, ${lit(Number(raw))}, ${lit(e.op)})`;
+    if (type === 'num') return this.amountFast(e) ?? `rt.num(${code}, ${this.ref(num(String(raw)))}, ${lit(e.op)})`;
+    if (type === 'int') return `rt.${INT_HELPERS[e.op]}(${code}, ${lit(Number(raw))})`;
     if (e.op === '=') return `(${code} === ${lit(raw)})`;
     return `rt.ne(${code}, ${lit(raw)})`;
+  }
+
+  /**
+   * `amount OP literal` in the request's currency, compared as safe integers of millionths
+   * (ctx.amountMicros) when both sides are exact there; NaN falls back to rationals.
+   */
+  private amountFast(e: A.Comparison): string | undefined {
+    if (e.attr.isField || e.attr.name !== 'amount' || (e.value.kind !== 'Number' && e.value.kind !== 'Money')) return undefined;
+    const text = e.value.kind === 'Number' ? e.value.text : e.value.amount.text;
+    const micros = scaledNumber(num(text), 6);
+    if (Number.isNaN(micros)) return undefined;
+    const m = 'ctx.amountMicros';
+    const fast = `(${m} === ${m} ? ${m} ${JS_OPS[e.op]} ${lit(micros)} : rt.num(r.amount, ${this.ref(num(text))}, ${lit(e.op)}))`;
+    if (e.value.kind === 'Number') return fast;
+    const currency = lit(e.value.currency.code);
+    return `(r.currency === ${currency} ? ${fast} : rt.num(rt.amountIn(ctx, ${currency}), ${this.ref(num(text))}, ${lit(e.op)}))`;
   }
 
   private membership(e: A.Membership): string {
@@ -149,15 +175,51 @@ class Generator {
   body(body: A.Body, path: string): string {
     if (body.kind !== 'Chain') return `return ${this.ref(planOf(body, path, this.routes))};`;
     const branches = body.branches.map((b, i) => ({ branch: b, index: i }));
-    if (this.options.trace) return this.linear(branches, path);
-    return this.dispatched(dispatchPlan(branches.map((b) => b.branch.condition), this.fieldTypes), branches, path);
+    if (this.options.trace) return this.linearCall(branches, path);
+    const d = dispatchPlan(branches.map((b) => b.branch.condition), this.fieldTypes);
+    if (d.kind === 'linear') return this.linearCall(branches, path);
+    return this.indexed(dispatchTree(d), branches, path);
   }
 
-  private dispatched(d: Dispatch, branches: readonly { branch: A.Branch; index: number }[], path: string): string {
-    if (d.kind === 'linear') return this.linearCall(d.branches.map((i) => branches[i]!), path);
-    const cases = d.cases.map(([value, sub]) => `case ${lit(value)}: ${this.dispatched(sub, branches, path)}`);
-    const access = this.attr({ kind: 'Attr', name: d.attribute, isField: d.isField, span: branches[0]!.branch.span }).code;
-    return `switch (${access}) {\n${cases.join('\n')}\ndefault: ${this.dispatched(d.fallback, branches, path)}\n}`;
+  /**
+   * A dispatched chain: the tree yields the candidate branches in order; each is tested by
+   * index in a switch (split into functions of CASES_PER_FUNCTION) and its body taken.
+   */
+  private indexed(tree: DispatchTree, branches: readonly { branch: A.Branch; index: number }[], path: string): string {
+    const tests = branches.map(({ branch }) => `return ${branch.condition ? this.expr(branch.condition) : 'true'};`);
+    const test = this.switchFn(tests, 'return false;');
+    const bodies = `B${this.functions.length}`;
+    const values = branches.map(({ branch, index }) => this.bodyValue(branch, `${path}/${index}`));
+    this.functions.push(`const ${bodies} = [${values.join(', ')}];`);
+    return [
+      `const leaf = rt.leafOf(${this.ref(tree)}, r);`,
+      `for (let j = 0; j < leaf.length; j++) {`,
+      `  const i = leaf[j];`,
+      `  if (${test}(i, ctx, r)) { const b = ${bodies}[i]; return typeof b === 'function' ? b(ctx, r) : b; }`,
+      `}`,
+      `return null;`,
+    ].join('\n');
+  }
+
+  /** A function `(i, ctx, r)` running `cases[i]`; long lists nest, so no function grows large. */
+  private switchFn(cases: readonly string[], otherwise: string, offset = 0): string {
+    if (cases.length <= CASES_PER_FUNCTION) {
+      const lines = cases.map((c, k) => `case ${offset + k}: ${c}`);
+      return this.fn('i, ctx, r', `switch (i) {\n${lines.join('\n')}\n}\n${otherwise}`);
+    }
+    const size = Math.ceil(cases.length / CASES_PER_FUNCTION);
+    const parts: string[] = [];
+    for (let k = 0; k * size < cases.length; k++) {
+      const f = this.switchFn(cases.slice(k * size, (k + 1) * size), otherwise, offset + k * size);
+      parts.push(`if (i < ${offset + (k + 1) * size}) return ${f}(i, ctx, r);`);
+    }
+    return this.fn('i, ctx, r', `${parts.join('\n')}\n${otherwise}`);
+  }
+
+  /** A branch's body as a value: its plan (by reference) or the function choosing within it. */
+  private bodyValue(branch: A.Branch, path: string): string {
+    if (branch.body.kind !== 'Chain') return this.ref(planOf(branch.body, path, this.routes));
+    return this.branchFn(branch, path);
   }
 
   /** Long runs go into functions of their own: V8 does not optimize very large functions. */
@@ -175,9 +237,10 @@ class Generator {
   private linear(branches: readonly { branch: A.Branch; index: number }[], path: string, chunk = false): string {
     const lines = branches.map(({ branch, index }) => {
       const cond = branch.condition ? this.expr(branch.condition) : 'true';
-      const inner = this.branchFn(branch, `${path}/${index}`);
-      if (!this.options.trace) return `if (${cond}) return ${inner}(ctx, r);`;
-      return `{ const t = ${cond}; ctx.trace.push(${this.traceEntry('branch', branch.condition, branch.span.start.line)}, taken: t }); if (t) return ${inner}(ctx, r); }`;
+      const value = this.bodyValue(branch, `${path}/${index}`);
+      const take = branch.body.kind === 'Chain' ? `${value}(ctx, r)` : value;
+      if (!this.options.trace) return `if (${cond}) return ${take};`;
+      return `{ const t = ${cond}; ctx.trace.push(${this.traceEntry('branch', branch.condition, branch.span.start.line)}, taken: t }); if (t) return ${take}; }`;
     });
     return `${lines.join('\n')}\nreturn ${chunk ? 'NEXT' : 'null'};`;
   }

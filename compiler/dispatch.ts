@@ -2,6 +2,7 @@
 // by the value of an attribute every branch constrains to a finite set (currency, country,
 // one_of fields). Only branches that cannot hold are pruned; the order of the rest is kept.
 import type * as A from '../grammar/ast.js';
+import type { DispatchTree } from '../runtime/dispatch-tree.js';
 
 export type Dispatch =
   | { readonly kind: 'linear'; readonly branches: readonly number[] }
@@ -64,11 +65,19 @@ function keysOf(fieldTypes: ReadonlyMap<string, A.FieldType>): Key[] {
   return keys;
 }
 
-function plan(conditions: readonly (A.Expr | null)[], branches: readonly number[], keys: readonly Key[]): Dispatch {
+type Sets = readonly (ReadonlySet<string> | null)[];
+
+/** Each branch's required values per key, computed once per chain (not once per tree node). */
+function requiredTable(conditions: readonly (A.Expr | null)[], keys: readonly Key[]): Map<Key, Sets> {
+  return new Map(keys.map((k) => [k, conditions.map((c) => (c ? requiredValues(c, k) : null))]));
+}
+
+function plan(table: ReadonlyMap<Key, Sets>, branches: readonly number[], keys: readonly Key[]): Dispatch {
   if (branches.length < MIN_BRANCHES || keys.length === 0) return { kind: 'linear', branches };
-  let best: { key: Key; sets: (ReadonlySet<string> | null)[]; constrained: number } | undefined;
+  let best: { key: Key; sets: Sets; constrained: number } | undefined;
   for (const key of keys) {
-    const sets = branches.map((i) => (conditions[i] ? requiredValues(conditions[i]!, key) : null));
+    const all = table.get(key)!;
+    const sets = branches.map((i) => all[i]!);
     const constrained = sets.filter((s) => s !== null).length;
     if (!best || constrained > best.constrained) best = { key, sets, constrained };
   }
@@ -80,11 +89,23 @@ function plan(conditions: readonly (A.Expr | null)[], branches: readonly number[
     kind: 'switch',
     attribute: best!.key.name,
     isField: best!.key.isField,
-    cases: [...values].map((v) => [v, plan(conditions, pick(v), rest)] as const),
-    fallback: plan(conditions, pick(null), rest),
+    cases: [...values].map((v) => [v, plan(table, pick(v), rest)] as const),
+    fallback: plan(table, pick(null), rest),
   };
 }
 
 export function dispatchPlan(conditions: readonly (A.Expr | null)[], fieldTypes: ReadonlyMap<string, A.FieldType>): Dispatch {
-  return plan(conditions, conditions.map((_, i) => i), keysOf(fieldTypes));
+  const keys = keysOf(fieldTypes);
+  return plan(requiredTable(conditions, keys), conditions.map((_, i) => i), keys);
+}
+
+/** The dispatch as data for the runtime (runtime/dispatch-tree.ts): leaves list branch indices. */
+export function dispatchTree(d: Dispatch): DispatchTree {
+  if (d.kind === 'linear') return Int32Array.from(d.branches);
+  return {
+    attribute: d.attribute,
+    isField: d.isField,
+    cases: new Map(d.cases.map(([v, sub]) => [v, dispatchTree(sub)])),
+    fallback: dispatchTree(d.fallback),
+  };
 }

@@ -3,7 +3,7 @@
 import type { DecideContext } from './context.js';
 import { minorUnits } from './currencies.js';
 import type { Program } from './program.js';
-import { roundUnits, scaledNumber, unitsString } from './int.js';
+import { amountViews, unitsString } from './int.js';
 import { runStrategy, type Funded } from './strategy.js';
 import type { Allocation, Decision, PlanDef, Request, Resolution, State, Status, StrategyDef, TraceEntry } from './types.js';
 
@@ -14,13 +14,14 @@ export interface DecideOptions {
 
 export function decideWith(program: Program, req: Request, state: State, options: DecideOptions = {}): Decision {
   const reqScale = minorUnits(req.currency);
+  const amount = amountViews(req.amount, reqScale);
   const ctx: DecideContext = {
     req,
     state,
     settings: program.settings,
     reqScale,
-    reqUnits: roundUnits(req.amount, reqScale),
-    amountMicros: scaledNumber(req.amount, 6),
+    reqUnits: amount.units,
+    amountMicros: amount.micros,
     trace: options.trace === false ? null : [],
   };
   const { attempts } = program.settings;

@@ -81,8 +81,18 @@ export function pow10Int(k: number): Int {
   return k <= 15 ? 10 ** k : 10n ** BigInt(k);
 }
 
+// "00" … "99" and "000" … "999": the fraction digits of the common scales, built once.
+const FRACTIONS: readonly (readonly string[])[] = [1, 2, 3].map((k) =>
+  Array.from({ length: 10 ** k }, (_, i) => String(i).padStart(k, '0')),
+);
+
 /** Formats a count of 10^-scale units with exactly `scale` digits: (26, 3) → "0.026". */
 export function unitsString(units: Int, scale: number): string {
+  if (typeof units === 'number' && units >= 0 && scale >= 1 && scale <= 3) {
+    const unit = 10 ** scale;
+    const frac = units % unit;
+    return `${(units - frac) / unit}.${FRACTIONS[scale - 1]![frac]}`;
+  }
   const negative = units < 0;
   const digits = (negative ? -units : units).toString();
   if (scale === 0) return negative ? `-${digits}` : digits;
@@ -98,6 +108,19 @@ export function scaledNumber(r: Rat, k: number): number {
   const unit = 10 ** k;
   if (!Number.isSafeInteger(n) || unit % d !== 0) return NaN;
   const x = n * (unit / d);
+  return x <= MAX && x >= -MAX ? x : NaN;
+}
+
+/** The request amount's views for a decision: minor units (rounded) and millionths (exact or NaN). */
+export function amountViews(r: Rat, scale: number): { units: Int; micros: number } {
+  const n = norm(r.n);
+  const d = norm(r.d);
+  return { units: mulDivHalfUp(n, pow10Int(scale), d), micros: typeof n === 'number' && typeof d === 'number' ? microsOf(n, d) : NaN };
+}
+
+function microsOf(n: number, d: number): number {
+  if (1e6 % d !== 0) return NaN;
+  const x = n * (1e6 / d);
   return x <= MAX && x >= -MAX ? x : NaN;
 }
 

@@ -97,7 +97,9 @@ export function unavailable(ctx: DecideContext, route: RouteDef): string | null 
 function debitUnits(ctx: DecideContext, route: RouteDef, pieceUnits: Int): Int {
   if (route.currency === ctx.req.currency) return pieceUnits;
   const { calc } = route;
-  const [rn, rd] = ratParts(ctx.state.rates.rate(ctx.req.currency, route.currency)!);
+  const { rates } = ctx.state;
+  const parts = rates.parts?.(ctx.req.currency, route.currency);
+  const [rn, rd] = parts ? [parts.n, parts.d] : ratParts(rates.rate(ctx.req.currency, route.currency)!);
   const num = mulInt(mulInt(rn, calc.markupN), pow10Int(calc.scale));
   const den = mulInt(mulInt(rd, calc.markupD), pow10Int(ctx.reqScale));
   return mulDivHalfUp(pieceUnits, num, den);

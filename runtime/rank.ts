@@ -81,6 +81,7 @@ function deficits(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Rat[] 
 function orderWithoutHistory(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked | undefined {
   if (ctx.state.volumes.has(def.key) || ctx.req.amount.n <= 0n) return undefined;
   if (!ctx.state.rates.rate(ctx.req.currency, ctx.settings.base)) return undefined;
+  if (def.kind === 'optimal') return { ok: quotes, filtered: [] }; // equal weights: listed order
   const weights = quotes.map((q) => def.weights[def.routes.indexOf(q.route)]!);
   if (weights.every((w) => w.n > 0n && cmp(w, weights[0]!) === 0)) return { ok: quotes, filtered: [] };
   return weights.some((w) => w.n > 0n) ? { ok: orderBy(quotes, weights, -1), filtered: [] } : undefined;

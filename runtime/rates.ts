@@ -2,11 +2,11 @@
 // as given; a pair's inverse, when not itself given, is its exact reciprocal. There is no
 // chaining through a third currency: a missing pair is RATE_UNAVAILABLE, never a guess.
 import { isCurrency } from './currencies.js';
+import { norm } from './int.js';
 import { inv, ONE, parseJsonDecimal, type Rat } from './rational.js';
+import type { RateLookup, RateParts } from './types.js';
 
-export interface RateTable {
-  rate(from: string, to: string): Rat | undefined;
-}
+export type RateTable = Required<RateLookup>;
 
 const PAIR = /^([A-Z]{3})\/([A-Z]{3})$/;
 
@@ -54,16 +54,20 @@ function withInverses(given: ReadonlyMap<string, Rat>): ReadonlyMap<string, Rat>
   return all;
 }
 
-// Nested by currency so that a lookup builds no "FROM/TO" string on the hot path.
+// Nested by currency so that a lookup builds no "FROM/TO" string on the hot path; each rate
+// also kept as Int parts so that quotes need no bigint conversion per decision.
 function lookup(rates: ReadonlyMap<string, Rat>): RateTable {
-  const byFrom = new Map<string, Map<string, Rat>>();
+  const byFrom = new Map<string, Map<string, { rate: Rat; parts: RateParts }>>();
   for (const [key, r] of rates) {
     const from = key.slice(0, 3);
-    const row = byFrom.get(from) ?? new Map<string, Rat>();
-    row.set(key.slice(4), r);
+    const row = byFrom.get(from) ?? new Map<string, { rate: Rat; parts: RateParts }>();
+    row.set(key.slice(4), { rate: r, parts: { n: norm(r.n), d: norm(r.d) } });
     byFrom.set(from, row);
   }
   return {
-    rate: (from, to) => (from === to ? ONE : byFrom.get(from)?.get(to)),
+    rate: (from, to) => (from === to ? ONE : byFrom.get(from)?.get(to)?.rate),
+    parts: (from, to) => (from === to ? ONE_PARTS : byFrom.get(from)?.get(to)?.parts),
   };
 }
+
+const ONE_PARTS: RateParts = { n: 1, d: 1 };

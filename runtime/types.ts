@@ -1,5 +1,6 @@
 // The runtime's data: the lowered scheme it executes, the request and state it reads, and
 // the Decision it returns (DESIGN.md's JSON formats).
+import type { Int } from './int.js';
 import type { RouteCalc } from './quote.js';
 import type { Rat } from './rational.js';
 
@@ -98,6 +99,14 @@ export interface PoolPayment {
 
 export interface RateLookup {
   rate(from: string, to: string): Rat | undefined;
+  /** The same rate as integer numerator and denominator, when the table keeps them ready. */
+  parts?(from: string, to: string): RateParts | undefined;
+}
+
+/** A rate n/d with n and d as exact Ints (numbers when safe), for the hot path. */
+export interface RateParts {
+  readonly n: Int;
+  readonly d: Int;
 }
 
 /** State after parsing: everything keyed by Map, never by plain objects. */
