@@ -16,8 +16,10 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
   const databaseUrl = process.env['DATABASE_URL'];
   const adminKey = process.env['SLUICE_ADMIN_KEY'];
   const dataDir = process.env['SLUICE_DATA_DIR'] ?? './data';
+  const perSecond = Number(process.env['SLUICE_RATE_LIMIT'] ?? 2000);
+  const rateLimit = { perSecond, burst: perSecond * 2 };
   try {
-    const service = await startService({ port, host: process.env['HOST'] ?? '127.0.0.1', dataDir, ...(databaseUrl ? { databaseUrl } : {}), ...(adminKey ? { adminKey } : {}) });
+    const service = await startService({ rateLimit, port, host: process.env['HOST'] ?? '127.0.0.1', dataDir, ...(databaseUrl ? { databaseUrl } : {}), ...(adminKey ? { adminKey } : {}) });
     io.out(`Sluice is listening on ${service.url} (${databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`})\n`);
     io.out(`  editor:  ${service.url}/\n  API:     ${service.url}/openapi.json\n`);
     if (!adminKey) io.out(`  admin key (generated for this run; set SLUICE_ADMIN_KEY to fix one): ${service.adminKey}\n`);

@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from './db/connect.js';
+import { rateLimit, securityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
 import type { AppEnv } from './http.js';
 import type { Keys } from './keys.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** The built editor's folder, served at `/` when present. */
   readonly editorDir?: string;
   readonly log?: (line: string) => void;
+  /** Per-key request rate limit (default 2,000/s with bursts of 4,000). */
+  readonly rateLimit?: RateLimit;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -74,12 +77,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return sendProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged'));
   });
   app.notFound((c) => sendProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
+  app.use('*', securityHeaders());
   app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => sendProblem(c, new Problem(413, 'body-too-large', 'bodies are limited to 1 MiB')) }));
 
   app.get('/healthz', async (c) => ((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   app.use('/v1/*', authenticate(deps.keys));
+  app.use('/v1/*', rateLimit(deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 }));
   app.route('/v1/api-keys', keyRoutes(deps.keys));
   app.route('/v1/compile', compileRoute());
   app.route('/v1/schemes', schemeRoutes(deps.store.db, deps.schemes, deps.now));

@@ -14,6 +14,7 @@ export type ProblemType =
   | 'unknown-currency'
   | 'conflict'
   | 'body-too-large'
+  | 'rate-limited'
   | 'unavailable'
   | 'internal';
 
@@ -29,6 +30,7 @@ const TITLES: Record<ProblemType, string> = {
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
   'body-too-large': 'The request body is over 1 MiB',
+  'rate-limited': 'Too many requests',
   unavailable: 'The database cannot be reached',
   internal: 'Internal error',
 };

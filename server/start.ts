@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
 import { createApp } from './app.js';
+import type { RateLimit } from './guards.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
 import type { AppEnv } from './http.js';
 import { generateSecret, Keys } from './keys.js';
@@ -26,6 +27,7 @@ export interface ServiceOptions {
   /** Load examples/ as test-mode schemes when the database has no scheme yet (default true). */
   readonly seedExamples?: boolean;
   readonly quiet?: boolean;
+  readonly rateLimit?: RateLimit;
 }
 
 export interface Service {
@@ -82,6 +84,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     now: () => new Date(),
     editorDir: join(projectRoot(), 'dist', 'editor'),
     log,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   return { app, store, adminKey, close: () => store.close() };
 }

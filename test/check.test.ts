@@ -205,7 +205,7 @@ describe('check: the example scheme', () => {
 
   it('exposes its declarations and settings', () => {
     const { symbols } = check(parse(EXAMPLE).ast);
-    expect(symbols.settings).toEqual({ name: 'eu_payouts', mode: 'live', base: 'EUR', attempts: 3, rates: 'ecb_daily', p2pFirst: false });
+    expect(symbols.settings).toEqual({ name: 'eu_payouts', mode: 'test', base: 'EUR', attempts: 3, rates: 'ecb_daily', p2pFirst: false });
     expect([...symbols.routes.keys()]).toEqual(['acme_eur', 'bankco_eur', 'p2p_eur', 'global_usd', 'old_eur']);
     expect(symbols.fields.get('segment')?.type).toEqual({ kind: 'one_of', values: ['retail', 'business', 'vip'] });
     expect([...symbols.blocks.keys()]).toEqual(['sanctions', 'unverified']);

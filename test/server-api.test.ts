@@ -214,3 +214,27 @@ service card {
     expect((await test.get('/v1/schemes/x/versions/abc')).status).toBe(404);
   });
 });
+
+describe('edge guards', () => {
+  const [backend] = backends();
+  afterAll(() => backend!.cleanup());
+
+  it('answers 429 with Retry-After past a key’s rate, per key, and sends security headers with a CSP', async () => {
+    const service = await backend!.open({ rateLimit: { perSecond: 1, burst: 3 } });
+    const a = await keyed(service, 'test');
+    const b = await keyed(service, 'test');
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await a.get('/v1/schemes')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const limited = await a.get('/v1/schemes');
+    expect(limited.body.type).toMatch(/rate-limited$/);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await b.get('/v1/schemes')).status).toBe(200);
+    const page = await service.app.request('/');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain('worker-src');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(limited.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  }, 30_000);
+});
