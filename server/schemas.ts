@@ -26,12 +26,12 @@ export const BODY_SCHEMAS = {
     additionalProperties: false,
     properties: { source: SOURCE, message: { type: 'string', maxLength: 10_000 } },
   },
-  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
+  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } },
   Decide: {
     type: 'object',
     required: ['request'],
     additionalProperties: false,
-    properties: { request: { type: 'object' }, state: { type: 'object' }, version: { type: 'integer', minimum: 1 } },
+    properties: { request: { type: 'object' }, state: { type: 'object' }, version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
   },
   RoutePut: {
     type: 'object',
