@@ -1,0 +1,15 @@
+// Messages between the page and the language worker.
+import type { DiagnosticJSON } from '../language/diagnose.js';
+
+export interface CheckRequest {
+  /** The model's version id, so stale answers are dropped. */
+  readonly version: number;
+  readonly source: string;
+}
+
+export interface CheckResponse {
+  readonly version: number;
+  readonly diagnostics: readonly DiagnosticJSON[];
+  /** How long parse + check took, in milliseconds. */
+  readonly ms: number;
+}

@@ -1,0 +1,176 @@
+// Registers the Sluice language with Monaco: highlighting from the grammar's lexer, completion,
+// hover, Format Document (the project's formatter), the outline, and diagnostics computed in
+// the language worker. The logic lives in editor/language/ (pure, unit-tested); this file
+// only adapts it to Monaco's types.
+import { format } from '../../grammar/format.js';
+import { parse } from '../../grammar/parse.js';
+import { completionsAt, type CompletionKind } from '../language/completion.js';
+import type { DiagnosticJSON } from '../language/diagnose.js';
+import { hoverAt } from '../language/hover.js';
+import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../language/outline.js';
+import { classifyLine } from '../language/tokens.js';
+import * as monaco from './monaco.js';
+import type { CheckRequest, CheckResponse } from './protocol.js';
+
+export const LANGUAGE_ID = 'sluice';
+
+const state: monaco.languages.IState = { clone: () => state, equals: () => true };
+
+const COMPLETION_KIND: Record<CompletionKind, monaco.languages.CompletionItemKind> = {
+  keyword: monaco.languages.CompletionItemKind.Keyword,
+  attribute: monaco.languages.CompletionItemKind.Property,
+  field: monaco.languages.CompletionItemKind.Field,
+  value: monaco.languages.CompletionItemKind.EnumMember,
+  route: monaco.languages.CompletionItemKind.Reference,
+  strategy: monaco.languages.CompletionItemKind.Function,
+  currency: monaco.languages.CompletionItemKind.Unit,
+  country: monaco.languages.CompletionItemKind.Constant,
+  operator: monaco.languages.CompletionItemKind.Operator,
+  service: monaco.languages.CompletionItemKind.Module,
+  snippet: monaco.languages.CompletionItemKind.Snippet,
+};
+
+const SYMBOL_KIND: Record<OutlineKind, monaco.languages.SymbolKind> = {
+  scheme: monaco.languages.SymbolKind.Module,
+  field: monaco.languages.SymbolKind.Field,
+  route: monaco.languages.SymbolKind.Struct,
+  block: monaco.languages.SymbolKind.Event,
+  service: monaco.languages.SymbolKind.Class,
+  branch: monaco.languages.SymbolKind.Boolean,
+  strategy: monaco.languages.SymbolKind.Method,
+  cascade: monaco.languages.SymbolKind.Array,
+  reject: monaco.languages.SymbolKind.Null,
+};
+
+const toRange = (r: LRange): monaco.IRange => ({ startLineNumber: r.startLine, startColumn: r.startColumn, endLineNumber: r.endLine, endColumn: r.endColumn });
+
+function symbol(i: OutlineItem): monaco.languages.DocumentSymbol {
+  return {
+    name: i.name,
+    detail: i.detail,
+    kind: SYMBOL_KIND[i.kind],
+    tags: [],
+    range: toRange(i.range),
+    selectionRange: toRange(i.selection),
+    children: i.children.map(symbol),
+  };
+}
+
+export function registerSluice(): void {
+  monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.sluice'], aliases: ['Sluice'] });
+  monaco.languages.setLanguageConfiguration(LANGUAGE_ID, {
+    comments: { lineComment: '#' },
+    brackets: [
+      ['{', '}'],
+      ['[', ']'],
+      ['(', ')'],
+    ],
+    autoClosingPairs: [
+      { open: '{', close: '}' },
+      { open: '[', close: ']' },
+      { open: '(', close: ')' },
+      { open: '"', close: '"', notIn: ['string', 'comment'] },
+    ],
+    wordPattern: /(fields\.)?[A-Za-z0-9_]+|[^\s\w]+/,
+    indentationRules: { increaseIndentPattern: /\{\s*(#.*)?$/, decreaseIndentPattern: /^\s*\}/ },
+  });
+  monaco.languages.setTokensProvider(LANGUAGE_ID, {
+    getInitialState: () => state,
+    tokenize: (line) => ({
+      tokens: classifyLine(line).map((t) => ({ startIndex: t.start, scopes: t.cls })),
+      endState: state,
+    }),
+  });
+  monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
+    triggerCharacters: [' ', '.', '"', '[', ','],
+    provideCompletionItems(model, position) {
+      const { from, items } = completionsAt(model.getValue(), position.lineNumber, position.column);
+      const range = new monaco.Range(position.lineNumber, from, position.lineNumber, position.column);
+      return {
+        suggestions: items.map((c, i) => ({
+          label: c.label,
+          kind: COMPLETION_KIND[c.kind],
+          insertText: c.insertText ?? c.label,
+          ...(c.snippet ? { insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet } : {}),
+          ...(c.detail ? { detail: c.detail } : {}),
+          ...(c.documentation ? { documentation: { value: c.documentation } } : {}),
+          sortText: String(i).padStart(4, '0'),
+          range,
+        })),
+      };
+    },
+  });
+  monaco.languages.registerHoverProvider(LANGUAGE_ID, {
+    provideHover(model, position) {
+      const h = hoverAt(model.getValue(), position.lineNumber, position.column);
+      return h && { contents: [{ value: h.contents }], range: toRange(h.range) };
+    },
+  });
+  monaco.languages.registerDocumentFormattingEditProvider(LANGUAGE_ID, {
+    displayName: 'Sluice (sluice fmt)',
+    provideDocumentFormattingEdits(model) {
+      const result = format(model.getValue());
+      if (!result.ok) return [];
+      return [{ range: model.getFullModelRange(), text: result.text }];
+    },
+  });
+  monaco.languages.registerDocumentSymbolProvider(LANGUAGE_ID, {
+    displayName: 'Sluice outline',
+    provideDocumentSymbols(model) {
+      const source = model.getValue();
+      return outline(parse(source).ast, source).map(symbol);
+    },
+  });
+}
+
+/** Colors for the grammar's token classes (tokens.ts), in a dark and a light theme. */
+export function defineThemes(): void {
+  const rules = (dark: boolean): monaco.editor.ITokenThemeRule[] => [
+    { token: 'keyword', foreground: dark ? 'c792ea' : '7c3aed' },
+    { token: 'strategy', foreground: dark ? '82aaff' : '1d4ed8', fontStyle: 'bold' },
+    { token: 'number', foreground: dark ? 'f78c6c' : 'b45309' },
+    { token: 'string', foreground: dark ? 'c3e88d' : '15803d' },
+    { token: 'code', foreground: dark ? 'ffcb6b' : 'a16207' },
+    { token: 'field', foreground: dark ? '89ddff' : '0e7490' },
+    { token: 'comment', foreground: dark ? '6b7280' : '9ca3af', fontStyle: 'italic' },
+    { token: 'identifier', foreground: dark ? 'e5e7eb' : '1f2937' },
+    { token: 'operator', foreground: dark ? '89ddff' : '0369a1' },
+    { token: 'delimiter', foreground: dark ? '9ca3af' : '6b7280' },
+    { token: 'invalid', foreground: 'ef4444', fontStyle: 'underline' },
+  ];
+  monaco.editor.defineTheme('sluice-dark', { base: 'vs-dark', inherit: true, rules: rules(true), colors: { 'editor.background': '#111827' } });
+  monaco.editor.defineTheme('sluice-light', { base: 'vs', inherit: true, rules: rules(false), colors: { 'editor.background': '#ffffff' } });
+}
+
+export function toMarker(d: DiagnosticJSON): monaco.editor.IMarkerData {
+  return {
+    severity: d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+    message: d.message,
+    code: d.code,
+    source: 'sluice',
+    startLineNumber: d.line,
+    startColumn: d.column,
+    endLineNumber: d.endLine,
+    // Zero-width diagnostics (a missing token) still get a visible squiggle.
+    endColumn: d.endLine === d.line && d.endColumn <= d.column ? d.column + 1 : d.endColumn,
+  };
+}
+
+/**
+ * Checks the model in the language worker on every change and sets its markers; calls
+ * `onDiagnostics` with each fresh result.
+ */
+export function attachDiagnostics(model: monaco.editor.ITextModel, onDiagnostics: (d: readonly DiagnosticJSON[], ms: number) => void): void {
+  const worker = new Worker(new URL('./sluice.worker.js', import.meta.url), { type: 'module', name: 'sluice' });
+  worker.onmessage = (e: MessageEvent<CheckResponse>) => {
+    if (e.data.version !== model.getVersionId()) return;
+    monaco.editor.setModelMarkers(model, LANGUAGE_ID, e.data.diagnostics.map(toMarker));
+    onDiagnostics(e.data.diagnostics, e.data.ms);
+  };
+  const post = () => {
+    const req: CheckRequest = { version: model.getVersionId(), source: model.getValue() };
+    worker.postMessage(req);
+  };
+  model.onDidChangeContent(post);
+  post();
+}

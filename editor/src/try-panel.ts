@@ -1,0 +1,148 @@
+// The Try panel: request and state JSON prefilled from the scheme, Run decides in the page
+// (the library's compile + decide, with trace), the Decision shown as JSON, and the routing
+// tree painted onto the scheme: branches taken green, failed conditions red.
+import { compile, decide } from '../../index.js';
+import { parse } from '../../grammar/parse.js';
+import { prefillRequest, prefillState } from '../language/prefill.js';
+import { isGreen, traceMarks } from '../language/trace.js';
+import * as monaco from './monaco.js';
+
+export interface TryPanelOptions {
+  readonly scheme: monaco.editor.ITextModel;
+  readonly schemeEditor: monaco.editor.IStandaloneCodeEditor;
+  readonly elements: { readonly request: HTMLElement; readonly state: HTMLElement; readonly decision: HTMLElement; readonly summary: HTMLElement };
+  readonly say: (message: string, kind?: 'info' | 'error' | 'ok') => void;
+}
+
+const jsonOptions = (): monaco.editor.IStandaloneEditorConstructionOptions => ({
+  language: 'json',
+  automaticLayout: true,
+  minimap: { enabled: false },
+  lineNumbers: 'off',
+  folding: true,
+  fontSize: 12.5,
+  scrollBeyondLastLine: false,
+  tabSize: 2,
+  renderLineHighlight: 'none',
+  fixedOverflowWidgets: true,
+  padding: { top: 6 },
+});
+
+export class TryPanel {
+  readonly request: monaco.editor.IStandaloneCodeEditor;
+  readonly state: monaco.editor.IStandaloneCodeEditor;
+  readonly decision: monaco.editor.IStandaloneCodeEditor;
+  private readonly marks: monaco.editor.IEditorDecorationsCollection;
+  /** The user edited the request or state: stop refilling them from the scheme. */
+  private touched = false;
+  private filling = false;
+
+  constructor(private readonly o: TryPanelOptions) {
+    const mk = (el: HTMLElement, uri: string, readOnly = false) =>
+      monaco.editor.create(el, { ...jsonOptions(), readOnly, model: monaco.editor.createModel('', 'json', monaco.Uri.parse(uri)) });
+    this.request = mk(o.elements.request, 'inmemory://try/request.json');
+    this.state = mk(o.elements.state, 'inmemory://try/state.json');
+    this.decision = mk(o.elements.decision, 'inmemory://try/decision.json', true);
+    this.marks = o.schemeEditor.createDecorationsCollection();
+    for (const ed of [this.request, this.state]) {
+      ed.onDidChangeModelContent(() => {
+        if (!this.filling) this.touched = true;
+      });
+    }
+    o.scheme.onDidChangeContent(() => this.marks.clear());
+    this.prefill(true);
+  }
+
+  /** Refills request and state from the scheme; without `force`, only while untouched. */
+  prefill(force = false): void {
+    if (this.touched && !force) return;
+    const ast = parse(this.o.scheme.getValue()).ast;
+    this.filling = true;
+    this.request.setValue(JSON.stringify(prefillRequest(ast), null, 2));
+    this.state.setValue(JSON.stringify(prefillState(ast), null, 2));
+    this.filling = false;
+    if (force) this.touched = false;
+  }
+
+  run(): void {
+    let compiled: ReturnType<typeof compile>;
+    try {
+      compiled = compile(this.o.scheme.getValue());
+    } catch (e) {
+      // compile() generates the decision functions and the request validator with
+      // `new Function`; a Content-Security-Policy without 'unsafe-eval' forbids that.
+      const blocked = e instanceof EvalError || (e instanceof Error && /unsafe-eval|Content Security Policy/i.test(e.message));
+      const why = blocked
+        ? "this page's Content-Security-Policy forbids compiling in the browser (its script-src needs 'unsafe-eval')"
+        : `the compiler failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.show('not run', 'failed', { error: why });
+      this.o.say(`Cannot run: ${why}.`, 'error');
+      return;
+    }
+    const { scheme, diagnostics } = compiled;
+    if (!scheme) {
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      const first = errors[0];
+      this.show('not run', 'failed', { error: 'the scheme does not compile', diagnostics: errors.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.message}`) });
+      this.o.say(`Cannot run: the scheme has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? ` (line ${first.span.start.line}: ${first.message})` : ''}.`, 'error');
+      return;
+    }
+    const request = this.readJson(this.request, 'request');
+    const state = this.readJson(this.state, 'state');
+    if (request === undefined || state === undefined) return;
+    const result = decide(scheme, request, state, { trace: true });
+    if (result.status === 'invalid') {
+      this.marks.clear();
+      this.show('invalid request', 'failed', result);
+      this.o.say(`Invalid request: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, 'error');
+      return;
+    }
+    const label = result.status === 'routed' ? `routed → ${result.route} (${result.strategy})` : result.status === 'blocked' ? `blocked by ${result.block}` : `failed: ${result.resolution}`;
+    this.show(label, result.status, result);
+    this.paint(result.trace);
+    this.o.say(`Decision: ${label}.`, result.status === 'routed' ? 'ok' : 'info');
+  }
+
+  private readJson(ed: monaco.editor.IStandaloneCodeEditor, what: string): unknown {
+    try {
+      return JSON.parse(ed.getValue());
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.o.say(`The ${what} is not valid JSON: ${why}.`, 'error');
+      return undefined;
+    }
+  }
+
+  private show(label: string, status: string, json: unknown): void {
+    this.o.elements.summary.textContent = label;
+    this.o.elements.summary.className = `badge ${status}`;
+    this.decision.setValue(JSON.stringify(json, null, 2));
+  }
+
+  /** Green and red whole-line decorations from the trace's line numbers. */
+  private paint(trace: readonly { readonly step: string; readonly [k: string]: unknown }[]): void {
+    const lines = this.o.scheme.getLineCount();
+    this.marks.set(
+      traceMarks(trace)
+        .filter((m) => m.line >= 1 && m.line <= lines)
+        .map((m) => {
+          const green = isGreen(m.mark);
+          return {
+            range: new monaco.Range(m.line, 1, m.line, this.o.scheme.getLineMaxColumn(m.line)),
+            options: {
+              isWholeLine: true,
+              className: green ? 'trace-line trace-green' : 'trace-line trace-red',
+              linesDecorationsClassName: green ? 'trace-gutter trace-green-gutter' : 'trace-gutter trace-red-gutter',
+              hoverMessage: { value: m.note },
+              overviewRuler: { color: green ? '#22c55e' : '#ef4444', position: monaco.editor.OverviewRulerLane.Left },
+              after: { content: `  ${green ? '✓' : '✗'} ${m.note}`, inlineClassName: green ? 'trace-note trace-note-green' : 'trace-note trace-note-red' },
+            },
+          };
+        }),
+    );
+  }
+
+  clearMarks(): void {
+    this.marks.clear();
+  }
+}
