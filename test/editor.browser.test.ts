@@ -1,0 +1,211 @@
+// The browser editor end to end, in headless Chromium against the running service: a mistake
+// shows as a marker on its line, the fix clears it, Run decides in the page and paints the
+// routing tree green/red, two saves make two versions, and the diff view compares them.
+// Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes docs/editor.png).
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor } from '../editor/build.mjs';
+import { startFixtureService } from './helpers/editor-fixture-service.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`editor.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+interface Running {
+  readonly url: string;
+  readonly adminKey: string;
+  close(): Promise<void>;
+}
+
+/** The real service when it is there (SLUICE_EDITOR_FIXTURE=1 forces the stand-in with the same API). */
+async function startAnyService(root: string): Promise<Running> {
+  const real = existsSync(join(import.meta.dirname, '..', 'server', 'start.ts'));
+  if (real && !process.env['SLUICE_EDITOR_FIXTURE']) {
+    const { startService } = (await import('../server/start.js')) as {
+      startService(o: { port?: number; quiet?: boolean; seedExamples?: boolean }): Promise<Running>;
+    };
+    return startService({ port: 0, quiet: true, seedExamples: false });
+  }
+  return startFixtureService({ root });
+}
+
+const BROKEN = `scheme browser_demo
+field segment one_of "retail", "business"
+route acme_eur EUR fee 0.5% + 0.20
+route bankco_eur EUR fee 1.00
+
+block sanctions when country in [KP, IR]
+
+service sepa_eur {
+  when fields.segment = "business" {
+    balance acme_eur, bankco_eur
+  } else {
+    optimal acme_eur, bankco_uer
+  }
+}
+`;
+const TYPO_LINE = 12;
+
+describe.skipIf(!hasChromium)('browser editor', () => {
+  let browser: Browser;
+  let page: Page;
+  let service: Running;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const root = await buildEditor({ quiet: true });
+    service = await startAnyService(root);
+    const res = await fetch(`${service.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${service.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'test', name: 'browser test' }),
+    });
+    expect(res.status).toBe(201);
+    const { key } = (await res.json()) as { key: string };
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark' });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(service.url);
+    await page.waitForSelector('#editor .monaco-editor .view-lines');
+    // The API key goes in through the settings box.
+    await page.click('#btn-settings');
+    await page.fill('#api-key', key);
+    await page.click('#settings-save');
+    await page.waitForFunction(() => /key …/.test(document.getElementById('status-key')?.textContent ?? ''));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  const status = () => page.textContent('#status-diagnostics');
+  const message = () => page.textContent('#status-message');
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name) });
+
+  it('shows a mistake as a marker on its line, and clears it once fixed', async () => {
+    await page.click('#editor .view-lines');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(BROKEN);
+    // Typing re-indents each new line; Format Document puts the canonical layout back.
+    await page.keyboard.press('Shift+Alt+F');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { sluiceEditor: { model: { getValue(): string } } }).sluiceEditor.model.getValue())).toBe(BROKEN);
+    await expect.poll(status, { timeout: 10_000 }).toMatch(/1 error/);
+    const markers = await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { monaco: { editor: { getModelMarkers(f: object): { startLineNumber: number; message: string }[] } } } };
+      return w.sluiceEditor.monaco.editor.getModelMarkers({ owner: 'sluice' }).map((m) => ({ line: m.startLineNumber, message: m.message }));
+    });
+    expect(markers.filter((m) => /bankco_uer/.test(m.message))).toEqual([{ line: TYPO_LINE, message: expect.stringMatching(/bankco_uer/) }]);
+    await page.waitForSelector('#editor .squiggly-error');
+    await expect.poll(() => page.textContent('#problems')).toMatch(new RegExp(`${TYPO_LINE}:\\d+.*bankco_uer`));
+    await shot('editor-1-marker.png');
+
+    // Fix it from the keyboard: select the typo and type over it.
+    await page.evaluate((line) => {
+      const w = window as unknown as { sluiceEditor: { editor: { setSelection(r: object): void; focus(): void }; model: { getLineContent(n: number): string } } };
+      const text = w.sluiceEditor.model.getLineContent(line);
+      const col = text.indexOf('bankco_uer') + 1;
+      w.sluiceEditor.editor.setSelection({ startLineNumber: line, startColumn: col, endLineNumber: line, endColumn: col + 'bankco_uer'.length });
+      w.sluiceEditor.editor.focus();
+    }, TYPO_LINE);
+    await page.keyboard.type('bankco_eur');
+    await page.keyboard.press('Escape');
+    await expect.poll(status, { timeout: 10_000 }).not.toMatch(/error/);
+    expect(await page.locator('#editor .squiggly-error').count()).toBe(0);
+  });
+
+  it('runs the Try panel and paints the routing tree green and red', async () => {
+    // The page compiles schemes (generated decision functions, ajv validators): eval must be allowed.
+    const csp = (await fetch(service.url)).headers.get('content-security-policy');
+    if (csp) expect(csp, "the editor page's CSP must allow 'unsafe-eval' in script-src: Run compiles and decides in the page").toMatch(/script-src[^;]*'unsafe-eval'/);
+    await expect.poll(() => page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { tryPanel: { request: { getValue(): string } } } };
+      return w.sluiceEditor.tryPanel.request.getValue();
+    })).toContain('"segment": "retail"');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => page.textContent('#decision-summary')).toBe('routed → acme_eur (optimal)');
+    const decision = await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { tryPanel: { decision: { getValue(): string } } } };
+      return JSON.parse(w.sluiceEditor.tryPanel.decision.getValue()) as { status: string; route: string };
+    });
+    expect(decision).toMatchObject({ status: 'routed', route: 'acme_eur' });
+    const marks = await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { model: { getAllDecorations(): { range: { startLineNumber: number }; options: { className?: string | null } }[] } } };
+      return w.sluiceEditor.model
+        .getAllDecorations()
+        .filter((d) => d.options.className?.includes('trace-line'))
+        .map((d) => [d.range.startLineNumber, d.options.className!.includes('trace-green') ? 'green' : 'red']);
+    });
+    // The block passed, `when` failed, `else` taken, optimal chose a route.
+    expect(marks).toEqual([[6, 'green'], [9, 'red'], [11, 'green'], [12, 'green']]);
+    expect(await page.locator('#editor .trace-green').count()).toBeGreaterThan(0);
+    expect(await page.locator('#editor .trace-red').count()).toBeGreaterThan(0);
+    await shot('editor-2-try.png');
+    if (process.env['SLUICE_README_SCREENSHOT']) await page.screenshot({ path: join(import.meta.dirname, '..', 'docs', 'editor.png') });
+  });
+
+  it('saves a version, saves a change as the next, and shows their diff', async () => {
+    await page.click('#editor .view-lines');
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.waitForSelector('#save-dialog[open]');
+    await page.keyboard.type('first version');
+    await page.keyboard.press('Enter');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/Saved browser_demo v1/);
+    await expect.poll(() => page.textContent('#version-list')).toContain('first version');
+
+    // Saving the same source again creates nothing.
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.keyboard.press('Enter');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/identical to browser_demo v1/);
+
+    // A scheme with errors is refused by the service, which says why.
+    await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { model: { getValue(): string; setValue(s: string): void } } };
+      w.sluiceEditor.model.setValue(w.sluiceEditor.model.getValue().replace('route bankco_eur EUR fee 1.00', 'route bankco_eur EUR fee 1.00\nroute bankco_eur EUR'));
+    });
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.keyboard.press('Enter');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/Not saved/);
+    await expect.poll(() => page.textContent('#problems')).toMatch(/bankco_eur/);
+    await page.keyboard.press('ControlOrMeta+Z');
+
+    await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { model: { getValue(): string; setValue(s: string): void } } };
+      const src = w.sluiceEditor.model.getValue().replace(/route bankco_eur EUR[^\n]*\n(route bankco_eur EUR\n)?/, 'route bankco_eur EUR fee 0.80\n');
+      w.sluiceEditor.model.setValue(src);
+    });
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.keyboard.type('cheaper bankco');
+    await page.keyboard.press('Enter');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/Saved browser_demo v2/);
+
+    await page.click('#btn-diff');
+    await page.waitForSelector('#diff .monaco-diff-editor');
+    expect(await page.inputValue('#diff-from')).toBe('1');
+    expect(await page.inputValue('#diff-to')).toBe('2');
+    await page.waitForSelector('#diff .monaco-diff-editor .char-insert, #diff .monaco-diff-editor .line-insert', { timeout: 10_000 });
+    const text = async (side: string) => ((await page.textContent(`#diff .editor.${side} .view-lines`)) ?? '').replace(/\u00a0/g, ' ');
+    expect(await text('original')).toContain('route bankco_eur EUR fee 1.00');
+    expect(await text('modified')).toContain('route bankco_eur EUR fee 0.80');
+    await shot('editor-3-diff.png');
+    await page.keyboard.press('Escape');
+    expect(await page.isHidden('#diff')).toBe(true);
+
+    // Activate v2 from the versions list.
+    await page.click('#version-list li:first-child button.small');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/Activated browser_demo v2/);
+    // Only the refused save's 422 shows in the console; no script error anywhere.
+    expect(consoleErrors).toEqual([expect.stringMatching(/status of 422/)]);
+  });
+});
