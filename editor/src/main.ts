@@ -2,7 +2,9 @@
 // scheme lifecycle against the service, keyboard shortcuts, theme and status bar.
 import './style.css';
 import { format } from '../../grammar/format.js';
+import { parse } from '../../grammar/parse.js';
 import type { DiagnosticJSON } from '../language/diagnose.js';
+import { outline, type OutlineItem, type OutlineKind } from '../language/outline.js';
 import { countText } from '../language/diagnose.js';
 import * as api from './api.js';
 import { Lifecycle } from './lifecycle.js';
@@ -100,6 +102,34 @@ function renderProblems(title: string | undefined, list: readonly DiagnosticJSON
   problems.hidden = problems.childElementCount === 0;
 }
 
+// ---- outline ----
+const outlineList = $('outline');
+const OUTLINE_ICON: Record<OutlineKind, string> = { scheme: '◆', field: 'ƒ', route: '⇢', block: '⊘', service: '▣', branch: '↳', strategy: '◎', cascade: '≡', reject: '✗' };
+function renderOutline(): void {
+  const source = model.getValue();
+  const rows: HTMLElement[] = [];
+  const walk = (items: readonly OutlineItem[], depth: number) => {
+    for (const i of items) {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.className = `item outline-${i.kind}`;
+      b.style.paddingLeft = `${6 + depth * 12}px`;
+      b.textContent = `${OUTLINE_ICON[i.kind]} ${i.name}`;
+      b.title = `${i.name} ${i.detail} (line ${i.range.startLine})`;
+      b.addEventListener('click', () => {
+        editor.setSelection({ startLineNumber: i.selection.startLine, startColumn: i.selection.startColumn, endLineNumber: i.selection.endLine, endColumn: i.selection.endColumn });
+        editor.revealLineInCenter(i.selection.startLine);
+        editor.focus();
+      });
+      li.append(b);
+      rows.push(li);
+      walk(i.children, depth + 1);
+    }
+  };
+  walk(outline(parse(source).ast, source), 0);
+  outlineList.replaceChildren(...rows);
+}
+
 const statusDiagnostics = $('status-diagnostics');
 attachDiagnostics(model, (list, ms) => {
   diagnostics = list;
@@ -108,6 +138,7 @@ attachDiagnostics(model, (list, ms) => {
   statusDiagnostics.className = errors ? 'diag error' : list.length ? 'diag warning' : 'diag ok';
   statusDiagnostics.title = `checked in ${ms.toFixed(1)} ms in the language worker`;
   renderProblems(undefined, list);
+  renderOutline();
   tryPanel.prefill();
 });
 statusDiagnostics.addEventListener('click', () => {

@@ -114,6 +114,7 @@ export class TryPanel {
   }
 
   private show(label: string, status: string, json: unknown): void {
+    document.getElementById('decision-hint')?.remove();
     this.o.elements.summary.textContent = label;
     this.o.elements.summary.className = `badge ${status}`;
     this.decision.setValue(JSON.stringify(json, null, 2));
