@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, decide } from '../index.js';
 import { parse } from '../grammar/parse.js';
 import { completionsAt } from '../editor/language/completion.js';
-import { countText, diagnose } from '../editor/language/diagnose.js';
+import { analyze, countText, diagnose } from '../editor/language/diagnose.js';
 import { hoverAt } from '../editor/language/hover.js';
 import { outline } from '../editor/language/outline.js';
 import { prefillRequest, prefillState } from '../editor/language/prefill.js';
@@ -188,5 +188,27 @@ describe('completion edge cases', () => {
   it('offers nothing inside a comment and handles escaped quotes', () => {
     expect(labelsAfter('# when country ', 8)).toEqual([]);
     expect(labelsAfter('  when fields.segment = "a\\"b', 11)).toEqual(['"retail"', '"business"']);
+  });
+});
+
+describe('the language worker on a large scheme', () => {
+  it('analyzes a 1,000-rule scheme: diagnostics and outline from one parse', async () => {
+    const { generateRules, schemeSource } = await import('../bench/generate.js');
+    const source = schemeSource(generateRules(1000));
+    const { diagnostics, outline: items } = analyze(source);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(items.some((i) => i.kind === 'service' && i.children.length > 0)).toBe(true);
+    const lines = source.split('\n');
+    const line = lines.findIndex((l) => l.includes('when ')) + 1;
+    const at = lines[line - 1]!.indexOf('when ') + 'when '.length + 1;
+    expect(completionsAt(source, line, at).items.map((i) => i.label)).toContain('country');
+  });
+});
+
+describe('completion from the worker\'s declarations', () => {
+  it('uses a given symbol summary instead of parsing the source', () => {
+    const symbols = { routes: [{ name: 'only_route', currency: 'USD', p2p: false, disabled: true }], fields: [], services: [] };
+    const r = completionsAt('scheme x\nservice s {\n  cost \n}\n', 3, 8, symbols);
+    expect(r.items).toEqual([{ label: 'only_route', kind: 'route', detail: 'route USD disabled' }]);
   });
 });

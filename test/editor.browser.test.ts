@@ -123,6 +123,18 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     await page.keyboard.press('Escape');
     await expect.poll(status, { timeout: 10_000 }).not.toMatch(/error/);
     expect(await page.locator('#editor .squiggly-error').count()).toBe(0);
+
+    // Completion offers the declared fields after `fields.`.
+    const fixed = await page.evaluate(() => (window as unknown as { sluiceEditor: { model: { getValue(): string } } }).sluiceEditor.model.getValue());
+    await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { editor: { setPosition(p: object): void; focus(): void } } };
+      w.sluiceEditor.editor.setPosition({ lineNumber: 7, column: 1 });
+      w.sluiceEditor.editor.focus();
+    });
+    await page.keyboard.type('block b when fields.');
+    await page.waitForSelector('#editor .suggest-widget .monaco-list-row[aria-label*="fields.segment"]', { timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await page.evaluate((src) => (window as unknown as { sluiceEditor: { model: { setValue(s: string): void } } }).sluiceEditor.model.setValue(src), fixed);
   });
 
   it('runs the Try panel and paints the routing tree green and red', async () => {
@@ -133,6 +145,21 @@ describe.skipIf(!hasChromium)('browser editor', () => {
       const w = window as unknown as { sluiceEditor: { tryPanel: { request: { getValue(): string } } } };
       return w.sluiceEditor.tryPanel.request.getValue();
     })).toContain('"segment": "retail"');
+    // The request editor validates against the scheme's request JSON Schema.
+    const jsonMarkers = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { sluiceEditor: { monaco: { editor: { getModelMarkers(f: object): { message: string }[] } } } };
+        return w.sluiceEditor.monaco.editor.getModelMarkers({ owner: 'json' }).map((m) => m.message);
+      });
+    const setRequest = (text: string) =>
+      page.evaluate((t) => (window as unknown as { sluiceEditor: { tryPanel: { request: { setValue(s: string): void } } } }).sluiceEditor.tryPanel.request.setValue(t), text);
+    const request = await page.evaluate(() => (window as unknown as { sluiceEditor: { tryPanel: { request: { getValue(): string } } } }).sluiceEditor.tryPanel.request.getValue());
+    await setRequest(request.replace('"retail"', '"vip"'));
+    await expect.poll(jsonMarkers, { timeout: 15_000 }).toEqual([expect.stringMatching(/retail|enum|allowed|Value is not accepted/i)]);
+    await setRequest(request);
+    await expect.poll(jsonMarkers, { timeout: 15_000 }).toEqual([]);
+
+    await page.click('#editor .view-lines');
     await page.keyboard.press('ControlOrMeta+Enter');
     await expect.poll(() => page.textContent('#decision-summary')).toBe('routed → acme_eur (optimal)');
     const decision = await page.evaluate(() => {

@@ -3,12 +3,12 @@
 import type { IToken } from 'chevrotain';
 import { ATTRIBUTES, WEEKDAYS } from '../../compiler/attributes.js';
 import { COUNTRY_CODES } from '../../compiler/countries.js';
-import { STRATEGY_NAMES, type FieldStmt } from '../../grammar/ast.js';
+import { STRATEGY_NAMES } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 import { CURRENCY_CODES } from '../../runtime/currencies.js';
 import { attributeDoc, FIELD_TYPES, KEYWORD_DOCS, P2P_OPTIONS, P2P_SORTS, ROUTE_OPTIONS, STRATEGY_DOCS } from './docs.js';
 import { lex } from './lexer.js';
-import { symbolsOf, type SchemeSymbols } from './symbols.js';
+import { summarize, type SymbolSummary } from './symbols.js';
 
 export type CompletionKind =
   | 'keyword'
@@ -50,12 +50,15 @@ const SNIPPETS: readonly Completion[] = [
   { label: 'cascade', kind: 'snippet', detail: 'cascade { ... }', insertText: 'cascade {\n\t$0\n}', snippet: true, documentation: KEYWORD_DOCS['cascade']! },
 ];
 
-/** Completions at a 1-based line and column of `source`. */
-export function completionsAt(source: string, line: number, column: number): CompletionResult {
+/**
+ * Completions at a 1-based line and column of `source`. `symbols`, when given, are the
+ * declarations from the latest check (the language worker's); else `source` is parsed.
+ */
+export function completionsAt(source: string, line: number, column: number, symbols?: SymbolSummary): CompletionResult {
   const lines = source.split(/\r?\n/);
   const text = lines[line - 1] ?? '';
   const prefix = text.slice(0, Math.max(0, column - 1));
-  const symbols = symbolsOf(parse(source).ast);
+  const sym = symbols ?? summarize(parse(source).ast);
   const lineStart = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
   const depth = braceDepth(lex(source.slice(0, lineStart)).tokens);
 
@@ -63,7 +66,7 @@ export function completionsAt(source: string, line: number, column: number): Com
   if (open === 'comment') return { from: column, items: [] };
   const start = open ?? /[A-Za-z0-9_.]*$/.exec(prefix)!.index;
   const before = lex(prefix.slice(0, start)).tokens;
-  const items = context(before, prefix.slice(start), depth, symbols);
+  const items = context(before, prefix.slice(start), depth, sym);
   return { from: start + 1, items: open === undefined ? items : items.filter((i) => i.label.startsWith('"')) };
 }
 
@@ -90,7 +93,7 @@ function braceDepth(tokens: readonly IToken[]): number {
 
 const name = (t: IToken | undefined): string => t?.tokenType.name ?? '';
 
-function context(t: readonly IToken[], word: string, depth: number, sym: SchemeSymbols): Completion[] {
+function context(t: readonly IToken[], word: string, depth: number, sym: SymbolSummary): Completion[] {
   const first = name(t[0]);
   const last = name(t[t.length - 1]);
   const whenAt = t.findIndex((x) => name(x) === 'Kw_when');
@@ -152,17 +155,13 @@ function field(t: readonly IToken[]): Completion[] {
   return [];
 }
 
-function strategyLine(t: readonly IToken[], sym: SchemeSymbols): Completion[] {
+function strategyLine(t: readonly IToken[], sym: SymbolSummary): Completion[] {
   const last = name(t[t.length - 1]);
   if (t.length === 1 || last === 'Comma') {
     const listed = new Set(t.filter((x) => name(x) === 'Identifier').map((x) => x.image));
-    return [...sym.routes.values()]
-      .filter((r) => !listed.has(r.name.name))
-      .map((r) => ({
-        label: r.name.name,
-        kind: 'route',
-        detail: `route ${r.currency.code}${r.options.some((o) => o.kind === 'p2p') ? ' p2p' : ''}${r.options.some((o) => o.kind === 'disabled') ? ' disabled' : ''}`,
-      }));
+    return sym.routes
+      .filter((r) => !listed.has(r.name))
+      .map((r) => ({ label: r.name, kind: 'route', detail: `route ${r.currency}${r.p2p ? ' p2p' : ''}${r.disabled ? ' disabled' : ''}` }));
   }
   if (last === 'Percent' || (last === 'Identifier' && name(t[0]) !== 'Kw_weight')) return [kw('split')];
   return [];
@@ -175,7 +174,7 @@ interface AttrInfo {
   readonly values: readonly Completion[];
 }
 
-function expression(t: readonly IToken[], word: string, sym: SchemeSymbols): Completion[] {
+function expression(t: readonly IToken[], word: string, sym: SymbolSummary): Completion[] {
   if (word.startsWith('fields.')) return fieldRefs(sym);
   const last = t[t.length - 1];
   const lastName = name(last);
@@ -212,12 +211,12 @@ function isAttr(tok: IToken | undefined): boolean {
 }
 
 /** The attribute a value at the end of `t` is compared with: the nearest one before it. */
-function attrBefore(t: readonly IToken[], sym: SchemeSymbols): AttrInfo | undefined {
+function attrBefore(t: readonly IToken[], sym: SymbolSummary): AttrInfo | undefined {
   for (let i = t.length - 1; i >= 0; i--) {
     const tok = t[i]!;
     if (!isAttr(tok)) continue;
     if (name(tok) === 'FieldRef') {
-      const f = sym.fields.get(tok.image.slice('fields.'.length));
+      const f = sym.fields.find((x) => x.name === tok.image.slice('fields.'.length));
       return { label: tok.image, values: f ? fieldValues(f) : [] };
     }
     return { label: tok.image, values: attributeValues(tok.image, sym) };
@@ -225,7 +224,7 @@ function attrBefore(t: readonly IToken[], sym: SchemeSymbols): AttrInfo | undefi
   return undefined;
 }
 
-function attributeValues(attr: string, sym: SchemeSymbols): Completion[] {
+function attributeValues(attr: string, sym: SymbolSummary): Completion[] {
   const type = ATTRIBUTES.get(attr)?.type.kind;
   switch (type) {
     case 'currency':
@@ -237,14 +236,14 @@ function attributeValues(attr: string, sym: SchemeSymbols): Completion[] {
     case 'bool':
       return [kw('true', 'bool'), kw('false', 'bool')];
     case 'name':
-      return [...sym.services.keys()].map((s) => ({ label: s, kind: 'service', detail: 'service' }));
+      return sym.services.map((s) => ({ label: s, kind: 'service', detail: 'service' }));
     default:
       return [];
   }
 }
 
-function fieldValues(f: FieldStmt): Completion[] {
-  if (f.type === 'one_of') return f.values.map((v) => ({ label: v.raw, kind: 'value', detail: `one_of of fields.${f.name.name}` }));
+function fieldValues(f: SymbolSummary['fields'][number]): Completion[] {
+  if (f.type === 'one_of') return f.values.map((v) => ({ label: v, kind: 'value', detail: `one_of of fields.${f.name}` }));
   if (f.type === 'bool') return [kw('true', 'bool'), kw('false', 'bool')];
   return [];
 }
@@ -253,11 +252,11 @@ function attributes(): Completion[] {
   return [...ATTRIBUTES.keys()].map((a) => ({ label: a, kind: 'attribute', detail: 'attribute', documentation: attributeDoc(a)! }));
 }
 
-function fieldRefs(sym: SchemeSymbols): Completion[] {
-  return [...sym.fields.values()].map((f) => ({
-    label: `fields.${f.name.name}`,
+function fieldRefs(sym: SymbolSummary): Completion[] {
+  return sym.fields.map((f) => ({
+    label: `fields.${f.name}`,
     kind: 'field',
     detail: `field ${f.type}${f.required ? ' required' : ''}`,
-    ...(f.type === 'one_of' ? { documentation: `one of ${f.values.map((v) => v.raw).join(', ')}` } : {}),
+    ...(f.type === 'one_of' ? { documentation: `one of ${f.values.join(', ')}` } : {}),
   }));
 }

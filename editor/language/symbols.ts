@@ -25,3 +25,25 @@ export function symbolsOf(file: A.SchemeFile): SchemeSymbols {
   }
   return { routes, fields, services, blocks };
 }
+
+/** What completion needs of the declarations, small and serializable (the worker sends it). */
+export interface SymbolSummary {
+  readonly routes: readonly { readonly name: string; readonly currency: string; readonly p2p: boolean; readonly disabled: boolean }[];
+  readonly fields: readonly { readonly name: string; readonly type: A.FieldType; readonly required: boolean; readonly values: readonly string[] }[];
+  readonly services: readonly string[];
+}
+
+export function summarize(file: A.SchemeFile): SymbolSummary {
+  const sym = symbolsOf(file);
+  return {
+    routes: [...sym.routes.values()].map((r) => ({
+      name: r.name.name,
+      currency: r.currency.code,
+      p2p: r.options.some((o) => o.kind === 'p2p'),
+      disabled: r.options.some((o) => o.kind === 'disabled'),
+    })),
+    // `values` as written, quotes included: completion inserts them as they are.
+    fields: [...sym.fields.values()].map((f) => ({ name: f.name.name, type: f.type, required: f.required, values: f.values.map((v) => v.raw) })),
+    services: [...sym.services.keys()],
+  };
+}

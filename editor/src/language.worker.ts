@@ -1,6 +1,6 @@
-// The language worker: parses and checks the scheme off the page's thread on every change
+// The language worker: parses and checks the scheme (and outlines it) off the page's thread on every change
 // and posts the diagnostics back. Only the latest source is checked when edits queue up.
-import { diagnose } from '../language/diagnose.js';
+import { analyze } from '../language/diagnose.js';
 import type { CheckRequest, CheckResponse } from './protocol.js';
 
 let pending: CheckRequest | undefined;
@@ -16,7 +16,6 @@ function run(): void {
   pending = undefined;
   if (!req) return;
   const start = performance.now();
-  const diagnostics = diagnose(req.source);
-  const response: CheckResponse = { version: req.version, diagnostics, ms: performance.now() - start };
+  const response: CheckResponse = { version: req.version, ...analyze(req.source), ms: performance.now() - start };
   self.postMessage(response);
 }

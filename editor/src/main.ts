@@ -2,9 +2,8 @@
 // scheme lifecycle against the service, keyboard shortcuts, theme and status bar.
 import './style.css';
 import { format } from '../../grammar/format.js';
-import { parse } from '../../grammar/parse.js';
 import type { DiagnosticJSON } from '../language/diagnose.js';
-import { outline, type OutlineItem, type OutlineKind } from '../language/outline.js';
+import type { OutlineItem, OutlineKind } from '../language/outline.js';
 import { countText } from '../language/diagnose.js';
 import * as api from './api.js';
 import { Lifecycle } from './lifecycle.js';
@@ -105,11 +104,12 @@ function renderProblems(title: string | undefined, list: readonly DiagnosticJSON
 // ---- outline ----
 const outlineList = $('outline');
 const OUTLINE_ICON: Record<OutlineKind, string> = { scheme: '◆', field: 'ƒ', route: '⇢', block: '⊘', service: '▣', branch: '↳', strategy: '◎', cascade: '≡', reject: '✗' };
-function renderOutline(): void {
-  const source = model.getValue();
+const OUTLINE_ROWS = 400;
+function renderOutline(items: readonly OutlineItem[]): void {
   const rows: HTMLElement[] = [];
   const walk = (items: readonly OutlineItem[], depth: number) => {
     for (const i of items) {
+      if (rows.length >= OUTLINE_ROWS) return;
       const li = document.createElement('li');
       const b = document.createElement('button');
       b.className = `item outline-${i.kind}`;
@@ -126,20 +126,20 @@ function renderOutline(): void {
       walk(i.children, depth + 1);
     }
   };
-  walk(outline(parse(source).ast, source), 0);
+  walk(items, 0);
   outlineList.replaceChildren(...rows);
 }
 
 const statusDiagnostics = $('status-diagnostics');
-attachDiagnostics(model, (list, ms) => {
+attachDiagnostics(model, ({ diagnostics: list, outline: items, ms }) => {
   diagnostics = list;
   const errors = list.filter((d) => d.severity === 'error').length;
   statusDiagnostics.textContent = `${errors ? '✗' : list.length ? '!' : '✓'} ${countText(list)}`;
   statusDiagnostics.className = errors ? 'diag error' : list.length ? 'diag warning' : 'diag ok';
   statusDiagnostics.title = `checked in ${ms.toFixed(1)} ms in the language worker`;
   renderProblems(undefined, list);
-  renderOutline();
-  tryPanel.prefill();
+  renderOutline(items);
+  tryPanel.schemeChanged();
 });
 statusDiagnostics.addEventListener('click', () => {
   const first = diagnostics[0];

@@ -10,6 +10,7 @@ import { hoverAt } from '../language/hover.js';
 import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../language/outline.js';
 import { classifyLine } from '../language/tokens.js';
 import * as monaco from './monaco.js';
+import type { SymbolSummary } from '../language/symbols.js';
 import type { CheckRequest, CheckResponse } from './protocol.js';
 
 export const LANGUAGE_ID = 'sluice';
@@ -56,6 +57,9 @@ function symbol(i: OutlineItem): monaco.languages.DocumentSymbol {
   };
 }
 
+/** The declarations of the latest check, per model: completion reads them instead of parsing. */
+const latestSymbols = new WeakMap<monaco.editor.ITextModel, SymbolSummary>();
+
 export function registerSluice(): void {
   monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.sluice'], aliases: ['Sluice'] });
   monaco.languages.setLanguageConfiguration(LANGUAGE_ID, {
@@ -84,7 +88,7 @@ export function registerSluice(): void {
   monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
     triggerCharacters: [' ', '.', '"', '[', ','],
     provideCompletionItems(model, position) {
-      const { from, items } = completionsAt(model.getValue(), position.lineNumber, position.column);
+      const { from, items } = completionsAt(model.getValue(), position.lineNumber, position.column, latestSymbols.get(model));
       const range = new monaco.Range(position.lineNumber, from, position.lineNumber, position.column);
       return {
         suggestions: items.map((c, i) => ({
@@ -158,14 +162,15 @@ export function toMarker(d: DiagnosticJSON): monaco.editor.IMarkerData {
 
 /**
  * Checks the model in the language worker on every change and sets its markers; calls
- * `onDiagnostics` with each fresh result.
+ * `onDiagnostics` with each fresh result (diagnostics and outline).
  */
-export function attachDiagnostics(model: monaco.editor.ITextModel, onDiagnostics: (d: readonly DiagnosticJSON[], ms: number) => void): void {
+export function attachDiagnostics(model: monaco.editor.ITextModel, onDiagnostics: (r: CheckResponse) => void): void {
   const worker = new Worker(new URL('./sluice.worker.js', import.meta.url), { type: 'module', name: 'sluice' });
   worker.onmessage = (e: MessageEvent<CheckResponse>) => {
     if (e.data.version !== model.getVersionId()) return;
     monaco.editor.setModelMarkers(model, LANGUAGE_ID, e.data.diagnostics.map(toMarker));
-    onDiagnostics(e.data.diagnostics, e.data.ms);
+    latestSymbols.set(model, e.data.symbols);
+    onDiagnostics(e.data);
   };
   const post = () => {
     const req: CheckRequest = { version: model.getVersionId(), source: model.getValue() };

@@ -2,7 +2,10 @@
 // (the library's compile + decide, with trace), the Decision shown as JSON, and the routing
 // tree painted onto the scheme: branches taken green, failed conditions red.
 import { compile, decide } from '../../index.js';
+import { requestSchema } from '../../compiler/schema.js';
+import type { SchemeFile } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
+import { jsonDefaults } from 'monaco-editor/languages/features/json/register.js';
 import { prefillRequest, prefillState } from '../language/prefill.js';
 import { isGreen, traceMarks } from '../language/trace.js';
 import * as monaco from './monaco.js';
@@ -51,12 +54,35 @@ export class TryPanel {
     }
     o.scheme.onDidChangeContent(() => this.marks.clear());
     this.prefill(true);
+    this.schemeChanged();
+  }
+
+  private schemaText = '';
+
+  /** After each change of the scheme: the request's JSON Schema, and a refill while untouched. */
+  schemeChanged(): void {
+    const ast = parse(this.o.scheme.getValue()).ast;
+    this.validateAgainst(ast);
+    this.prefill(false, ast);
+  }
+
+  /** The request editor validates against the scheme's derived request JSON Schema. */
+  private validateAgainst(ast: SchemeFile): void {
+    const { $schema: _draft, ...schema } = requestSchema(ast);
+    const text = JSON.stringify(schema);
+    if (text === this.schemaText) return;
+    this.schemaText = text;
+    jsonDefaults.setDiagnosticsOptions({
+      validate: true,
+      enableSchemaRequest: false,
+      schemas: [{ uri: 'inmemory://schema/sluice-request.json', fileMatch: [this.request.getModel()!.uri.toString()], schema }],
+    });
   }
 
   /** Refills request and state from the scheme; without `force`, only while untouched. */
-  prefill(force = false): void {
+  prefill(force = false, parsed?: SchemeFile): void {
     if (this.touched && !force) return;
-    const ast = parse(this.o.scheme.getValue()).ast;
+    const ast = parsed ?? parse(this.o.scheme.getValue()).ast;
     this.filling = true;
     this.request.setValue(JSON.stringify(prefillRequest(ast), null, 2));
     this.state.setValue(JSON.stringify(prefillState(ast), null, 2));
