@@ -14,6 +14,19 @@ export function medianMs(f: () => void, reps = 7): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
+/** Median wall time in milliseconds of `reps` runs of an async `f` (after one warm-up run). */
+export async function medianMsAsync(f: () => Promise<void>, reps = 3): Promise<number> {
+  await f();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    await f();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');

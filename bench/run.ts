@@ -1,14 +1,27 @@
-// `npm run bench [SECTION...]`: prints Markdown tables for each section.
-import { compileBench } from './compile.js';
-import { decideBench } from './decide.js';
+// `npm run bench [SECTION...]`: prints a Markdown table for each section, in order. A section
+// is a name and an async function returning Markdown; add one by adding it to SECTIONS.
+import { compileSection } from './compile.js';
+import { decideSection, scalingSection } from './decide.js';
 
-const SECTIONS: ReadonlyMap<string, () => string> = new Map([
-  ['decide', () => decideBench()],
-  ['compile', () => compileBench()],
-]);
-
-const wanted = process.argv.slice(2);
-for (const [name, run] of SECTIONS) {
-  if (wanted.length && !wanted.includes(name)) continue;
-  process.stdout.write(`${run()}\n`);
+export interface Section {
+  readonly name: string;
+  readonly run: () => Promise<string> | string;
 }
+
+const SECTIONS: readonly Section[] = [
+  { name: 'decide', run: decideSection },
+  { name: 'scaling', run: scalingSection },
+  { name: 'compile', run: () => compileSection() },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  for (const section of SECTIONS) {
+    if (wanted.length && !wanted.includes(section.name)) continue;
+    process.stdout.write(`${await section.run()}\n`);
+  }
+}
+
+await main();

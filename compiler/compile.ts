@@ -48,6 +48,9 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
   const schema = requestSchema(ast);
   const fieldKinds = new Map<string, FieldKind>();
   for (const s of ast.statements) if (s.kind === 'FieldStmt') fieldKinds.set(s.name.name, s.type);
+  // The traced program is generated on first use: a caller that never asks for a trace
+  // never pays for it, not even at compile time.
+  let traced: Program | undefined;
   return {
     settings,
     ast,
@@ -55,7 +58,9 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
     validate: requestValidator(schema),
     fieldKinds,
     program: instantiate(ast, false, settings),
-    traced: instantiate(ast, true, settings),
+    get traced() {
+      return (traced ??= instantiate(ast, true, settings));
+    },
   };
 }
 
