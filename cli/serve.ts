@@ -18,8 +18,9 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
   const dataDir = process.env['SLUICE_DATA_DIR'] ?? './data';
   const perSecond = Number(process.env['SLUICE_RATE_LIMIT'] ?? 2000);
   const rateLimit = { perSecond, burst: perSecond * 2 };
+  const recoverAfterMs = Number(process.env['SLUICE_RECOVERY_AFTER_MS'] ?? 30_000);
   try {
-    const service = await startService({ rateLimit, port, host: process.env['HOST'] ?? '127.0.0.1', dataDir, ...(databaseUrl ? { databaseUrl } : {}), ...(adminKey ? { adminKey } : {}) });
+    const service = await startService({ rateLimit, recoverAfterMs, port, host: process.env['HOST'] ?? '127.0.0.1', dataDir, ...(databaseUrl ? { databaseUrl } : {}), ...(adminKey ? { adminKey } : {}) });
     io.out(`Sluice is listening on ${service.url} (${databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`})\n`);
     io.out(`  editor:  ${service.url}/\n  API:     ${service.url}/openapi.json\n`);
     if (!adminKey) io.out(`  admin key (generated for this run; set SLUICE_ADMIN_KEY to fix one): ${service.adminKey}\n`);

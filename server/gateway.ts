@@ -1,5 +1,6 @@
 // Payout requests: blocks and routing, an atomic reservation, the provider, and failover with
-// the failed route excluded until the scheme's attempts are spent. Every step is an event.
+// the failed route excluded until the scheme's attempts are spent. Every step is an event, and
+// every step is durable: a request interrupted by a crash is resumed from its rows (recovery.ts).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
@@ -7,14 +8,14 @@ import { routesOf } from '../compiler/lower.js';
 import { decide } from '../index.js';
 import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
-import { add, parseDecimal, ratToString, roundHalfUp, sub, toDecimalString, type Rat } from '../runtime/rational.js';
-import { parseState } from '../runtime/state.js';
-import type { Allocation, Decision } from '../runtime/types.js';
-import type { Database, Mode } from './db/schema.js';
 import { decisionJson } from '../runtime/decision-json.js';
+import { add, cmp, parseDecimal, ratToString, roundHalfUp, sub, toDecimalString, ZERO, type Rat } from '../runtime/rational.js';
+import { parseState } from '../runtime/state.js';
+import type { Allocation, Decision, RouteDef } from '../runtime/types.js';
+import type { Database, Mode } from './db/schema.js';
 import { Problem } from './problem.js';
 import type { Provider } from './providers.js';
-import { addVolume, loadState, release, reserve, type Reservation } from './route-state.js';
+import { addVolume, loadRates, loadState, period, release, reserve, type Reservation } from './route-state.js';
 import type { Schemes } from './schemes.js';
 
 export interface GatewayDeps {
@@ -36,6 +37,14 @@ export interface PayoutRequestAttributes {
 
 type Final = { status: 'processed' | 'failed' | 'blocked'; resolution: string | null; block: string | null };
 
+interface PendingPayout {
+  readonly id: string;
+  readonly route: string;
+  readonly requestAmount: string;
+  readonly reservation: Reservation;
+  readonly strategyKey: string;
+}
+
 /** Volumes are history for `weight`; pieces converted by a derived rate are kept to 12 places. */
 const VOLUME_SCALE = 12;
 /** Reservations refused by a concurrent payout re-decide without costing an attempt; this bounds them. */
@@ -56,45 +65,56 @@ async function pointScheme(db: Kysely<Database>, mode: Mode, attrs: PayoutReques
   return point.scheme;
 }
 
-/** Runs a payout request to its end; returns its id. Invalid requests are refused before anything is stored. */
-export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs: PayoutRequestAttributes, idempotencyKey: string | undefined): Promise<string> {
-  const schemeName = await pointScheme(deps.db, mode, attrs);
-  const active = await deps.schemes.resolve(mode, schemeName);
-  const request = {
+/** The request the scheme decides, built from the gateway's attributes; `created_at` fixed at arrival. */
+function schemeRequest(attrs: PayoutRequestAttributes, mode: Mode, createdAt: Date): Record<string, unknown> {
+  return {
     amount: attrs.point_amount,
     currency: attrs.point_currency,
     service: attrs.service,
     point: attrs.point_id,
-    created_at: deps.now().toISOString(),
+    created_at: createdAt.toISOString(),
     test_mode: attrs.test_mode ?? mode === 'test',
     ...(attrs.country === undefined ? {} : { country: attrs.country }),
     fields: attrs.fields ?? {},
   };
+}
+
+/** Runs a payout request to its end; returns its id. Invalid requests are refused before anything is stored. */
+export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs: PayoutRequestAttributes, idempotencyKey: string | undefined): Promise<string> {
+  const schemeName = await pointScheme(deps.db, mode, attrs);
+  const active = await deps.schemes.resolve(mode, schemeName);
+  const createdAt = deps.now();
+  const request = schemeRequest(attrs, mode, createdAt);
   const errors = active.scheme.validate(request);
   if (errors.length) throw new Problem(422, 'invalid-request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   const id = randomUUID();
   const inserted = await deps.db
     .insertInto('payout_requests')
-    .values({ id, mode, idempotency_key: idempotencyKey ?? null, status: 'processing', point_id: attrs.point_id, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs) })
+    .values({ id, mode, idempotency_key: idempotencyKey ?? null, status: 'processing', point_id: attrs.point_id, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
     .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!inserted) return (await findByIdempotencyKey(deps.db, mode, idempotencyKey!))!;
-  const final = await new Run(deps, mode, id, schemeName, active.scheme, request).run();
-  await deps.db.updateTable('payout_requests').set({ ...final, updated_at: deps.now() }).where('id', '=', id).execute();
-  await new Events(deps.db, id).add('final_status', final);
+  await new Run(deps, { id, mode, scheme: schemeName, compiled: active.scheme, request }).run();
   return id;
 }
 
-class Events {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly requestId: string,
-  ) {}
+/** Picks up a request left `processing` (its instance died): settles its pending payouts, then goes on. */
+export async function resumePayoutRequest(deps: GatewayDeps, id: string): Promise<void> {
+  const row = await deps.db.selectFrom('payout_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const active = await deps.schemes.resolve(row.mode, row.scheme, row.version ?? undefined);
+  const request = schemeRequest(row.attributes as unknown as PayoutRequestAttributes, row.mode, new Date(row.created_at));
+  const run = new Run(deps, { id, mode: row.mode, scheme: row.scheme, compiled: active.scheme, request });
+  await run.restore();
+  await run.run();
+}
 
-  async add(type: string, data: Record<string, unknown>): Promise<void> {
-    await this.db.insertInto('events').values({ payout_request_id: this.requestId, type, data: JSON.stringify(data) }).execute();
-  }
+interface RunSubject {
+  readonly id: string;
+  readonly mode: Mode;
+  readonly scheme: string;
+  readonly compiled: CompiledScheme;
+  readonly request: Record<string, unknown>;
 }
 
 /** One payout request's way through attempts and failover. */
@@ -105,35 +125,60 @@ class Run {
   private readonly refused = new Set<string>();
   private lastError: string | undefined;
   private remaining: Rat;
-  private readonly events: Events;
-  private readonly caps: ReturnType<typeof routesOf>;
+  private pending: PendingPayout[] = [];
+  private readonly routes: ReadonlyMap<string, RouteDef>;
+  private readonly currency: string;
 
   constructor(
     private readonly deps: GatewayDeps,
-    private readonly mode: Mode,
-    private readonly id: string,
-    private readonly schemeName: string,
-    private readonly scheme: CompiledScheme,
-    private readonly request: Record<string, unknown>,
+    private readonly subject: RunSubject,
   ) {
-    this.remaining = parseDecimal(String(request['amount']))!;
-    this.events = new Events(deps.db, id);
-    this.caps = routesOf(scheme.ast);
+    this.remaining = parseDecimal(String(subject.request['amount']))!;
+    this.routes = routesOf(subject.compiled.ast);
+    this.currency = String(subject.request['currency']);
   }
 
-  async run(): Promise<Final> {
+  private get db(): Kysely<Database> {
+    return this.deps.db;
+  }
+
+  /** Rebuilds where the request stood from its payouts: paid, failed (excluded) and pending. */
+  async restore(): Promise<void> {
+    const payouts = await this.db.selectFrom('payouts').selectAll().where('payout_request_id', '=', this.subject.id).orderBy('created_at').execute();
+    const failedAttempts = new Set<number>();
+    for (const p of payouts) {
+      if (p.status === 'succeeded') this.remaining = sub(this.remaining, parseDecimal(p.request_amount)!);
+      if (p.status === 'failed') {
+        failedAttempts.add(p.attempt);
+        this.exclude.push(p.route);
+        this.lastError = p.error ?? undefined;
+      }
+    }
+    this.pending = payouts
+      .filter((p) => p.status === 'pending')
+      .map((p) => ({ id: p.id, route: p.route, requestAmount: p.request_amount, strategyKey: p.strategy_key, reservation: this.reservationOf(p.route, p.amount, p.fee, p.p2p, p.reserved_day) }));
+    const pendingAttempt = Math.max(0, ...payouts.filter((p) => p.status === 'pending').map((p) => p.attempt));
+    this.attempt = Math.max(failedAttempts.size + 1, pendingAttempt);
+    await this.event('resumed', { attempt: this.attempt, remaining: this.amountText(), pending: this.pending.map((p) => p.id) });
+  }
+
+  async run(): Promise<void> {
+    const final = await this.loop();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('payout_requests').set({ ...final, updated_at: this.deps.now() }).where('id', '=', this.subject.id).execute();
+      await this.event('final_status', final, trx);
+    });
+  }
+
+  private async loop(): Promise<Final> {
     for (let step = 0; step < MAX_STEPS; step++) {
-      const stateJson = await loadState(this.deps.db, this.mode, this.schemeName, this.scheme, this.deps.now());
+      if (this.pending.length && (await this.settlePending())) continue;
+      if (cmp(this.remaining, ZERO) <= 0) return { status: 'processed', resolution: null, block: null };
+      const stateJson = await loadState(this.db, this.subject.mode, this.subject.scheme, this.subject.compiled, this.deps.now());
       const decision = this.decide(stateJson);
-      await this.events.add('decision', { attempt: this.attempt, amount: this.amountText(), exclude: [...this.excluded()], decision: decisionJson(decision) });
+      await this.event('decision', { attempt: this.attempt, amount: this.amountText(), exclude: [...this.excluded()], decision: decisionJson(decision) });
       if (decision.status !== 'routed') return this.end(decision);
-      const reserved = await this.reserveAll(decision.allocations);
-      if (!reserved) continue;
-      const failed = await this.pay(decision, reserved, stateJson);
-      if (!failed.length) return { status: 'processed', resolution: null, block: null };
-      this.lastError = failed[failed.length - 1]!;
-      this.attempt++;
-      await this.events.add('failover', { next_attempt: this.attempt, exclude: [...this.exclude], last_error: this.lastError, remaining: this.amountText() });
+      await this.reserveAll(decision);
     }
     return { status: 'failed', resolution: 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED', block: null };
   }
@@ -143,82 +188,120 @@ class Run {
   }
 
   private amountText(): string {
-    const scale = minorUnits(String(this.request['currency']));
+    const scale = minorUnits(this.currency);
     return toDecimalString(roundHalfUp(this.remaining, scale), scale);
   }
 
   private decide(stateJson: Record<string, unknown>): Decision {
     const req = {
-      ...this.request,
+      ...this.subject.request,
       amount: this.amountText(),
       attempt: this.attempt,
       exclude: [...this.excluded()],
       ...(this.lastError === undefined ? {} : { last_error: this.lastError }),
     };
-    const d = decide(this.scheme, req, stateJson, { trace: true });
+    const d = decide(this.subject.compiled, req, stateJson, { trace: true });
     if (d.status === 'invalid') throw new Problem(500, 'internal', `stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
     return d;
   }
 
   private end(d: Decision): Final {
     if (d.status === 'blocked') return { status: 'blocked', resolution: null, block: d.block };
-    // A request some of whose payouts went through keeps them; its status says the rest failed.
     return { status: 'failed', resolution: d.resolution, block: null };
   }
 
-  private reservationOf(a: Allocation): Reservation {
-    const def = this.caps.get(a.route);
-    const cost = ratToString(add(parseDecimal(a.amount)!, parseDecimal(a.fee)!));
-    return { route: a.route, debit: a.amount, cost, daily: def?.daily ? ratToString(def.daily) : null, monthly: def?.monthly ? ratToString(def.monthly) : null, p2p: a.p2p ?? [] };
+  private reservationOf(route: string, amount: string, fee: string, p2p: readonly { id: string; amount: string }[], day: string): Reservation {
+    const def = this.routes.get(route);
+    const cost = ratToString(add(parseDecimal(amount)!, parseDecimal(fee)!));
+    return { route, debit: amount, cost, daily: def?.daily ? ratToString(def.daily) : null, monthly: def?.monthly ? ratToString(def.monthly) : null, p2p, day };
   }
 
-  /** All allocations or none: a refusal gives back what was taken and re-decides without that route. */
-  private async reserveAll(allocations: readonly Allocation[]): Promise<Reservation[] | undefined> {
-    const done: Reservation[] = [];
-    for (const a of allocations) {
-      const r = this.reservationOf(a);
-      const why = await reserve(this.deps.db, this.mode, r, this.deps.now());
-      if (why) {
-        for (const d of done) await release(this.deps.db, this.mode, d, this.deps.now());
-        this.refused.add(a.route);
-        await this.events.add('reservation_refused', { route: a.route, reason: why });
+  /** Every allocation reserved with its payout row in one transaction, or none: a refusal re-decides without that route. */
+  private async reserveAll(decision: Decision): Promise<void> {
+    const day = period(this.deps.now()).day;
+    const planned = decision.allocations.map((a: Allocation): PendingPayout => ({
+      id: randomUUID(),
+      route: a.route,
+      requestAmount: a.requestAmount,
+      strategyKey: decision.strategyKey!,
+      reservation: this.reservationOf(a.route, a.amount, a.fee, a.p2p ?? [], day),
+    }));
+    const refusal = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        for (const [i, p] of planned.entries()) {
+          const why = await reserve(trx, this.subject.mode, p.reservation, this.deps.now());
+          if (why) throw new Refused(p.route, why);
+          const a = decision.allocations[i]!;
+          await trx
+            .insertInto('payouts')
+            .values({ id: p.id, payout_request_id: this.subject.id, attempt: this.attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, request_amount: a.requestAmount, p2p: JSON.stringify(a.p2p ?? []), reserved_day: day, strategy_key: p.strategyKey, status: 'pending' })
+            .execute();
+          await this.event('payout_created', { payout: p.id, attempt: this.attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, p2p: a.p2p ?? [] }, trx);
+        }
         return undefined;
-      }
-      done.push(r);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof Refused) return e;
+        throw e;
+      });
+    if (refusal) {
+      this.refused.add(refusal.route);
+      await this.event('reservation_refused', { route: refusal.route, reason: refusal.message });
+      return;
     }
-    return done;
+    this.pending = planned;
   }
 
-  /** Sends each allocation; returns the error codes of those the provider refused. */
-  private async pay(decision: Decision, reserved: readonly Reservation[], stateJson: Record<string, unknown>): Promise<string[]> {
-    const errors: string[] = [];
-    const rates = parseState(stateJson).state;
-    for (const [i, a] of decision.allocations.entries()) {
-      const payoutId = randomUUID();
-      await this.deps.db
-        .insertInto('payouts')
-        .values({ id: payoutId, payout_request_id: this.id, attempt: this.attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, request_amount: a.requestAmount, p2p: JSON.stringify(a.p2p ?? []), status: 'pending' })
-        .execute();
-      await this.events.add('payout_created', { payout: payoutId, attempt: this.attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, p2p: a.p2p ?? [] });
-      const answer = await this.deps.provider.send(this.mode, a.route);
-      await this.events.add('provider_answer', { payout: payoutId, route: a.route, ...(answer.ok ? { ok: true } : { ok: false, error: answer.code }) });
-      await this.deps.db.updateTable('payouts').set(answer.ok ? { status: 'succeeded' } : { status: 'failed', error: answer.code }).where('id', '=', payoutId).execute();
-      if (answer.ok) {
-        this.remaining = sub(this.remaining, parseDecimal(a.requestAmount)!);
-        await this.recordVolume(decision.strategyKey!, a, rates);
-      } else {
-        errors.push(answer.code);
-        this.exclude.push(a.route);
-        await release(this.deps.db, this.mode, reserved[i]!, this.deps.now());
+  /** Sends each pending payout and records the answer; returns true when some failed (failover). */
+  private async settlePending(): Promise<boolean> {
+    const failures: string[] = [];
+    for (const p of this.pending) {
+      const answer = await this.deps.provider.send(this.subject.mode, p.route, p.id);
+      await this.db.transaction().execute(async (trx) => {
+        await this.event('provider_answer', { payout: p.id, route: p.route, ...(answer.ok ? { ok: true } : { ok: false, error: answer.code }) }, trx);
+        if (answer.ok) {
+          await trx.updateTable('payouts').set({ status: 'succeeded' }).where('id', '=', p.id).execute();
+          await this.recordVolume(trx, p);
+        } else {
+          await trx.updateTable('payouts').set({ status: 'failed', error: answer.code }).where('id', '=', p.id).execute();
+          await release(trx, this.subject.mode, p.reservation);
+        }
+      });
+      if (answer.ok) this.remaining = sub(this.remaining, parseDecimal(p.requestAmount)!);
+      else {
+        failures.push(answer.code);
+        this.exclude.push(p.route);
       }
     }
-    return errors;
+    this.pending = [];
+    if (!failures.length) return false;
+    this.lastError = failures[failures.length - 1]!;
+    this.attempt++;
+    await this.event('failover', { next_attempt: this.attempt, exclude: [...this.exclude], last_error: this.lastError, remaining: this.amountText() });
+    return true;
   }
 
-  private async recordVolume(strategyKey: string, a: Allocation, state: ReturnType<typeof parseState>['state']): Promise<void> {
-    const piece = inBase(state, parseDecimal(a.requestAmount)!, String(this.request['currency']), this.scheme.settings.base);
+  private async recordVolume(trx: Kysely<Database>, p: PendingPayout): Promise<void> {
+    const rates = await loadRates(trx, this.subject.mode, this.subject.compiled);
+    const piece = inBase(parseState({ rates }).state, parseDecimal(p.requestAmount)!, this.currency, this.subject.compiled.settings.base);
     if (!piece) return;
     const rounded = toDecimalString(roundHalfUp(piece, VOLUME_SCALE), VOLUME_SCALE);
-    await addVolume(this.deps.db, this.mode, this.schemeName, strategyKey, a.route, rounded);
+    await addVolume(trx, this.subject.mode, this.subject.scheme, p.strategyKey, p.route, rounded);
+  }
+
+  /** Appends to the event log; also the request's heartbeat, so recovery leaves a live request alone. */
+  private async event(type: string, data: Record<string, unknown>, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('events').values({ payout_request_id: this.subject.id, type, data: JSON.stringify(data) }).execute();
+    await db.updateTable('payout_requests').set({ updated_at: this.deps.now() }).where('id', '=', this.subject.id).execute();
+  }
+}
+
+class Refused extends Error {
+  constructor(
+    readonly route: string,
+    reason: string,
+  ) {
+    super(reason);
   }
 }

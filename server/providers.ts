@@ -6,7 +6,8 @@ import type { Database, Mode } from './db/schema.js';
 export type ProviderAnswer = { readonly ok: true } | { readonly ok: false; readonly code: string };
 
 export interface Provider {
-  send(mode: Mode, route: string): Promise<ProviderAnswer>;
+  /** `payoutId` is the idempotency key towards the provider: sending it again after a crash is safe. */
+  send(mode: Mode, route: string, payoutId: string): Promise<ProviderAnswer>;
 }
 
 export function testProvider(db: Kysely<Database>): Provider {

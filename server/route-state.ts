@@ -104,7 +104,7 @@ export async function loadState(db: Db, mode: Mode, name: string, scheme: Compil
   const { day, month } = period(now);
   const [routes, rates, payments, volumes] = await Promise.all([
     names.length ? db.selectFrom('routes').selectAll().where('mode', '=', mode).where('route', 'in', names).execute() : [],
-    db.selectFrom('rates').select('rates').where('mode', '=', mode).where('rate_scheme', '=', scheme.settings.rates ?? 'default').executeTakeFirst(),
+    loadRates(db, mode, scheme),
     pools.length
       ? db.selectFrom('p2p_payments').selectAll().where('mode', '=', mode).where('route', 'in', pools).where('amount', '>', '0').execute()
       : [],
@@ -122,10 +122,16 @@ export async function loadState(db: Db, mode: Mode, name: string, scheme: Compil
         },
       ]),
     ),
-    rates: rates?.rates ?? {},
+    rates,
     p2p: groupBy(payments, (p) => p.route, (p) => ({ id: p.id, amount: p.amount, created_at: iso(p.created_at), expires_at: iso(p.expires_at) })),
     volumes: groupBy(volumes, (v) => v.strategy_key, (v) => [v.route, v.volume] as const, (entries) => Object.fromEntries(entries)),
   };
+}
+
+/** The rate table a scheme's `rates NAME` names (`default` without that line). */
+export async function loadRates(db: Db, mode: Mode, scheme: CompiledScheme): Promise<Record<string, string>> {
+  const row = await db.selectFrom('rates').select('rates').where('mode', '=', mode).where('rate_scheme', '=', scheme.settings.rates ?? 'default').executeTakeFirst();
+  return row?.rates ?? {};
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -144,71 +150,63 @@ export interface Reservation {
   readonly daily: string | null;
   readonly monthly: string | null;
   readonly p2p: readonly { readonly id: string; readonly amount: string }[];
+  /** The UTC day the caps were charged for: a release gives back only to that day (and its month). */
+  readonly day: string;
 }
 
 /**
  * Takes debit + fee from the balance and the debit from the caps in one conditional UPDATE, so
- * two payouts can never both take the last of a balance; then the p2p payments used. Returns
- * why it could not, or undefined when everything is reserved.
+ * two payouts can never both take the last of a balance; then the p2p payments used. Runs in
+ * the caller's transaction; returns why it could not (the caller rolls back), or undefined.
  */
-export async function reserve(db: Db, mode: Mode, r: Reservation, now: Date): Promise<string | undefined> {
+export async function reserve(trx: Db, mode: Mode, r: Reservation, now: Date): Promise<string | undefined> {
   const { day, month } = period(now);
-  return db.transaction().execute(async (trx) => {
-    await trx.insertInto('routes').values({ mode, route: r.route, enabled: true, test_outcome: 'success', used_day: day, daily_used: '0', used_month: month, monthly_used: '0', balance: null, currency: null }).onConflict((oc) => oc.doNothing()).execute();
-    const dailyUsed = sql<string>`(case when used_day = ${day} then daily_used else 0 end)`;
-    const monthlyUsed = sql<string>`(case when used_month = ${month} then monthly_used else 0 end)`;
-    const updated = await sql<{ route: string }>`
-      update routes set
-        balance = balance - ${r.cost}::numeric,
-        daily_used = ${dailyUsed} + ${r.debit}::numeric, used_day = ${day},
-        monthly_used = ${monthlyUsed} + ${r.debit}::numeric, used_month = ${month}
-      where mode = ${mode} and route = ${r.route} and enabled
-        and (balance is null or balance >= ${r.cost}::numeric)
-        and (${r.daily}::numeric is null or ${dailyUsed} + ${r.debit}::numeric <= ${r.daily}::numeric)
-        and (${r.monthly}::numeric is null or ${monthlyUsed} + ${r.debit}::numeric <= ${r.monthly}::numeric)
-      returning route`.execute(trx);
-    if (!updated.rows.length) return `route ${r.route}: balance or daily/monthly cap no longer covers ${r.cost}, or the route is disabled`;
-    for (const p of r.p2p) {
-      const taken = await trx
-        .updateTable('p2p_payments')
-        .set((eb) => ({ amount: sql`${eb.ref('amount')} - ${p.amount}::numeric` }))
-        .where('mode', '=', mode)
-        .where('route', '=', r.route)
-        .where('id', '=', p.id)
-        .where(sql<boolean>`amount >= ${p.amount}::numeric`)
-        .returning('id')
-        .executeTakeFirst();
-      if (!taken) throw new ReservationRace(`p2p payment ${p.id} on ${r.route} was taken by another payout`);
-    }
-    return undefined;
-  }).catch((e: unknown) => {
-    if (e instanceof ReservationRace) return e.message;
-    throw e;
-  });
+  await trx.insertInto('routes').values({ mode, route: r.route, enabled: true, test_outcome: 'success', used_day: day, daily_used: '0', used_month: month, monthly_used: '0', balance: null, currency: null }).onConflict((oc) => oc.doNothing()).execute();
+  const dailyUsed = sql<string>`(case when used_day = ${day} then daily_used else 0 end)`;
+  const monthlyUsed = sql<string>`(case when used_month = ${month} then monthly_used else 0 end)`;
+  const updated = await sql<{ route: string }>`
+    update routes set
+      balance = balance - ${r.cost}::numeric,
+      daily_used = ${dailyUsed} + ${r.debit}::numeric, used_day = ${day},
+      monthly_used = ${monthlyUsed} + ${r.debit}::numeric, used_month = ${month}
+    where mode = ${mode} and route = ${r.route} and enabled
+      and (balance is null or balance >= ${r.cost}::numeric)
+      and (${r.daily}::numeric is null or ${dailyUsed} + ${r.debit}::numeric <= ${r.daily}::numeric)
+      and (${r.monthly}::numeric is null or ${monthlyUsed} + ${r.debit}::numeric <= ${r.monthly}::numeric)
+    returning route`.execute(trx);
+  if (!updated.rows.length) return `route ${r.route}: its balance or daily/monthly cap no longer covers ${r.cost}, or it is disabled`;
+  for (const p of r.p2p) {
+    const taken = await trx
+      .updateTable('p2p_payments')
+      .set((eb) => ({ amount: sql`${eb.ref('amount')} - ${p.amount}::numeric` }))
+      .where('mode', '=', mode)
+      .where('route', '=', r.route)
+      .where('id', '=', p.id)
+      .where(sql<boolean>`amount >= ${p.amount}::numeric`)
+      .returning('id')
+      .executeTakeFirst();
+    if (!taken) return `p2p payment ${p.id} on ${r.route} was taken by another payout`;
+  }
+  return undefined;
 }
 
-class ReservationRace extends Error {}
-
-/** Gives back what `reserve` took, when the provider refused the payout. */
-export async function release(db: Db, mode: Mode, r: Reservation, now: Date): Promise<void> {
-  const { day, month } = period(now);
-  await db.transaction().execute(async (trx) => {
-    await sql`
-      update routes set
-        balance = balance + ${r.cost}::numeric,
-        daily_used = case when used_day = ${day} then daily_used - ${r.debit}::numeric else daily_used end,
-        monthly_used = case when used_month = ${month} then monthly_used - ${r.debit}::numeric else monthly_used end
-      where mode = ${mode} and route = ${r.route}`.execute(trx);
-    for (const p of r.p2p) {
-      await trx
-        .updateTable('p2p_payments')
-        .set((eb) => ({ amount: sql`${eb.ref('amount')} + ${p.amount}::numeric` }))
-        .where('mode', '=', mode)
-        .where('route', '=', r.route)
-        .where('id', '=', p.id)
-        .execute();
-    }
-  });
+/** Gives back what `reserve` took, in the caller's transaction. */
+export async function release(trx: Db, mode: Mode, r: Reservation): Promise<void> {
+  await sql`
+    update routes set
+      balance = balance + ${r.cost}::numeric,
+      daily_used = case when used_day = ${r.day} then daily_used - ${r.debit}::numeric else daily_used end,
+      monthly_used = case when used_month = ${r.day.slice(0, 7)} then monthly_used - ${r.debit}::numeric else monthly_used end
+    where mode = ${mode} and route = ${r.route}`.execute(trx);
+  for (const p of r.p2p) {
+    await trx
+      .updateTable('p2p_payments')
+      .set((eb) => ({ amount: sql`${eb.ref('amount')} + ${p.amount}::numeric` }))
+      .where('mode', '=', mode)
+      .where('route', '=', r.route)
+      .where('id', '=', p.id)
+      .execute();
+  }
 }
 
 /** Adds a routed payout's piece (in base) to its strategy's volume. */

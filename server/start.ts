@@ -13,6 +13,7 @@ import type { AppEnv } from './http.js';
 import { generateSecret, Keys } from './keys.js';
 import { subscribe } from './notifications.js';
 import { testProvider } from './providers.js';
+import { startRecovery } from './recovery.js';
 import { Schemes } from './schemes.js';
 
 export interface ServiceOptions {
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   readonly seedExamples?: boolean;
   readonly quiet?: boolean;
   readonly rateLimit?: RateLimit;
+  /** A request `processing` without a heartbeat for this long is resumed (default 30 s). */
+  readonly recoverAfterMs?: number;
 }
 
 export interface Service {
@@ -76,17 +79,27 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const schemes = new Schemes(store.db);
   await subscribe(store, [keys, schemes]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
+  const gateway = { db: store.db, schemes, provider: testProvider(store.db), now: () => new Date() };
+  const recovery = startRecovery(gateway, options.recoverAfterMs ?? 30_000, log);
   const app = createApp({
     store,
     keys,
     schemes,
-    provider: testProvider(store.db),
-    now: () => new Date(),
+    provider: gateway.provider,
+    now: gateway.now,
     editorDir: join(projectRoot(), 'dist', 'editor'),
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
-  return { app, store, adminKey, close: () => store.close() };
+  return {
+    app,
+    store,
+    adminKey,
+    close: async () => {
+      recovery.stop();
+      await store.close();
+    },
+  };
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {

@@ -107,11 +107,14 @@ const initial: Migration = {
       .addColumn('fee', 'numeric', (c) => c.notNull())
       .addColumn('request_amount', 'numeric', (c) => c.notNull())
       .addColumn('p2p', 'jsonb', (c) => c.notNull())
+      .addColumn('reserved_day', 'text', (c) => c.notNull())
+      .addColumn('strategy_key', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('error', 'text')
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
     await db.schema.createIndex('payouts_request').on('payouts').column('payout_request_id').execute();
+    await db.schema.createIndex('payout_requests_processing').on('payout_requests').columns(['status', 'updated_at']).execute();
     await db.schema
       .createTable('events')
       .addColumn('id', 'serial', (c) => c.primaryKey())

@@ -100,6 +100,11 @@ export interface PayoutTable {
   fee: string;
   request_amount: string;
   p2p: Json<{ id: string; amount: string }[]>;
+  /** The UTC day its reservation charged the caps for. */
+  reserved_day: string;
+  /** The strategy that chose it, whose volume it adds to. */
+  strategy_key: string;
+  /** pending (reserved, not yet answered), succeeded or failed. */
   status: string;
   error: string | null;
   created_at: Timestamp;
