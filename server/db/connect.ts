@@ -66,8 +66,10 @@ function connectionConfig(url: string, schema: string | undefined): pg.ClientCon
 function openPostgres(url: string, schema: string | undefined): Store {
   const config = connectionConfig(url, schema);
   const pool = new pg.Pool({ ...config, max: 10, connectionTimeoutMillis: 5_000 });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
+  // A client that loses its server, idle or checked out, must not crash the process: its query
+  // fails (503) and the pool connects afresh for the next one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listeners: (() => Promise<void>)[] = [];
   return {
