@@ -2,6 +2,7 @@
 // is a name and an async function returning Markdown; add one by adding it to SECTIONS.
 import { compileSection } from './compile.js';
 import { decideSection, scalingSection } from './decide.js';
+import { httpSection } from './http.js';
 
 export interface Section {
   readonly name: string;
@@ -12,6 +13,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'decide', run: decideSection },
   { name: 'scaling', run: scalingSection },
   { name: 'compile', run: () => compileSection() },
+  { name: 'http', run: httpSection },
 ];
 
 async function main(): Promise<void> {
