@@ -2,17 +2,12 @@
 import { createTokenInstance, Lexer, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Comment, SchemeFile, Span } from './ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkLimits, LIMITS } from './limits.js';
 import { SluiceParser } from './parser.js';
 import { join, pointSpan, tokenEnd, tokenSpan } from './span.js';
-import { ALL_TOKENS, LBrace, LBracket, LParen, Newline, RBrace, RBracket, RParen } from './tokens.js';
+import { ALL_TOKENS, Newline } from './tokens.js';
 
-/** Documented limits that keep hostile input from exhausting the process. */
-export const LIMITS = {
-  /** Largest accepted source, in characters. */
-  sourceLength: 4_000_000,
-  /** Deepest nesting of `{`, `(` and `[` together. */
-  nestingDepth: 64,
-} as const;
+export { LIMITS } from './limits.js';
 
 export interface ParseResult {
   readonly ast: SchemeFile;
@@ -33,9 +28,9 @@ export function parse(source: string): ParseResult {
   }
   const lexed = lexer.tokenize(source);
   const comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image.trimEnd(), span: tokenSpan(t) }));
-  const diagnostics = lexed.errors.map((e) => lexDiagnostic(e, source));
-  const depth = tooDeep(lexed.tokens);
-  if (depth) return { ...empty, comments, tokens: lexed.tokens, diagnostics: [...diagnostics, depth] };
+  const diagnostics = lexed.errors.slice(0, LIMITS.errors).map((e) => lexDiagnostic(e, source));
+  const limit = checkLimits(lexed.tokens);
+  if (limit) return { ...empty, comments, tokens: lexed.tokens, diagnostics: sortDiagnostics([...diagnostics, limit]) };
 
   parser.input = withFinalNewline(lexed.tokens);
   parser.badEscapes = [];
@@ -43,12 +38,14 @@ export function parse(source: string): ParseResult {
   try {
     parser.file();
   } catch (e) {
-    // Only a stack overflow on pathological input (`not not not ...`) gets here.
+    // Only a stack overflow gets here, which the limits (grammar/limits.ts) should prevent.
     if (!(e instanceof Error)) throw e;
     diagnostics.push(error('E_TOO_DEEP', 'the scheme is nested too deeply to read', pointSpan(empty.ast.span.start)));
   }
-  for (const e of parser.errors) diagnostics.push(parseDiagnostic(e));
-  for (const bad of parser.badEscapes) {
+  for (const e of parser.errors.slice(0, LIMITS.errors)) diagnostics.push(parseDiagnostic(e));
+  const tooMany = tooManyErrors(Math.max(lexed.errors.length, parser.badEscapes.length), parser.errors);
+  if (tooMany) diagnostics.push(tooMany);
+  for (const bad of parser.badEscapes.slice(0, LIMITS.errors)) {
     const start = tokenSpan(bad.token).start;
     const at = { line: start.line, column: start.column + bad.index, offset: start.offset + bad.index };
     const end = { ...at, column: at.column + bad.text.length, offset: at.offset + bad.text.length };
@@ -74,16 +71,12 @@ function withFinalNewline(tokens: IToken[]): IToken[] {
   return [...tokens, nl];
 }
 
-function tooDeep(tokens: readonly IToken[]): Diagnostic | undefined {
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.tokenType === LBrace || t.tokenType === LParen || t.tokenType === LBracket) depth++;
-    else if (t.tokenType === RBrace || t.tokenType === RParen || t.tokenType === RBracket) depth = Math.max(0, depth - 1);
-    if (depth > LIMITS.nestingDepth) {
-      return error('E_TOO_DEEP', `nesting is deeper than ${LIMITS.nestingDepth} levels`, tokenSpan(t));
-    }
-  }
-  return undefined;
+/** Past LIMITS.errors lexical or syntax errors (reading stops there) or bad escapes: one more diagnostic. */
+function tooManyErrors(otherErrors: number, parseErrors: readonly IRecognitionException[]): Diagnostic | undefined {
+  if (otherErrors <= LIMITS.errors && parseErrors.length < LIMITS.errors) return undefined;
+  const last = parseErrors[parseErrors.length - 1];
+  const span = last ? parseDiagnostic(last).span : pointSpan({ line: 1, column: 1, offset: 0 });
+  return error('E_TOO_MANY_ERRORS', `more than ${LIMITS.errors} errors of one kind; only the first ${LIMITS.errors} are reported`, span);
 }
 
 function lexDiagnostic(e: ILexingError, source: string): Diagnostic {

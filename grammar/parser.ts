@@ -3,6 +3,7 @@
 // could not rebuild a node, and callers drop those.
 import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
+import { LIMITS } from './limits.js';
 import { messages } from './messages.js';
 import { join, tokenSpan } from './span.js';
 import { decodeString } from './strings.js';
@@ -19,6 +20,26 @@ export interface BadEscape {
   readonly text: string;
 }
 
+/** Chevrotain's recovery internals that topLevelRepetitionRecoveryOnly adjusts. */
+interface RepetitionRecovery {
+  attemptInRepetitionRecovery: (...args: unknown[]) => void;
+  readonly RULE_STACK_IDX: number;
+}
+
+/**
+ * Re-syncing inside a repetition scans ahead for a token to resume on, once per error: inside
+ * one long line (a condition, a list) with many errors that is quadratic, seconds for a few KB.
+ * So only the file's repetition of statements re-syncs in place; a broken statement inside
+ * recovers at the rule level (the statement is dropped, the next one is read).
+ */
+function topLevelRepetitionRecoveryOnly(parser: object): void {
+  const self = parser as RepetitionRecovery;
+  const attempt = self.attemptInRepetitionRecovery;
+  self.attemptInRepetitionRecovery = function (this: RepetitionRecovery, ...args: unknown[]): void {
+    if (this.RULE_STACK_IDX === 0) attempt.apply(this, args);
+  };
+}
+
 const STRATEGY_TOKENS: TokenType[] = [Kw.optimal, Kw.weight, Kw.balance, Kw.conversion, Kw.cost];
 
 export class SluiceParser extends EmbeddedActionsParser {
@@ -33,6 +54,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       errorMessageProvider: messages,
     });
     this.performSelfAnalysis();
+    topLevelRepetitionRecoveryOnly(this);
   }
 
   // ---- helpers ----
@@ -71,9 +93,13 @@ export class SluiceParser extends EmbeddedActionsParser {
 
   public file = this.RULE('file', (): void => {
     this.MANY(() => this.CONSUME(Newline));
-    this.MANY2(() => {
-      const s = this.SUBRULE(this.topStmt);
-      this.ACTION(() => s && this.statements.push(s));
+    this.MANY2({
+      // Recovering from an error costs far more than parsing: stop reading after too many.
+      GATE: () => this.errors.length < LIMITS.errors,
+      DEF: () => {
+        const s = this.SUBRULE(this.topStmt);
+        this.ACTION(() => s && this.statements.push(s));
+      },
     });
   });
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { format, formatFile } from '../grammar/format.js';
-import { parse } from '../grammar/parse.js';
+import { LIMITS, parse } from '../grammar/parse.js';
 import { arbSchemeFile, arbSource, stripSpans } from './arbitraries.js';
 
 const SEED = { seed: 20261122, numRuns: 200 };
@@ -81,10 +81,12 @@ describe('format: robustness', () => {
     );
   });
 
-  it('prints a condition of thousands of `and`s without overflowing the stack', () => {
-    const condition = Array.from({ length: 20_000 }, (_, i) => `a${i} = 1`).join(' and ');
-    const source = lines('scheme x', `block b when ${condition} or b = 2`);
+  it('prints a condition of as many `and`s as the limit allows, and refuses more', () => {
+    const condition = (n: number) => Array.from({ length: n }, (_, i) => `a${i} = 1`).join(' and ');
+    const source = lines('scheme x', `block b when ${condition(LIMITS.conditionOperators)} or b = 2`);
     expect(fmt(source)).toBe(source);
+    const over = format(lines('scheme x', `block b when ${condition(20_000)} or b = 2`));
+    expect(over.ok ? [] : over.diagnostics.map((d) => d.code)).toEqual(['E_TOO_LONG']);
   });
 });
 

@@ -76,7 +76,7 @@ const strategy = fc
 const plan = fc.oneof(
   { arbitrary: strategy, weight: 6 },
   { arbitrary: fc.array(strategy, { minLength: 1, maxLength: 3 }).map((ss) => ['cascade {', ...ss.flat().map((l) => `  ${l}`), '}']), weight: 3 },
-  { arbitrary: fc.constant(['reject "no"']), weight: 1 },
+  { arbitrary: fc.constant<string[]>(['reject "no"']), weight: 1 },
 );
 
 const body: fc.Arbitrary<string[]> = fc.letrec<{ b: string[] }>((tie) => ({
