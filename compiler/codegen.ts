@@ -207,7 +207,9 @@ class Generator {
       const lines = cases.map((c, k) => `case ${offset + k}: ${c}`);
       return this.fn('i, ctx, r', `switch (i) {\n${lines.join('\n')}\n}\n${otherwise}`);
     }
-    const size = Math.ceil(cases.length / CASES_PER_FUNCTION);
+    // As few parts as keep each under the limit, of equal size: the `if` ladder picking a
+    // part runs on every test, so it must stay short (a few rungs, not one per two cases).
+    const size = Math.ceil(cases.length / Math.ceil(cases.length / CASES_PER_FUNCTION));
     const parts: string[] = [];
     for (let k = 0; k * size < cases.length; k++) {
       const f = this.switchFn(cases.slice(k * size, (k + 1) * size), otherwise, offset + k * size);

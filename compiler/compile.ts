@@ -31,13 +31,19 @@ export interface CompileResult {
 
 type Parts = Pick<Program, 'block' | 'plan'>;
 
+/** Without money literals (the usual scheme) every service gets the same empty list, unlooked-up. */
+function moneyLookup(money: ReturnType<typeof generate>['money']): Program['moneyCurrencies'] {
+  if (money.blocks.length === 0 && [...money.services.values()].every((c) => c.length === 0)) return () => money.blocks;
+  return (service) => money.services.get(service) ?? money.blocks;
+}
+
 /** Instantiates generated source once; `K` carries the values passed by reference. */
 function instantiate(file: A.SchemeFile, trace: boolean, settings: SchemeSettings): Program {
   const g = generate(file, { trace });
   const parts = new Function('K', 'rt', g.source)(g.scope, compiledHelpers) as Parts;
   return {
     settings,
-    moneyCurrencies: (service) => g.money.services.get(service) ?? g.money.blocks,
+    moneyCurrencies: moneyLookup(g.money),
     block: parts.block,
     plan: parts.plan,
   };

@@ -67,7 +67,8 @@ function runPlan(ctx: DecideContext, plan: PlanDef): Decision {
 }
 
 function routed(ctx: DecideContext, def: StrategyDef, funded: readonly Funded[]): Decision {
-  const allocations = funded.map((f) => allocation(ctx, f));
+  // One allocation is the common case: no closure, no map.
+  const allocations = funded.length === 1 ? [allocation(ctx, funded[0]!)] : funded.map((f) => allocation(ctx, f));
   // Built as one literal in the key order of the Decision JSON (no spreads on the hot path).
   return {
     status: 'routed',

@@ -86,12 +86,17 @@ const FRACTIONS: readonly (readonly string[])[] = [1, 2, 3].map((k) =>
   Array.from({ length: 10 ** k }, (_, i) => String(i).padStart(k, '0')),
 );
 
+const UNITS: readonly number[] = [1, 10, 100, 1000];
+
 /** Formats a count of 10^-scale units with exactly `scale` digits: (26, 3) → "0.026". */
 export function unitsString(units: Int, scale: number): string {
   if (typeof units === 'number' && units >= 0 && scale >= 1 && scale <= 3) {
-    const unit = 10 ** scale;
+    const unit = UNITS[scale]!;
     const frac = units % unit;
-    return `${(units - frac) / unit}.${FRACTIONS[scale - 1]![frac]}`;
+    const whole = (units - frac) / unit;
+    // Below 2^31 `| 0` makes the whole part a small integer, which V8 turns into a string
+    // through its number-string cache; a double goes through the slow general conversion.
+    return `${whole < 0x80000000 ? whole | 0 : whole}.${FRACTIONS[scale - 1]![frac]}`;
   }
   const negative = units < 0;
   const digits = (negative ? -units : units).toString();

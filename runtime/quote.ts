@@ -6,7 +6,7 @@ import type { DecideContext } from './context.js';
 import { minorUnits } from './currencies.js';
 import { addInt, big, cmpInt, divHalfUp, mulDivHalfUp, mulInt, norm, pow10Int, ratParts, type Int } from './int.js';
 import { add, cmp, fromMinor, rat, sub, type Rat } from './rational.js';
-import type { RouteDef, RouteState } from './types.js';
+import type { RateParts, RouteDef, RouteState } from './types.js';
 
 /** A route's constants in integer form, computed once per route at compile time. */
 export interface RouteCalc {
@@ -79,18 +79,25 @@ export class Quote {
 const ENABLED: RouteState = { enabled: true, dailyUsed: rat(0n), monthlyUsed: rat(0n) };
 
 export function routeState(ctx: DecideContext, route: RouteDef): RouteState {
-  return ctx.state.routes.get(route.name) ?? ENABLED;
+  // Most states name few routes or none: an empty Map needs no lookup.
+  const { routes } = ctx.state;
+  return (routes.size === 0 ? undefined : routes.get(route.name)) ?? ENABLED;
 }
 
 /** Why a route cannot be a candidate at all (before amounts), or null. */
 export function unavailable(ctx: DecideContext, route: RouteDef): string | null {
   if (route.disabled) return 'disabled in the scheme';
   if (!routeState(ctx, route).enabled) return 'disabled in the state';
-  if (ctx.req.exclude.has(route.name)) return 'excluded by failover';
+  const { exclude } = ctx.req;
+  if (exclude.size !== 0 && exclude.has(route.name)) return 'excluded by failover';
   if (route.currency !== ctx.req.currency && !ctx.state.rates.rate(ctx.req.currency, route.currency)) {
     return `no rate ${ctx.req.currency}/${route.currency}`;
   }
   return null;
+}
+
+function partsOf(r: Rat): RateParts {
+  return { n: norm(r.n), d: norm(r.d) };
 }
 
 /** Debit units of `pieceUnits`: the piece itself, or piece × rate × (1 + markup) rounded once. */
@@ -98,10 +105,9 @@ function debitUnits(ctx: DecideContext, route: RouteDef, pieceUnits: Int): Int {
   if (route.currency === ctx.req.currency) return pieceUnits;
   const { calc } = route;
   const { rates } = ctx.state;
-  const parts = rates.parts?.(ctx.req.currency, route.currency);
-  const [rn, rd] = parts ? [parts.n, parts.d] : ratParts(rates.rate(ctx.req.currency, route.currency)!);
-  const num = mulInt(mulInt(rn, calc.markupN), pow10Int(calc.scale));
-  const den = mulInt(mulInt(rd, calc.markupD), pow10Int(ctx.reqScale));
+  const parts = rates.parts?.(ctx.req.currency, route.currency) ?? partsOf(rates.rate(ctx.req.currency, route.currency)!);
+  const num = mulInt(mulInt(parts.n, calc.markupN), pow10Int(calc.scale));
+  const den = mulInt(mulInt(parts.d, calc.markupD), pow10Int(ctx.reqScale));
   return mulDivHalfUp(pieceUnits, num, den);
 }
 

@@ -6,7 +6,10 @@ import { add, cmp, div, fromMinor, mul, rat, sub, type Rat } from './rational.js
 import { big } from './int.js';
 import type { StrategyDef } from './types.js';
 
-export type Ranked = { readonly ok: Quote[]; readonly filtered: { route: string; reason: string }[] };
+export type Ranked = { readonly ok: Quote[]; readonly filtered: readonly { route: string; reason: string }[] };
+
+// Shared by every ranking that filters nothing (the common case), so none allocates one.
+const NONE: Ranked['filtered'] = Object.freeze([]);
 
 const ZERO = rat(0n);
 
@@ -25,8 +28,8 @@ function orderBy(quotes: Quote[], keys: Rat[], direction: 1 | -1): Quote[] {
 }
 
 /** Keeps the quotes for which `key` yields a value; the others are filtered with a reason. */
-function keyed(quotes: Quote[], key: (q: Quote) => Rat | string): { quotes: Quote[]; keys: Rat[]; filtered: Ranked['filtered'] } {
-  const out = { quotes: [] as Quote[], keys: [] as Rat[], filtered: [] as Ranked['filtered'] };
+function keyed(quotes: Quote[], key: (q: Quote) => Rat | string): { quotes: Quote[]; keys: Rat[]; filtered: { route: string; reason: string }[] } {
+  const out = { quotes: [] as Quote[], keys: [] as Rat[], filtered: [] as { route: string; reason: string }[] };
   for (const q of quotes) {
     const k = key(q);
     if (typeof k === 'string') out.filtered.push({ route: q.route.name, reason: k });
@@ -79,17 +82,18 @@ function deficits(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Rat[] 
  * when the shortcut does not apply.
  */
 function orderWithoutHistory(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked | undefined {
-  if (ctx.state.volumes.has(def.key) || ctx.req.amount.n <= 0n) return undefined;
+  const { volumes } = ctx.state;
+  if ((volumes.size !== 0 && volumes.has(def.key)) || ctx.req.amount.n <= 0n) return undefined;
   if (!ctx.state.rates.rate(ctx.req.currency, ctx.settings.base)) return undefined;
-  if (def.kind === 'optimal') return { ok: quotes, filtered: [] }; // equal weights: listed order
+  if (def.kind === 'optimal') return { ok: quotes, filtered: NONE }; // equal weights: listed order
   const weights = quotes.map((q) => def.weights[def.routes.indexOf(q.route)]!);
-  if (weights.every((w) => w.n > 0n && cmp(w, weights[0]!) === 0)) return { ok: quotes, filtered: [] };
-  return weights.some((w) => w.n > 0n) ? { ok: orderBy(quotes, weights, -1), filtered: [] } : undefined;
+  if (weights.every((w) => w.n > 0n && cmp(w, weights[0]!) === 0)) return { ok: quotes, filtered: NONE };
+  return weights.some((w) => w.n > 0n) ? { ok: orderBy(quotes, weights, -1), filtered: NONE } : undefined;
 }
 
 /** Candidates in the strategy's order of preference, best first. */
 export function rank(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked {
-  if (quotes.length === 0) return { ok: [], filtered: [] };
+  if (quotes.length === 0) return { ok: [], filtered: NONE };
   switch (def.kind) {
     case 'optimal':
     case 'weight': {
@@ -97,7 +101,7 @@ export function rank(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ran
       if (fast) return fast;
       const d = deficits(ctx, def, quotes);
       if (typeof d === 'string') return { ok: [], filtered: quotes.map((q) => ({ route: q.route.name, reason: d })) };
-      return { ok: orderBy(quotes, d, -1), filtered: [] };
+      return { ok: orderBy(quotes, d, -1), filtered: NONE };
     }
     case 'balance': {
       const k = keyed(quotes, (q) => balanceInBase(ctx, q));

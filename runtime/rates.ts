@@ -64,10 +64,23 @@ function lookup(rates: ReadonlyMap<string, Rat>): RateTable {
     row.set(key.slice(4), { rate: r, parts: { n: norm(r.n), d: norm(r.d) } });
     byFrom.set(from, row);
   }
+  // A decision asks for several rates from the request's currency (candidates, quotes, the
+  // base): remembering the last row found spares one Map lookup each. The rows never change.
+  let lastFrom: string | undefined;
+  let lastRow: RateRow | undefined;
+  const row = (from: string): RateRow | undefined => {
+    if (from !== lastFrom) {
+      lastRow = byFrom.get(from);
+      lastFrom = from;
+    }
+    return lastRow;
+  };
   return {
-    rate: (from, to) => (from === to ? ONE : byFrom.get(from)?.get(to)?.rate),
-    parts: (from, to) => (from === to ? ONE_PARTS : byFrom.get(from)?.get(to)?.parts),
+    rate: (from, to) => (from === to ? ONE : row(from)?.get(to)?.rate),
+    parts: (from, to) => (from === to ? ONE_PARTS : row(from)?.get(to)?.parts),
   };
 }
+
+type RateRow = ReadonlyMap<string, { rate: Rat; parts: RateParts }>;
 
 const ONE_PARTS: RateParts = { n: 1, d: 1 };

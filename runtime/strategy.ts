@@ -27,51 +27,59 @@ interface Filtered {
   reason: string;
 }
 
+/** Why candidates were filtered: only the trace shows it, so without a trace it is null and nothing is built. */
+type FilterLog = Filtered[] | null;
+
 export function runStrategy(ctx: DecideContext, def: StrategyDef): StrategyOutcome {
-  const filtered: Filtered[] = [];
-  const open: RouteDef[] = [];
-  for (const route of def.routes) {
-    const why = unavailable(ctx, route);
-    if (why) filtered.push({ route: route.name, reason: why });
-    else open.push(route);
-  }
-  const whole = wholeCandidates(ctx, def, open, filtered);
+  const log: FilterLog = ctx.trace ? [] : null;
+  const whole = wholeCandidates(ctx, def, log);
   const ranked = rank(ctx, def, whole);
-  filtered.push(...ranked.filtered);
+  if (log) log.push(...ranked.filtered);
   const ordered = ctx.settings.p2pFirst ? p2pFirst(ranked.ok) : ranked.ok;
   let unfundedP2P = 0;
   for (const q of ordered) {
     const payment = q.route.p2p ? pickPayment(ctx.state.p2p.get(q.route.name), q.debit, ctx.req.createdAt, def.p2p) : null;
     if (payment === undefined) {
       unfundedP2P++;
-      filtered.push({ route: q.route.name, reason: 'no fitting p2p payment' });
+      log?.push({ route: q.route.name, reason: 'no fitting p2p payment' });
       continue;
     }
     const allocations = [{ quote: q, payment }];
-    traceStrategy(ctx, def, ordered, filtered, allocations);
+    if (log) traceStrategy(ctx, def, ordered, log, allocations);
     return { routed: true, allocations };
   }
   if (def.split && ordered.length === 0) {
-    const pieces = splitCandidates(ctx, def, open);
+    const pieces = splitCandidates(ctx, def, def.routes.filter((route) => !unavailable(ctx, route)));
     if (pieces) {
       const allocations = pieces.map((quote) => ({ quote, payment: null }));
-      traceStrategy(ctx, def, ordered, filtered, allocations);
+      if (log) traceStrategy(ctx, def, ordered, log, allocations);
       return { routed: true, allocations };
     }
   }
-  traceStrategy(ctx, def, ordered, filtered, []);
+  if (log) traceStrategy(ctx, def, ordered, log, []);
   return { routed: false, left: ordered.length, unfundedP2P };
 }
 
-/** Routes whose whole-amount debit passes min/max/caps (and, under balance, the balance). */
-function wholeCandidates(ctx: DecideContext, def: StrategyDef, open: RouteDef[], filtered: Filtered[]): Quote[] {
+/**
+ * Routes available (enabled, not excluded, rate known) whose whole-amount debit passes
+ * min/max/caps (and, under balance, the balance). One pass; the log keeps the trace's order:
+ * every unavailable route first, then the routes their amounts rule out.
+ */
+function wholeCandidates(ctx: DecideContext, def: StrategyDef, log: FilterLog): Quote[] {
   const out: Quote[] = [];
-  for (const route of open) {
+  const late: FilterLog = log && [];
+  for (const route of def.routes) {
+    const gone = unavailable(ctx, route);
+    if (gone) {
+      log?.push({ route: route.name, reason: gone });
+      continue;
+    }
     const q = quote(ctx, route, ctx.reqUnits);
     const why = limitsBroken(ctx, q) ?? (def.kind === 'balance' ? balanceShort(ctx, q) : null);
-    if (why) filtered.push({ route: route.name, reason: why });
-    else out.push(q);
+    if (!why) out.push(q);
+    else late?.push({ route: route.name, reason: why });
   }
+  if (log && late) log.push(...late);
   return out;
 }
 

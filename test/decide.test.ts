@@ -132,4 +132,13 @@ describe('indexed dispatch', () => {
       expect(outcome(run(scheme, request, state, 'program'))).toEqual(outcome(run(scheme, request, state, 'interpreted')));
     }
   });
+
+  it('keeps first-match order when a chain’s tests span several switch functions (over 128 branches)', async () => {
+    const { generateRequests, generateRules, schemeSource } = await import('../bench/generate.js');
+    const scheme = compiled(schemeSource(generateRules(1200, 11)));
+    const state = { rates: { 'EUR/USD': '1.08', 'EUR/GBP': '0.86', 'EUR/PLN': '4.3', 'USD/GBP': '0.79', 'USD/PLN': '3.96', 'GBP/PLN': '5' } };
+    for (const request of generateRequests(1500, 13)) {
+      expect(outcome(run(scheme, request, state, 'program'))).toEqual(outcome(run(scheme, request, state, 'interpreted')));
+    }
+  });
 });
