@@ -1,4 +1,5 @@
 // The HTTP service: keys and modes at the edge, then one router per resource.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -73,8 +74,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((e, c) => {
     if (e instanceof Problem) return sendProblem(c, e);
     if (isConnectionError(e)) return sendProblem(c, new Problem(503, 'unavailable', 'the database cannot be reached; try again shortly'));
-    deps.log?.(`internal error on ${c.req.method} ${c.req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return sendProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged'));
+    // One line, no stack and no request body (it may carry keys or personal data); the id ties
+    // the log line to the answer the client got.
+    const id = randomUUID();
+    deps.log?.(`internal error ${id} on ${c.req.method} ${c.req.path}: ${e instanceof Error ? `${e.name}: ${e.message}` : 'non-Error thrown'}`);
+    return sendProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged', { instance: `urn:sluice:error:${id}` }));
   });
   app.notFound((c) => sendProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
   app.use('*', securityHeaders());
