@@ -90,7 +90,7 @@ export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs:
   const id = randomUUID();
   const inserted = await deps.db
     .insertInto('payout_requests')
-    .values({ id, mode, idempotency_key: idempotencyKey ?? null, status: 'processing', point_id: attrs.point_id, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
+    .values({ id, mode, idempotency_key: idempotencyKey ?? null, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
     .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst();

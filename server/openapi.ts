@@ -38,6 +38,9 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/v1/rates/{rate_scheme}': { put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD)', { '200': json('rates') }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }) },
   '/v1/payout-points': { post: op('Create or replace a payout point', { '201': json('payout point') }, { requestBody: withBody('PayoutPoint') }) },
   '/v1/payout-gateway/payout-requests': {
+    get: op('Payout requests, newest first; filters and cursor pagination', { '200': json('a page: data and meta.next_cursor'), '400': problem }, {
+      parameters: ['status', 'service', 'point_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 500 } : { type: 'string' } })),
+    }),
     post: op(
       'Create a payout request: blocks, routing, atomic reservation, provider, failover',
       { '201': json('payout request'), '409': problem },

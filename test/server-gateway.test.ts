@@ -139,3 +139,48 @@ describe.runIf(postgres)('two instances on one PostgreSQL', () => {
     expect(route).toBe('two_eur');
   }, 60_000);
 });
+
+describe.each(backends())('payout request list on $name', (backend) => {
+  let api: Client;
+
+  beforeAll(async () => {
+    const service = await backend.open();
+    api = await keyed(service, 'test');
+    await api.post('/v1/schemes/gw/versions', { source: SCHEME });
+    await api.post('/v1/schemes/gw/activate', { version: 1 });
+    await api.post('/v1/payout-points', { id: 'pop_gw', currencies: ['EUR'], scheme: 'gw' });
+    await api.post('/v1/payout-points', { id: 'pop_other', currencies: ['EUR'], scheme: 'gw' });
+    await api.put('/v1/routes/solo_eur', { balance: '250.00' });
+    for (let i = 0; i < 5; i++) await api.post('/v1/payout-gateway/payout-requests', payout('100.00', 'solo'));
+    const other = payout('1.00', 'failover');
+    other.data.attributes.point_id = 'pop_other';
+    await api.post('/v1/payout-gateway/payout-requests', other);
+  }, 60_000);
+  afterAll(() => backend.cleanup());
+
+  it('lists newest first, filters by status, service, point and date, and pages with a cursor', async () => {
+    const all = await api.get('/v1/payout-gateway/payout-requests');
+    const rows = all.body.data as { id: string; attributes: { status: string; service: string; point_id: string; created_at: string; payouts: unknown[] } }[];
+    expect(rows).toHaveLength(6);
+    expect(rows[0]!.attributes.point_id).toBe('pop_other');
+    const times = rows.map((r) => r.attributes.created_at);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(all.body.meta.next_cursor).toBeNull();
+    expect((await api.get('/v1/payout-gateway/payout-requests?status=processed')).body.data).toHaveLength(3);
+    expect((await api.get('/v1/payout-gateway/payout-requests?status=failed&service=solo')).body.data).toHaveLength(3);
+    expect((await api.get('/v1/payout-gateway/payout-requests?status=processed&service=solo')).body.data).toHaveLength(2);
+    expect((await api.get('/v1/payout-gateway/payout-requests?point_id=pop_other')).body.data).toHaveLength(1);
+    expect((await api.get(`/v1/payout-gateway/payout-requests?to=${encodeURIComponent(times[5]!)}`)).body.data).toHaveLength(0);
+    expect((await api.get(`/v1/payout-gateway/payout-requests?from=${encodeURIComponent(times[1]!)}`)).body.data).toHaveLength(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { data: { id: string }[]; meta: { next_cursor: string | null } } } = await api.get(`/v1/payout-gateway/payout-requests?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.data.map((r) => r.id));
+      cursor = page.body.meta.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(rows.map((r) => r.id));
+    expect((await api.get('/v1/payout-gateway/payout-requests?cursor=bogus')).status).toBe(400);
+    expect((await api.get('/v1/payout-gateway/payout-requests?limit=0')).status).toBe(400);
+  });
+});

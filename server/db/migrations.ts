@@ -88,6 +88,7 @@ const initial: Migration = {
       .addColumn('resolution', 'text')
       .addColumn('block', 'text')
       .addColumn('point_id', 'text', (c) => c.notNull())
+      .addColumn('service', 'text', (c) => c.notNull())
       .addColumn('scheme', 'text', (c) => c.notNull())
       .addColumn('version', 'integer')
       .addColumn('attributes', 'jsonb', (c) => c.notNull())
@@ -95,7 +96,7 @@ const initial: Migration = {
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addUniqueConstraint('payout_requests_idempotency', ['mode', 'idempotency_key'])
       .execute();
-    await db.schema.createIndex('payout_requests_mode_created').on('payout_requests').columns(['mode', 'created_at']).execute();
+    await db.schema.createIndex('payout_requests_mode_created').on('payout_requests').columns(['mode', 'created_at', 'id']).execute();
     await db.schema
       .createTable('payouts')
       .addColumn('id', 'text', (c) => c.primaryKey())

@@ -83,6 +83,7 @@ export interface PayoutRequestTable {
   resolution: string | null;
   block: string | null;
   point_id: string;
+  service: string;
   scheme: string;
   version: number | null;
   attributes: Json<Record<string, unknown>>;

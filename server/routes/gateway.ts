@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { Database } from '../db/schema.js';
 import { findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
 import { body, type AppEnv } from '../http.js';
-import { payoutRequestResource } from '../payout-resource.js';
+import { listPayoutRequests, payoutRequestResource, type ListFilters } from '../payout-resource.js';
 import { Problem } from '../problem.js';
 
 export function payoutPointRoutes(db: Kysely<Database>): Hono<AppEnv> {
@@ -18,6 +18,12 @@ export function payoutPointRoutes(db: Kysely<Database>): Hono<AppEnv> {
       .execute();
     return c.json({ id: p.id, currencies: [...new Set(p.currencies)], scheme: p.scheme }, 201);
   });
+}
+
+type TextFilter = Exclude<keyof ListFilters, 'limit'>;
+
+function pick(q: Record<string, string>, names: readonly TextFilter[]): Partial<Record<TextFilter, string>> {
+  return Object.fromEntries(names.filter((n) => q[n] !== undefined && q[n] !== '').map((n) => [n, q[n]]));
 }
 
 function idempotencyKey(header: string | undefined): string | undefined {
@@ -39,6 +45,13 @@ export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
     }
     const id = await processPayoutRequest(deps, mode, b.data.attributes, key);
     return c.json(await payoutRequestResource(deps.db, mode, id, false), 201);
+  });
+  app.get('/', async (c) => {
+    const q = c.req.query();
+    const limit = q['limit'] === undefined ? 50 : Number(q['limit']);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Problem(400, 'invalid-body', 'limit must be a whole number from 1 to 500');
+    const filters: ListFilters = { limit, ...pick(q, ['status', 'service', 'point_id', 'from', 'to', 'cursor']) };
+    return c.json(await listPayoutRequests(deps.db, c.get('mode'), filters));
   });
   app.get('/:id', async (c) => c.json(await payoutRequestResource(deps.db, c.get('mode'), c.req.param('id'), true)));
   return app;
