@@ -115,8 +115,13 @@ function debitUnits(ctx: DecideContext, route: RouteDef, pieceUnits: Int): Int {
 export function quote(ctx: DecideContext, route: RouteDef, pieceUnits: Int): Quote {
   const { calc } = route;
   const debit = debitUnits(ctx, route, pieceUnits);
-  const fee = divHalfUp(addInt(mulInt(calc.feeA, debit), calc.feeB), calc.feeC);
-  return new Quote(route, pieceUnits, debit, fee, calc.scale);
+  return new Quote(route, pieceUnits, debit, feeUnits(route, debit), calc.scale);
+}
+
+/** The route's fee on a debit, both in its currency's minor units: P% × debit + FIXED, rounded once, half-up. */
+export function feeUnits(route: RouteDef, debit: Int): Int {
+  const { calc } = route;
+  return divHalfUp(addInt(mulInt(calc.feeA, debit), calc.feeB), calc.feeC);
 }
 
 /** Headroom under max and the daily/monthly caps, or null when unlimited. */

@@ -9,12 +9,14 @@ import { decide } from '../index.js';
 import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { decisionJson } from '../runtime/decision-json.js';
-import { add, cmp, parseDecimal, ratToString, roundHalfUp, sub, toDecimalString, ZERO, type Rat } from '../runtime/rational.js';
+import { big, norm } from '../runtime/int.js';
+import { feeUnits } from '../runtime/quote.js';
+import { add, cmp, div, fromMinor, mul, parseDecimal, ratToString, roundHalfUp, sub, toDecimalString, ZERO, type Rat } from '../runtime/rational.js';
 import { parseState } from '../runtime/state.js';
 import type { Allocation, Decision, RouteDef } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { Problem } from './problem.js';
-import type { Provider } from './providers.js';
+import type { Provider, ProviderAnswer } from './providers.js';
 import { addVolume, loadRates, loadState, period, release, reserve, type Reservation } from './route-state.js';
 import type { Schemes } from './schemes.js';
 
@@ -45,6 +47,8 @@ interface PendingPayout {
   readonly strategyKey: string;
 }
 
+/** The error a partly processed payout records; the rest of its amount fails over. */
+const PARTIAL = 'partially_processed';
 /** Volumes are history for `weight`; pieces converted by a derived rate are kept to 12 places. */
 const VOLUME_SCALE = 12;
 /** Reservations refused by a concurrent payout re-decide without costing an attempt; this bounds them. */
@@ -148,7 +152,7 @@ class Run {
     const failedAttempts = new Set<number>();
     for (const p of payouts) {
       if (p.status === 'succeeded') this.remaining = sub(this.remaining, parseDecimal(p.request_amount)!);
-      if (p.status === 'failed') {
+      if (p.status === 'failed' || p.error === PARTIAL) {
         failedAttempts.add(p.attempt);
         this.exclude.push(p.route);
         this.lastError = p.error ?? undefined;
@@ -253,24 +257,15 @@ class Run {
     this.pending = planned;
   }
 
-  /** Sends each pending payout and records the answer; returns true when some failed (failover). */
+  /** Sends each pending payout and records the answer; returns true when some failed or paid only part (failover). */
   private async settlePending(): Promise<boolean> {
     const failures: string[] = [];
     for (const p of this.pending) {
-      const answer = await this.deps.provider.send(this.subject.mode, p.route, p.id);
-      await this.db.transaction().execute(async (trx) => {
-        await this.event('provider_answer', { payout: p.id, route: p.route, ...(answer.ok ? { ok: true } : { ok: false, error: answer.code }) }, trx);
-        if (answer.ok) {
-          await trx.updateTable('payouts').set({ status: 'succeeded' }).where('id', '=', p.id).execute();
-          await this.recordVolume(trx, p);
-        } else {
-          await trx.updateTable('payouts').set({ status: 'failed', error: answer.code }).where('id', '=', p.id).execute();
-          await release(trx, this.subject.mode, p.reservation);
-        }
-      });
-      if (answer.ok) this.remaining = sub(this.remaining, parseDecimal(p.requestAmount)!);
-      else {
-        failures.push(answer.code);
+      const answer = await this.deps.provider.send(this.subject.mode, p.route, p.id, p.reservation.debit);
+      const outcome = await this.db.transaction().execute((trx) => this.record(trx, p, answer));
+      this.remaining = sub(this.remaining, outcome.paid);
+      if (outcome.error) {
+        failures.push(outcome.error);
         this.exclude.push(p.route);
       }
     }
@@ -282,9 +277,50 @@ class Run {
     return true;
   }
 
-  private async recordVolume(trx: Kysely<Database>, p: PendingPayout): Promise<void> {
+  /** Records a provider's answer in one transaction; returns the piece of the request paid, and the error if any. */
+  private async record(trx: Kysely<Database>, p: PendingPayout, answer: ProviderAnswer): Promise<{ paid: Rat; error?: string }> {
+    await this.event('provider_answer', { payout: p.id, route: p.route, ...(answer.ok ? { ok: true, ...(answer.processed ? { processed: answer.processed } : {}) } : { ok: false, error: answer.code }) }, trx);
+    if (!answer.ok) {
+      await trx.updateTable('payouts').set({ status: 'failed', error: answer.code }).where('id', '=', p.id).execute();
+      await release(trx, this.subject.mode, p.reservation);
+      return { paid: ZERO, error: answer.code };
+    }
+    const partial = answer.processed === undefined ? undefined : this.partialOf(p, answer.processed);
+    if (partial) {
+      await trx.updateTable('payouts').set({ status: 'succeeded', amount: partial.amount, fee: partial.fee, request_amount: partial.piece, error: PARTIAL }).where('id', '=', p.id).execute();
+      await release(trx, this.subject.mode, partial.giveBack);
+    } else await trx.updateTable('payouts').set({ status: 'succeeded' }).where('id', '=', p.id).execute();
+    const piece = partial?.piece ?? p.requestAmount;
+    await this.recordVolume(trx, p, piece);
+    return { paid: parseDecimal(piece)!, ...(partial ? { error: PARTIAL } : {}) };
+  }
+
+  /**
+   * A payout the provider paid only in part: its debit becomes what was processed, its fee is the
+   * route's fee on that, and the rest of the reservation goes back to the balance and the caps.
+   * The piece of the request it paid shrinks in proportion, rounded once to the request's currency.
+   */
+  private partialOf(p: PendingPayout, processed: string) {
+    const route = this.routes.get(p.route)!;
+    const scale = route.calc.scale;
+    const debit = parseDecimal(p.reservation.debit)!;
+    const paid = fromMinor(roundHalfUp(parseDecimal(processed)!, scale), scale);
+    const fee = fromMinor(big(feeUnits(route, norm(roundHalfUp(paid, scale)))), scale);
+    const reservedFee = sub(parseDecimal(p.reservation.cost)!, debit);
+    const reqScale = minorUnits(this.currency);
+    const piece = fromMinor(roundHalfUp(div(mul(parseDecimal(p.requestAmount)!, paid), debit)!, reqScale), reqScale);
+    const text = (r: Rat, sc: number) => toDecimalString(roundHalfUp(r, sc), sc);
+    return {
+      amount: text(paid, scale),
+      fee: text(fee, scale),
+      piece: text(piece, reqScale),
+      giveBack: { ...p.reservation, debit: ratToString(sub(debit, paid)), cost: ratToString(add(sub(debit, paid), sub(reservedFee, fee))), p2p: [] },
+    };
+  }
+
+  private async recordVolume(trx: Kysely<Database>, p: PendingPayout, requestAmount: string): Promise<void> {
     const rates = await loadRates(trx, this.subject.mode, this.subject.compiled);
-    const piece = inBase(parseState({ rates }).state, parseDecimal(p.requestAmount)!, this.currency, this.subject.compiled.settings.base);
+    const piece = inBase(parseState({ rates }).state, parseDecimal(requestAmount)!, this.currency, this.subject.compiled.settings.base);
     if (!piece) return;
     const rounded = toDecimalString(roundHalfUp(piece, VOLUME_SCALE), VOLUME_SCALE);
     await addVolume(trx, this.subject.mode, this.subject.scheme, p.strategyKey, p.route, rounded);

@@ -2,6 +2,8 @@
 // events; and the list of them, newest first, filtered and paginated by an opaque cursor.
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, Mode, PayoutRequestTable, PayoutTable } from './db/schema.js';
+import { isCurrency, minorUnits } from '../runtime/currencies.js';
+import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO } from '../runtime/rational.js';
 import { notFound, Problem } from './problem.js';
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
@@ -11,6 +13,14 @@ type PayoutRow = Selectable<PayoutTable>;
 
 function payoutJson(p: PayoutRow) {
   return { id: p.id, attempt: p.attempt, route: p.route, amount: p.amount, currency: p.currency, fee: p.fee, request_amount: p.request_amount, p2p: p.p2p, status: p.status, error: p.error };
+}
+
+/** What the request's succeeded payouts paid of it, in its currency. */
+function processedAmount(row: RequestRow, payouts: readonly PayoutRow[]): string {
+  const currency = String(row.attributes['point_currency']);
+  const scale = isCurrency(currency) ? minorUnits(currency) : 2;
+  const total = payouts.filter((p) => p.status === 'succeeded').reduce((sum, p) => add(sum, parseDecimal(p.request_amount) ?? ZERO), ZERO);
+  return toDecimalString(roundHalfUp(total, scale), scale);
 }
 
 function resource(row: RequestRow, payouts: readonly PayoutRow[], extra: Record<string, unknown> = {}) {
@@ -26,6 +36,7 @@ function resource(row: RequestRow, payouts: readonly PayoutRow[], extra: Record<
       version: row.version,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
+      processed_amount: processedAmount(row, payouts),
       payouts: payouts.map(payoutJson),
       ...extra,
     },

@@ -40,7 +40,7 @@ export const BODY_SCHEMAS = {
       balance: { anyOf: [DECIMAL, { type: 'null' }] },
       currency: CODE,
       enabled: { type: 'boolean' },
-      test_outcome: { type: 'string', pattern: '^(success|fail:[A-Za-z0-9_.-]{1,100})$' },
+      test_outcome: { type: 'string', pattern: '^(success|fail:[A-Za-z0-9_.-]{1,100}|partial:\\d{1,15}(\\.\\d{1,6})?)$' },
     },
   },
   RatesPut: {

@@ -184,3 +184,69 @@ describe.each(backends())('payout request list on $name', (backend) => {
     expect((await api.get('/v1/payout-gateway/payout-requests?limit=0')).status).toBe(400);
   });
 });
+
+describe.each(backends())('partial processing on $name', (backend) => {
+  let api: Client;
+  const source = `scheme part
+mode test
+attempts 3
+
+route half_eur EUR fee 1% + 0.10
+route rest_eur EUR fee 0.50
+route usd_part USD fee 1%
+
+service split_pay {
+  optimal half_eur, rest_eur
+}
+
+service fx_pay {
+  optimal usd_part, rest_eur
+}
+`;
+  const pay = (amount: string, service: string) => ({ data: { type: 'payout-request', attributes: { point_amount: amount, point_id: 'pop_part', point_currency: 'EUR', service } } });
+
+  beforeAll(async () => {
+    const service = await backend.open();
+    api = await keyed(service, 'test');
+    await api.post('/v1/schemes/part/versions', { source });
+    await api.post('/v1/schemes/part/activate', { version: 1 });
+    await api.post('/v1/payout-points', { id: 'pop_part', currencies: ['EUR'], scheme: 'part' });
+    await api.put('/v1/rates/default', { 'EUR/USD': '1.25' });
+  }, 60_000);
+  afterAll(() => backend.cleanup());
+
+  it('pays the rest as a further payout, with exact amounts, fees and balances', async () => {
+    await api.put('/v1/routes/half_eur', { balance: '1000.00', test_outcome: 'partial:40.00' });
+    await api.put('/v1/routes/rest_eur', { balance: '1000.00' });
+    const res = await api.post('/v1/payout-gateway/payout-requests', pay('100.00', 'split_pay'));
+    const a = res.body.data.attributes;
+    expect(a.status).toBe('processed');
+    expect(a.processed_amount).toBe('100.00');
+    expect(a.payouts.map((p: Record<string, unknown>) => [p.route, p.amount, p.fee, p.request_amount, p.status, p.error, p.attempt])).toEqual([
+      ['half_eur', '40.00', '0.50', '40.00', 'succeeded', 'partially_processed', 1],
+      ['rest_eur', '60.00', '0.50', '60.00', 'succeeded', null, 2],
+    ]);
+    expect((await api.get('/v1/routes/half_eur')).body).toMatchObject({ balance: '959.50', daily_used: '40.00' });
+    expect((await api.get('/v1/routes/rest_eur')).body).toMatchObject({ balance: '939.50', daily_used: '60.00' });
+  });
+
+  it('fails when attempts run out, stating what was processed', async () => {
+    await api.put('/v1/routes/rest_eur', { test_outcome: 'partial:10.00' });
+    const res = await api.post('/v1/payout-gateway/payout-requests', pay('100.00', 'split_pay'));
+    const a = res.body.data.attributes;
+    expect(a.status).toBe('failed');
+    expect(a.resolution).toBe('STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED');
+    expect(a.processed_amount).toBe('50.00');
+    await api.put('/v1/routes/rest_eur', { test_outcome: 'success' });
+  });
+
+  it('shrinks the request piece in proportion across currencies, rounded once', async () => {
+    await api.put('/v1/routes/usd_part', { balance: '1000.00', test_outcome: 'partial:50.00' });
+    const res = await api.post('/v1/payout-gateway/payout-requests', pay('100.00', 'fx_pay'));
+    const a = res.body.data.attributes;
+    expect(a.payouts[0]).toMatchObject({ route: 'usd_part', amount: '50.00', currency: 'USD', fee: '0.50', request_amount: '40.00' });
+    expect(a.payouts[1]).toMatchObject({ route: 'rest_eur', amount: '60.00', request_amount: '60.00' });
+    expect(a.processed_amount).toBe('100.00');
+    expect((await api.get('/v1/routes/usd_part')).body.balance).toBe('949.50');
+  });
+});
