@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Store } from './db/connect.js';
 import { rateLimit, securityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
@@ -30,8 +29,6 @@ export interface AppDeps {
   /** Per-key request rate limit (default 2,000/s with bursts of 4,000). */
   readonly rateLimit?: RateLimit;
 }
-
-const MAX_BODY = 1024 * 1024;
 
 function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
@@ -82,7 +79,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.notFound((c) => sendProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
   app.use('*', securityHeaders());
-  app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => sendProblem(c, new Problem(413, 'body-too-large', 'bodies are limited to 1 MiB')) }));
 
   app.get('/healthz', async (c) => ((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
