@@ -1,4 +1,5 @@
 // The `sluice` command line: one file per subcommand.
+import { buildCommand, BUILD_USAGE } from './build.js';
 import { checkCommand, CHECK_USAGE } from './check.js';
 import { diffCommand, DIFF_USAGE } from './diff.js';
 import { evalCommand, EVAL_USAGE } from './eval.js';
@@ -17,6 +18,7 @@ const COMMANDS: ReadonlyMap<string, { run: Command; usage: string; summary: stri
   ['simulate', { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'decide requests in order; print the summary' }],
   ['test', { run: testCommand, usage: TEST_USAGE, summary: "run a scheme's cases (NAME.cases.json)" }],
   ['serve', { run: serveCommand, usage: SERVE_USAGE, summary: 'run the HTTP service and the editor' }],
+  ['build', { run: buildCommand, usage: BUILD_USAGE, summary: 'write the scheme as an ES module that decides without eval' }],
   ['diff', { run: diffCommand, usage: DIFF_USAGE, summary: 'what changed between two schemes, and which decisions move' }],
 ]);
 

@@ -1,0 +1,39 @@
+// Deciding a request as JSON: validated against the scheme's schema (an invalid request is
+// never decided), the state parsed, then the fast or the traced program run. The library's
+// `decide` and `sluice build`'s modules both decide through here.
+import { decideWith } from './decide.js';
+import type { Program } from './program.js';
+import { toRequest, type FieldKind } from './request.js';
+import { EMPTY_STATE, parseState } from './state.js';
+import type { Decision } from './types.js';
+import type { RequestValidator, ValidationError } from './validation.js';
+
+/** What deciding needs of a compiled scheme (in process, or built into a module). */
+export interface DecidableScheme {
+  readonly validate: RequestValidator;
+  readonly fieldKinds: ReadonlyMap<string, FieldKind>;
+  readonly program: Program;
+  readonly traced: Program;
+}
+
+/** A request that fails the scheme's schema is never decided. */
+export interface InvalidRequest {
+  readonly status: 'invalid';
+  readonly errors: readonly ValidationError[];
+}
+
+export interface DecideOptions {
+  /** Include the trace (default true). */
+  readonly trace?: boolean;
+}
+
+/** Decides one request (JSON as in DESIGN.md) against a scheme and a state (JSON). */
+export function decideRequest(scheme: DecidableScheme, request: unknown, state?: unknown, options: DecideOptions = {}): Decision | InvalidRequest {
+  const errors = scheme.validate(request);
+  if (errors.length) return { status: 'invalid', errors };
+  const parsed = state === undefined ? { state: EMPTY_STATE, errors: [] } : parseState(state);
+  if (parsed.errors.length) return { status: 'invalid', errors: parsed.errors.map((message) => ({ path: '/state', message })) };
+  const req = toRequest(request as Record<string, unknown>, scheme.fieldKinds);
+  const trace = options.trace !== false;
+  return decideWith(trace ? scheme.traced : scheme.program, req, parsed.state, { trace });
+}

@@ -1,0 +1,67 @@
+// Turning a JSON Schema validator's verdict (ajv's, compiled in process or emitted by
+// `sluice build`) into the request's validation errors, and what a schema cannot say: the
+// amount positive and within its currency's minor unit. Shared by both, so they agree.
+import type { ErrorObject } from 'ajv';
+import { minorUnits } from './currencies.js';
+import { parseJsonDecimal } from './rational.js';
+
+export interface ValidationError {
+  /** JSON Pointer into the request, e.g. `/fields/kyc_level`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type RequestValidator = (json: unknown) => ValidationError[];
+
+/** A compiled JSON Schema: true when valid, else its errors in `errors`. */
+export interface SchemaCheck {
+  (json: unknown): boolean;
+  errors?: readonly ErrorObject[] | null;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** The 'date-time' format of the request schema (ajv's format definition). */
+export const DATE_TIME_FORMAT = { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) } as const;
+
+function describe(e: ErrorObject): ValidationError {
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return { path: `${e.instancePath}/${missing}`, message: 'is required' };
+  }
+  if (e.keyword === 'enum' && e.instancePath.startsWith('/fields/')) {
+    const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+    return { path: e.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  if (e.keyword === 'enum') return { path: e.instancePath, message: `is not a known ${e.instancePath === '/currency' ? 'ISO 4217 currency' : 'ISO 3166 country'} code` };
+  if (e.keyword === 'anyOf' && e.instancePath === '/amount') return { path: '/amount', message: 'must be a positive decimal such as "100.00"' };
+  return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
+}
+
+/** What a schema cannot say: the amount positive and within its currency's minor unit. */
+function amountErrors(json: Record<string, unknown>): ValidationError[] {
+  const amount = parseJsonDecimal(json['amount']);
+  if (amount === undefined) return [{ path: '/amount', message: 'must be a plain decimal such as "100.00" (no exponent)' }];
+  if (amount.n <= 0n) return [{ path: '/amount', message: 'must be greater than zero' }];
+  const scale = minorUnits(json['currency'] as string);
+  const scaled = amount.n * 10n ** BigInt(scale);
+  if (scaled % amount.d !== 0n) return [{ path: '/amount', message: `has more decimal places than ${json['currency']} allows (${scale})` }];
+  return [];
+}
+
+function dedupe(errors: ValidationError[]): ValidationError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(`${e.path} ${e.message}`) && seen.add(`${e.path} ${e.message}`) !== undefined);
+}
+
+/** The request validator over a compiled schema. */
+export function requestValidatorOf(check: SchemaCheck): RequestValidator {
+  return (json) => {
+    if (!check(json)) {
+      // Dropping anyOf's per-branch noise keeps one clear message per problem.
+      const errors = (check.errors ?? []).filter((e) => !e.schemaPath.includes('/anyOf/'));
+      return dedupe(errors.map(describe));
+    }
+    return amountErrors(json as Record<string, unknown>);
+  };
+}
