@@ -233,6 +233,8 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     const text = async (side: string) => ((await page.textContent(`#diff .editor.${side} .view-lines`)) ?? '').replace(/\u00a0/g, ' ');
     expect(await text('original')).toContain('route bankco_eur EUR fee 1.00');
     expect(await text('modified')).toContain('route bankco_eur EUR fee 0.80');
+    // Beside the lines, what changed by structure.
+    await expect.poll(() => page.textContent('#diff-semantic')).toMatch(/route bankco_eur[\s\S]*fee\s+1\.00 → 0\.80/);
     await shot('editor-3-diff.png');
     await page.keyboard.press('Escape');
     expect(await page.isHidden('#diff')).toBe(true);

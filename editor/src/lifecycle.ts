@@ -1,5 +1,7 @@
 // Schemes and versions against the service: list, open, save (Ctrl/Cmd+S), activate, and
 // compare any two versions (or a version and the editor) in Monaco's diff editor.
+import { diffSchemes } from '../../compiler/diff.js';
+import { renderDiff } from '../../compiler/diff-render.js';
 import { parse } from '../../grammar/parse.js';
 import type { DiagnosticJSON } from '../language/diagnose.js';
 import * as api from './api.js';
@@ -35,8 +37,15 @@ export class Lifecycle {
   private versions: api.VersionSummary[] = [];
   private active: number | null = null;
   private diffEditor: monaco.editor.IStandaloneDiffEditor | undefined;
+  /** The semantic diff (what changed, by structure) under the line diff. */
+  private readonly semantic: HTMLPreElement;
 
   constructor(private readonly o: LifecycleOptions) {
+    this.semantic = document.createElement('pre');
+    this.semantic.id = 'diff-semantic';
+    this.semantic.className = 'diff-semantic';
+    this.semantic.setAttribute('aria-label', 'Semantic diff');
+    o.el.diff.append(this.semantic);
     o.model.onDidChangeContent(() => this.renderLabel());
     o.el.name.addEventListener('change', () => void this.selectScheme(o.el.name.value.trim(), false));
     o.el.diffFrom.addEventListener('change', () => void this.renderDiff());
@@ -266,6 +275,7 @@ export class Lifecycle {
       old?.original.dispose();
       old?.modified.dispose();
       const label = (v: string) => (v === WORKING ? 'the editor' : `v${v}`);
+      this.semantic.textContent = semanticDiff(a, b, label(this.o.el.diffFrom.value), label(this.o.el.diffTo.value));
       this.o.say(`Comparing ${name} ${label(this.o.el.diffFrom.value)} with ${label(this.o.el.diffTo.value)}.`);
     } catch (e) {
       this.fail(e);
@@ -275,4 +285,13 @@ export class Lifecycle {
   private fail(e: unknown): void {
     this.o.say(e instanceof Error ? e.message : String(e), 'error');
   }
+}
+
+/** What changed between two sources, named by structure (as `sluice diff` prints it). */
+function semanticDiff(a: string, b: string, oldName: string, newName: string): string {
+  const before = parse(a);
+  const after = parse(b);
+  const broken = [before, after].findIndex((r) => r.diagnostics.some((d) => d.severity === 'error'));
+  if (broken >= 0) return `No semantic diff: ${broken === 0 ? oldName : newName} has syntax errors.`;
+  return renderDiff(diffSchemes(before.ast, after.ast), null, { old: oldName, new: newName });
 }
