@@ -4,13 +4,17 @@ import { toRequest } from '../runtime/request.js';
 import { Simulation } from '../runtime/simulation.js';
 import { EMPTY_STATE, parseState } from '../runtime/state.js';
 import { parseArgs } from './args.js';
-import { EXIT, readText, type Output } from './io.js';
+import { EXIT, readText, stdio, type Output } from './io.js';
+import { progress } from './progress.js';
 import { loadJson, loadScheme } from './scheme.js';
 
-export const SIMULATE_USAGE = 'sluice simulate FILE --requests REQS.jsonl [--state STATE.json]';
+export const SIMULATE_USAGE = 'sluice simulate FILE --requests REQS.jsonl [--state STATE.json] [--progress]';
+
+/** Files with fewer requests finish before a progress line would help. */
+const PROGRESS_FROM = 2_000;
 
 export async function simulateCommand(argv: readonly string[], io: Output): Promise<number> {
-  const parsed = parseArgs(argv, [], ['requests', 'state']);
+  const parsed = parseArgs(argv, ['progress'], ['requests', 'state']);
   if (!parsed.ok || parsed.args.positional.length !== 1 || !parsed.args.options.has('requests')) {
     io.err(`sluice simulate: ${parsed.ok ? 'needs one scheme file and --requests' : parsed.message}\nusage: ${SIMULATE_USAGE}\n`);
     return EXIT.usage;
@@ -32,8 +36,12 @@ export async function simulateCommand(argv: readonly string[], io: Output): Prom
     return EXIT.usage;
   }
   const sim = new Simulation(scheme.value.program, state.state);
+  const lines = readable.text.split(/\r?\n/);
+  const asked = parsed.args.flags.has('progress');
+  const bar = progress(io, 'simulating', lines.filter((l) => l.trim()).length, asked || (io === stdio && process.stderr.isTTY === true && lines.length >= PROGRESS_FROM));
   let line = 0;
-  for (const text of readable.text.split(/\r?\n/)) {
+  let done = 0;
+  for (const text of lines) {
     line++;
     if (!text.trim()) continue;
     let json: unknown;
@@ -49,7 +57,9 @@ export async function simulateCommand(argv: readonly string[], io: Output): Prom
       return EXIT.usage;
     }
     sim.step(toRequest(json as Record<string, unknown>, scheme.value.fieldKinds));
+    bar.tick(++done);
   }
+  bar.done();
   io.out(`${JSON.stringify(sim.summary(), null, 2)}\n`);
   return EXIT.ok;
 }

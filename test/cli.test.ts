@@ -126,6 +126,15 @@ describe('sluice simulate', () => {
     expect(JSON.parse(r.out).routes).toEqual({ a: { count: 2, volume: '20.00' }, b: { count: 2, volume: '20.00' } });
     expect(JSON.parse(r.out).resolutions).toEqual({ STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED: 1 });
   });
+
+  it('draws a progress bar on stderr with --progress, and prints the same summary', async () => {
+    const scheme = file('prog.sluice', 'scheme prog\nroute a EUR\n\nservice s {\n  optimal a\n}\n');
+    const reqs = file('prog.jsonl', Array.from({ length: 50 }, () => JSON.stringify({ amount: '1.00', currency: 'EUR', service: 's' })).join('\n'));
+    const r = await sluice('simulate', scheme, '--requests', reqs, '--progress');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).routes).toEqual({ a: { count: 50, volume: '50.00' } });
+    expect(r.err).toMatch(/simulating .* 100% 50\/50/);
+  });
 });
 
 describe('sluice test', () => {
