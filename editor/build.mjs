@@ -1,5 +1,5 @@
-// Bundles the browser editor into dist/editor/: the page, its script and styles, Monaco's
-// editor worker, the JSON worker, the Sluice language worker and the codicon font. No CDN:
+// Bundles the browser editor and console into dist/editor/: the page, its script and styles, Monaco's
+// editor worker, the JSON worker, the Sluice language worker, the simulation worker and the codicon font. No CDN:
 // everything the page loads is in that folder. `node editor/build.mjs [--watch]`.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -45,6 +45,7 @@ export async function buildEditor({ quiet = false } = {}) {
         'editor.worker': join(monaco, 'editor', 'editor.worker.js'),
         'json.worker': join(monaco, 'language', 'json', 'json.worker.js'),
         'sluice.worker': join(here, 'src', 'language.worker.ts'),
+        'sim.worker': join(here, 'src', 'sim.worker.ts'),
       },
       outdir: OUT_DIR,
     }),

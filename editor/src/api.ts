@@ -1,5 +1,6 @@
 // The scheme lifecycle against the service's HTTP API (same origin), with the API key the
-// user pasted into Settings. Every failure becomes an ApiError whose message is in words.
+// user pasted into Settings, kept for the tab only (sessionStorage). Every failure becomes an
+// ApiError whose message is in words.
 import type { DiagnosticJSON } from '../language/diagnose.js';
 
 export interface SchemeSummary {
@@ -41,13 +42,21 @@ export class ApiError extends Error {
 
 const KEY_STORAGE = 'sluice.apiKey';
 
+// Earlier builds kept the key in localStorage: it does not stay there.
+try {
+  localStorage.removeItem(KEY_STORAGE);
+} catch {
+  // storage unavailable: nothing to forget
+}
+
+/** The API key, kept in sessionStorage only: this tab, until it is closed. */
 export function apiKey(): string {
-  return localStorage.getItem(KEY_STORAGE) ?? '';
+  return sessionStorage.getItem(KEY_STORAGE) ?? '';
 }
 
 export function setApiKey(key: string): void {
-  if (key) localStorage.setItem(KEY_STORAGE, key);
-  else localStorage.removeItem(KEY_STORAGE);
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
 }
 
 type JsonObject = Record<string, unknown>;
@@ -56,7 +65,8 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
 const strOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-async function request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+/** One call with the API key; 2xx and 422 answer, any other status throws an ApiError in words. */
+export async function request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const key = apiKey();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key) headers['authorization'] = `Bearer ${key}`;

@@ -1,11 +1,13 @@
-// The Sluice editor page: the scheme editor with the language's support, the Try panel, the
-// scheme lifecycle against the service, keyboard shortcuts, theme and status bar.
+// The Sluice page: the scheme editor with the language's support, the Try panel, the scheme
+// lifecycle against the service, keyboard shortcuts, theme and status bar; and the operations
+// console beside it (payout requests, route state, simulation: src/console/).
 import './style.css';
 import { format } from '../../grammar/format.js';
 import type { DiagnosticJSON } from '../language/diagnose.js';
 import type { OutlineItem, OutlineKind } from '../language/outline.js';
 import { countText } from '../language/diagnose.js';
 import * as api from './api.js';
+import { Console } from './console/console.js';
 import { Lifecycle } from './lifecycle.js';
 import * as monaco from './monaco.js';
 import { SAMPLE } from './sample.js';
@@ -201,8 +203,9 @@ settings.addEventListener('close', () => {
   if (settings.returnValue === 'save') {
     api.setApiKey(keyInput.value.trim());
     renderKey();
-    say(keyInput.value.trim() ? 'API key saved in this browser.' : 'API key removed.', 'ok');
+    say(keyInput.value.trim() ? 'API key kept for this tab (sessionStorage).' : 'API key removed.', 'ok');
     void lifecycle.refresh();
+    consoleView.keyChanged();
   }
 });
 statusKey.addEventListener('click', openSettings);
@@ -235,12 +238,25 @@ const actions: Record<string, () => void> = {
 };
 for (const [id, run] of Object.entries(actions)) $(id).addEventListener('click', run);
 
+// ---- the console ----
+const consoleView = new Console({
+  say,
+  source: () => model.getValue(),
+  schemeName: () => lifecycle.name(),
+  onEditor: () => editor.focus(),
+});
+
 // Capture phase: the shortcuts work from any of the page's editors and fields.
 document.addEventListener(
   'keydown',
   (e) => {
     const mod = e.ctrlKey || e.metaKey;
-    if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
+    if (consoleView.key(e)) {
+      e.preventDefault();
+      e.stopPropagation();
+    } else if (consoleView.view.name !== 'editor') {
+      // The editor's shortcuts belong to the editor view.
+    } else if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
       e.preventDefault();
       e.stopPropagation();
       if (!document.querySelector('dialog[open]')) lifecycle.promptSave();
@@ -261,9 +277,9 @@ document.addEventListener(
 );
 
 renderKey();
-editor.focus();
+if (consoleView.view.name === 'editor') editor.focus();
 void lifecycle.refresh();
 if (!api.apiKey()) say('Paste an API key into Settings (⚙) to save and load schemes; everything else works offline.');
 
 // For the browser test and for debugging from the console.
-Object.assign(window, { sluiceEditor: { editor, model, monaco, tryPanel, lifecycle } });
+Object.assign(window, { sluiceEditor: { editor, model, monaco, tryPanel, lifecycle, console: consoleView } });

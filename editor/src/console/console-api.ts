@@ -1,0 +1,120 @@
+// The console's calls to the service: payout requests (list, one with its events), route
+// state, rate tables and payout points. Same origin, same API key as the editor (api.ts).
+import { listQuery, type EventLike, type RequestFilters } from '../../console/requests-model.js';
+import { ApiError, request } from '../api.js';
+
+export interface Payout {
+  readonly id: string;
+  readonly attempt: number;
+  readonly route: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly fee: string;
+  readonly request_amount: string;
+  readonly p2p: unknown;
+  readonly status: string;
+  readonly error: string | null;
+}
+
+export interface PayoutRequestAttributes {
+  readonly status: string;
+  readonly resolution: string | null;
+  readonly block: string | null;
+  readonly point_id: string;
+  readonly point_amount: string;
+  readonly point_currency: string;
+  readonly service: string;
+  readonly fields?: unknown;
+  readonly scheme: string | null;
+  readonly version: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly payouts: readonly Payout[];
+  readonly events?: readonly EventLike[];
+}
+
+export interface PayoutRequest {
+  readonly type: string;
+  readonly id: string;
+  readonly attributes: PayoutRequestAttributes;
+}
+
+export interface RequestPage {
+  readonly data: readonly PayoutRequest[];
+  readonly next: string | null;
+}
+
+export interface RouteState {
+  readonly route: string;
+  readonly balance: string | null;
+  readonly currency: string | null;
+  readonly enabled: boolean;
+  readonly test_outcome: string;
+  readonly daily_used: string;
+  readonly monthly_used: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const enc = encodeURIComponent;
+
+function resourceOf(v: unknown): PayoutRequest | undefined {
+  if (!isObject(v) || typeof v['id'] !== 'string' || !isObject(v['attributes'])) return undefined;
+  const a = v['attributes'];
+  return { type: String(v['type'] ?? 'payout-request'), id: v['id'], attributes: { ...a, payouts: Array.isArray(a['payouts']) ? a['payouts'] : [] } as unknown as PayoutRequestAttributes };
+}
+
+export async function listRequests(f: RequestFilters): Promise<RequestPage> {
+  const { json } = await request('GET', `/v1/payout-gateway/payout-requests${listQuery(f)}`);
+  const o = isObject(json) ? json : {};
+  const data = (Array.isArray(o['data']) ? o['data'] : []).map(resourceOf).filter((r): r is PayoutRequest => r !== undefined);
+  const meta = isObject(o['meta']) ? o['meta'] : {};
+  return { data, next: typeof meta['next_cursor'] === 'string' ? meta['next_cursor'] : null };
+}
+
+export async function getRequest(id: string): Promise<PayoutRequest> {
+  const { json } = await request('GET', `/v1/payout-gateway/payout-requests/${enc(id)}`);
+  const r = resourceOf(isObject(json) ? json['data'] : undefined);
+  if (!r) throw new ApiError(`Payout request ${id} came back in a shape this page does not know.`, 200);
+  return r;
+}
+
+/** The stored state of a route; null when the service has none yet (404). */
+export async function getRoute(route: string): Promise<RouteState | null> {
+  try {
+    const { json } = await request('GET', `/v1/routes/${enc(route)}`);
+    return json as RouteState;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+export interface RoutePatch {
+  readonly balance?: string | null;
+  readonly currency?: string;
+  readonly enabled?: boolean;
+  readonly test_outcome?: string;
+}
+
+function refused(status: number, json: unknown): ApiError {
+  const o = isObject(json) ? json : {};
+  const errors = Array.isArray(o['errors']) ? o['errors'].filter(isObject).map((e) => `${String(e['path'] ?? '')} ${String(e['message'] ?? '')}`.trim()) : [];
+  const detail = typeof o['detail'] === 'string' ? o['detail'] : 'the service refused it';
+  return new ApiError(`${detail}${errors.length ? ` (${errors.join('; ')})` : ''}`, status);
+}
+
+export async function putRoute(route: string, patch: RoutePatch): Promise<RouteState> {
+  const { status, json } = await request('PUT', `/v1/routes/${enc(route)}`, patch);
+  if (status === 422) throw refused(status, json);
+  return json as RouteState;
+}
+
+export async function putRates(name: string, rates: Record<string, string>): Promise<void> {
+  const { status, json } = await request('PUT', `/v1/rates/${enc(name)}`, rates);
+  if (status === 422) throw refused(status, json);
+}
+
+export async function createPayoutPoint(p: { id: string; currencies: string[]; scheme: string }): Promise<void> {
+  const { status, json } = await request('POST', '/v1/payout-points', p);
+  if (status === 422) throw refused(status, json);
+}

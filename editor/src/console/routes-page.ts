@@ -1,0 +1,175 @@
+// Route state for the routes of a scheme (read from its active version's source with the
+// project's grammar): balance, enabled and test outcome, editable; daily and monthly used
+// against the route's caps. Below: the scheme's rate table (write only) and a payout point form.
+import { balanceInput, currencyList, parseRateLines, schemeRoutes, testOutcome, usage, type SchemeRoute } from '../../console/routes-model.js';
+import * as api from '../api.js';
+import * as capi from './console-api.js';
+import { $, h, message, type Say } from './dom.js';
+
+function usageCell(used: string | undefined, cap: string | null, currency: string): HTMLElement {
+  const u = usage(used, cap);
+  return h(
+    'td',
+    { class: `usage${u.over ? ' over' : ''}` },
+    u.percent === null ? null : h('div', { class: 'meter', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(u.percent), 'aria-label': `${u.text} ${currency}` }, h('div', { class: 'meter-fill', style: `width:${u.percent.toFixed(1)}%` })),
+    h('div', { class: 'usage-text mono' }, u.text),
+  );
+}
+
+export class RoutesPage {
+  private schemes: api.SchemeSummary[] = [];
+  private loadedOnce = false;
+
+  constructor(private readonly say: Say) {
+    $('routes-scheme').addEventListener('change', () => void this.loadScheme());
+    $('routes-reload').addEventListener('click', () => void this.refresh());
+    $<HTMLFormElement>('rates-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.saveRates();
+    });
+    $<HTMLFormElement>('point-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.savePoint();
+    });
+  }
+
+  show(): void {
+    if (!this.loadedOnce) void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const rows = $('route-rows');
+    if (!api.apiKey()) {
+      rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'Paste an API key into Settings (⚙) to see route state.')));
+      return;
+    }
+    try {
+      this.schemes = await api.listSchemes();
+      this.loadedOnce = true;
+      const select = $<HTMLSelectElement>('routes-scheme');
+      const keep = select.value;
+      const options = this.schemes.map((s) => new Option(`${s.name}${s.active === null ? ' (not active)' : ''}`, s.name));
+      select.replaceChildren(...options);
+      $<HTMLSelectElement>('point-scheme').replaceChildren(...this.schemes.map((s) => new Option(s.name, s.name)));
+      if (keep && this.schemes.some((s) => s.name === keep)) select.value = keep;
+      if (this.schemes.length === 0) {
+        rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No schemes yet: save one in the editor first.')));
+        return;
+      }
+      await this.loadScheme();
+    } catch (e) {
+      rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty error' }, message(e))));
+      this.say(message(e), 'error');
+    }
+  }
+
+  private async loadScheme(): Promise<void> {
+    const name = $<HTMLSelectElement>('routes-scheme').value;
+    const s = this.schemes.find((x) => x.name === name);
+    const rows = $('route-rows');
+    if (!s) return;
+    const version = s.active ?? s.latest;
+    $('routes-version').textContent = version === null ? 'no version' : `v${version}${s.active === null ? ' (latest, not active)' : ' · active'}`;
+    if (version === null) return;
+    try {
+      const { source } = await api.getVersion(name, version);
+      const model = schemeRoutes(source);
+      $('rates-name').textContent = model.rates;
+      $<HTMLSelectElement>('point-scheme').value = name;
+      const states = await Promise.all(model.routes.map((r) => capi.getRoute(r.name)));
+      rows.replaceChildren(...model.routes.map((r, i) => this.row(r, states[i] ?? null)));
+      if (model.routes.length === 0) rows.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'This scheme declares no routes.')));
+    } catch (e) {
+      rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty error' }, message(e))));
+      this.say(message(e), 'error');
+    }
+  }
+
+  private row(r: SchemeRoute, state: capi.RouteState | null): HTMLTableRowElement {
+    const currency = state?.currency ?? r.currency;
+    const balance = h('input', { class: 'balance mono', value: state?.balance ?? '', placeholder: 'unknown', inputmode: 'decimal', size: 12, 'aria-label': `Balance of ${r.name} (${currency})` });
+    const enabled = h('input', { type: 'checkbox', 'aria-label': `${r.name} enabled` });
+    enabled.checked = state?.enabled ?? true;
+    const fail = state?.test_outcome.startsWith('fail:') ?? false;
+    const kind = h('select', { class: 'outcome-kind', 'aria-label': `Test outcome of ${r.name}` }, h('option', { value: 'success' }, 'success'), h('option', { value: 'fail' }, 'fail:'));
+    kind.value = fail ? 'fail' : 'success';
+    const code = h('input', { class: 'outcome-code mono', value: fail ? state!.test_outcome.slice(5) : '', placeholder: 'provider_down', size: 14, 'aria-label': `Failure code of ${r.name}` });
+    code.hidden = !fail;
+    kind.addEventListener('change', () => {
+      code.hidden = kind.value !== 'fail';
+      if (!code.hidden) code.focus();
+    });
+    const save = h('button', { type: 'button', class: 'small primary save-route', title: `Store ${r.name}'s state (Enter in a field)` }, 'Save');
+    const tr = h(
+      'tr',
+      { 'data-route': r.name },
+      h('td', {}, h('div', { class: 'route-name' }, r.name), h('div', { class: 'muted small-text' }, [currency, r.p2p ? 'p2p' : '', r.disabled ? 'disabled in the scheme' : '', state ? '' : 'no stored state yet'].filter(Boolean).join(' · '))),
+      h('td', { class: 'num' }, balance, h('span', { class: 'muted' }, ` ${currency}`)),
+      h('td', {}, enabled),
+      h('td', {}, kind, ' ', code),
+      usageCell(state?.daily_used, r.daily, currency),
+      usageCell(state?.monthly_used, r.monthly, currency),
+      h('td', {}, save),
+    );
+    const submit = async () => {
+      const b = balanceInput(balance.value);
+      if (!b.ok) {
+        this.say(b.message, 'error');
+        balance.focus();
+        return;
+      }
+      const outcome = testOutcome(kind.value, code.value);
+      if (outcome === null) {
+        this.say('A failure code is letters, digits, _ . or -, such as provider_down.', 'error');
+        code.focus();
+        return;
+      }
+      save.disabled = true;
+      try {
+        const stored = await capi.putRoute(r.name, { balance: b.balance, currency, enabled: enabled.checked, test_outcome: outcome });
+        const fresh = this.row(r, stored);
+        tr.replaceWith(fresh);
+        fresh.classList.add('saved');
+        fresh.querySelector<HTMLButtonElement>('.save-route')?.focus();
+        this.say(`Stored ${r.name}: balance ${stored.balance ?? 'unknown'}, ${stored.enabled ? 'enabled' : 'disabled'}, test outcome ${stored.test_outcome}.`, 'ok');
+      } catch (e) {
+        save.disabled = false;
+        this.say(`${r.name} not stored: ${message(e)}`, 'error');
+      }
+    };
+    save.addEventListener('click', () => void submit());
+    for (const input of [balance, code]) input.addEventListener('keydown', (e) => e.key === 'Enter' && void submit());
+    return tr;
+  }
+
+  private async saveRates(): Promise<void> {
+    const name = $('rates-name').textContent ?? 'default';
+    const parsed = parseRateLines($<HTMLTextAreaElement>('rates-text').value);
+    if (!parsed.ok) {
+      this.say(`Rate table: ${parsed.message}.`, 'error');
+      return;
+    }
+    try {
+      await capi.putRates(name, parsed.rates);
+      this.say(`Stored rate table ${name}: ${Object.entries(parsed.rates).map(([k, v]) => `${k} ${v}`).join(', ')}.`, 'ok');
+    } catch (e) {
+      this.say(`Rate table ${name} not stored: ${message(e)}`, 'error');
+    }
+  }
+
+  private async savePoint(): Promise<void> {
+    const id = $<HTMLInputElement>('point-id').value.trim();
+    const currencies = currencyList($<HTMLInputElement>('point-currencies').value);
+    const scheme = $<HTMLSelectElement>('point-scheme').value;
+    if (!id || currencies.length === 0 || !scheme) {
+      this.say('A payout point needs an id, at least one currency and a scheme.', 'error');
+      return;
+    }
+    try {
+      await capi.createPayoutPoint({ id, currencies, scheme });
+      this.say(`Payout point ${id} stored: ${currencies.join(', ')} through ${scheme}.`, 'ok');
+    } catch (e) {
+      this.say(`Payout point ${id} not stored: ${message(e)}`, 'error');
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// The route state page's pure parts: route lines read with the grammar, usage against caps,
+// the rate-table form, test outcomes, balances and currency lists.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { balanceInput, currencyList, parseRateLines, schemeRoutes, testOutcome, usage } from '../editor/console/routes-model.js';
+
+describe('route state model', () => {
+  it('reads each route line: currency, caps, p2p, disabled; the rates table and base', () => {
+    const m = schemeRoutes(readFileSync(new URL('../examples/eu_payouts.sluice', import.meta.url), 'utf8'));
+    expect(m.rates).toBe('ecb_daily');
+    expect(m.base).toBe('EUR');
+    expect(m.routes).toEqual([
+      { name: 'acme_eur', currency: 'EUR', daily: '200000', monthly: null, p2p: false, disabled: false, line: 10 },
+      { name: 'bankco_eur', currency: 'EUR', daily: null, monthly: null, p2p: false, disabled: false, line: 11 },
+      { name: 'p2p_eur', currency: 'EUR', daily: null, monthly: null, p2p: true, disabled: false, line: 12 },
+      { name: 'global_usd', currency: 'USD', daily: null, monthly: '5000000', p2p: false, disabled: false, line: 13 },
+      { name: 'old_eur', currency: 'EUR', daily: null, monthly: null, p2p: false, disabled: true, line: 14 },
+    ]);
+  });
+
+  it('reads what it can of a broken scheme; no rates line means `default`', () => {
+    const m = schemeRoutes('scheme x\nroute a EUR daily 100\nroute a USD\nroute b GBP fee\n');
+    expect(m.rates).toBe('default');
+    expect(m.routes[0]).toMatchObject({ name: 'a', currency: 'EUR', daily: '100' });
+    expect(m.routes.filter((r) => r.name === 'a')).toHaveLength(1);
+  });
+
+  it('says how full a cap is', () => {
+    expect(usage('50.00', '200')).toEqual({ percent: 25, text: '50.00 of 200 (25.0%)', over: false });
+    expect(usage(undefined, '200')).toEqual({ percent: 0, text: '0 of 200 (0.0%)', over: false });
+    expect(usage('300', '200')).toMatchObject({ percent: 100, over: true });
+    expect(usage('12.00', null)).toEqual({ percent: null, text: '12.00 (no cap)', over: false });
+    expect(usage('1', '0')).toMatchObject({ percent: 100, over: true });
+  });
+
+  it('reads the rate-table form', () => {
+    expect(parseRateLines('EUR/USD 1.0850\n# comment\n\ngbp/eur = 1.17\nUSD/JPY: 150\n')).toEqual({ ok: true, rates: { 'EUR/USD': '1.0850', 'GBP/EUR': '1.17', 'USD/JPY': '150' } });
+    expect(parseRateLines('EUR/USD 1.08\nEURUSD 1\n')).toMatchObject({ ok: false, line: 2 });
+    expect(parseRateLines('EUR/USD 0')).toMatchObject({ ok: false, message: expect.stringMatching(/more than zero/) });
+    expect(parseRateLines('\n')).toMatchObject({ ok: false });
+  });
+
+  it('checks test outcomes, balances and currency lists as the service will', () => {
+    expect(testOutcome('success', 'ignored')).toBe('success');
+    expect(testOutcome('fail', ' provider_down ')).toBe('fail:provider_down');
+    expect(testOutcome('fail', '')).toBeNull();
+    expect(testOutcome('fail', 'no spaces')).toBeNull();
+    expect(balanceInput(' 50000.00 ')).toEqual({ ok: true, balance: '50000.00' });
+    expect(balanceInput('')).toEqual({ ok: true, balance: null });
+    expect(balanceInput('-1')).toMatchObject({ ok: false });
+    expect(balanceInput('1e5')).toMatchObject({ ok: false });
+    expect(currencyList('eur, USD  eur,,gbp')).toEqual(['EUR', 'USD', 'GBP']);
+  });
+});

@@ -1,0 +1,271 @@
+// The operations console end to end, in headless Chromium against the running service: a
+// processed and a failed payout request with their payouts and green/red routing trees, a route
+// balance edited and stored, and a simulation in the page's worker that draws its charts beside
+// the semantic diff of two versions. Set up through the HTTP API; driven mostly by keyboard.
+// Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes the README's two in docs/).
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor } from '../editor/build.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+const DOCS = join(import.meta.dirname, '..', 'docs');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`console.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const V1 = `scheme console_demo
+mode test
+attempts 2
+
+field segment one_of "retail", "business"
+
+route acme_eur EUR fee 0.5% + 0.20 daily 50000
+route bankco_eur EUR fee 1.00 monthly 1000000
+
+block sanctions when country in [KP, IR]
+
+service sepa_eur {
+  when amount >= 1000 EUR {
+    optimal acme_eur
+  } else {
+    optimal acme_eur, bankco_eur
+  }
+}
+`;
+/** v2 sends the large payouts to bankco as well. */
+const V2 = V1.replace('    optimal acme_eur\n  } else', '    balance bankco_eur, acme_eur\n  } else');
+
+interface Running {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+describe.skipIf(!hasChromium)('browser console', () => {
+  const adminKey = `sk_admin_console_${Date.now()}`;
+  let browser: Browser;
+  let page: Page;
+  let service: Running;
+  let key = '';
+  const ids = { processed: '', failed: '' };
+  const pageErrors: string[] = [];
+
+  async function call(method: string, path: string, body?: unknown, bearer = key): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  const payoutRequest = async (amount: string) => {
+    const r = await call('POST', '/v1/payout-gateway/payout-requests', {
+      data: { type: 'payout-request', attributes: { point_amount: amount, point_id: 'pop_console', point_currency: 'EUR', service: 'sepa_eur', fields: { segment: 'retail' } } },
+    });
+    expect(r.status).toBe(201);
+    return r.json['data'] as { id: string; attributes: { status: string; payouts: { route: string; status: string }[] } };
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await buildEditor({ quiet: true });
+    const { startService } = (await import('../server/start.js')) as {
+      startService(o: { port?: number; quiet?: boolean; seedExamples?: boolean; adminKey?: string }): Promise<Running>;
+    };
+    service = await startService({ port: 0, quiet: true, seedExamples: false, adminKey });
+
+    const created = await call('POST', '/v1/api-keys', { mode: 'test', name: 'console browser test' }, adminKey);
+    expect(created.status).toBe(201);
+    key = created.json['key'] as string;
+    expect((await call('POST', '/v1/schemes/console_demo/versions', { source: V1, message: 'first' })).status).toBe(201);
+    expect((await call('POST', '/v1/schemes/console_demo/versions', { source: V2, message: 'bankco for large payouts' })).status).toBe(201);
+    expect((await call('POST', '/v1/schemes/console_demo/activate', { version: 1 })).status).toBe(200);
+    expect((await call('POST', '/v1/payout-points', { id: 'pop_console', currencies: ['EUR'], scheme: 'console_demo' })).status).toBe(201);
+    expect((await call('PUT', '/v1/routes/acme_eur', { balance: '50000.00', currency: 'EUR', enabled: true, test_outcome: 'fail:provider_down' })).status).toBe(200);
+    expect((await call('PUT', '/v1/routes/bankco_eur', { balance: '90000.00', currency: 'EUR', enabled: true, test_outcome: 'success' })).status).toBe(200);
+    // acme is cheaper, fails, and bankco takes it over: processed after a failover.
+    const processed = await payoutRequest('100.00');
+    expect(processed.attributes.status).toBe('processed');
+    expect(processed.attributes.payouts.map((p) => `${p.route} ${p.status}`)).toEqual(['acme_eur failed', 'bankco_eur succeeded']);
+    // Only acme may take a large payout under v1: it fails, and nothing is left.
+    const failed = await payoutRequest('2500.00');
+    expect(failed.attributes.status).toBe('failed');
+    ids.processed = processed.id;
+    ids.failed = failed.id;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // A missing element fails its step with its selector rather than the whole test's timeout.
+    page.setDefaultTimeout(10_000);
+    await page.goto(service.url);
+    await page.waitForSelector('#editor .monaco-editor .view-lines');
+    await page.click('#btn-settings');
+    await page.fill('#api-key', key);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /key …/.test(document.getElementById('status-key')?.textContent ?? ''));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: false });
+  const message = () => page.textContent('#status-message');
+
+  it('keeps the API key in sessionStorage only', async () => {
+    const stored = await page.evaluate(() => ({ session: sessionStorage.getItem('sluice.apiKey'), local: localStorage.getItem('sluice.apiKey') }));
+    expect(stored).toEqual({ session: key, local: null });
+  });
+
+  it('lists the payout requests newest first, filters them, and opens the processed one', async () => {
+    await page.keyboard.press('Alt+2');
+    await page.waitForSelector('#view-requests:not([hidden]) #request-rows tr[data-id]');
+    expect(await page.locator('#request-rows tr[data-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['id']))).toEqual([ids.failed, ids.processed]);
+    await shot('console-1-requests.png');
+
+    // Filter by status from the keyboard: the select, then Enter submits the form.
+    await page.selectOption('#f-status', 'failed');
+    await page.focus('#f-service');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#request-rows tr[data-id]').count()).toBe(1);
+    expect(await page.getAttribute('#request-rows tr[data-id]', 'data-id')).toBe(ids.failed);
+    // One a page: the next page holds the other.
+    await page.selectOption('#f-status', '');
+    await page.selectOption('#f-limit', '20');
+    await page.evaluate(() => {
+      const limit = document.getElementById('f-limit') as HTMLSelectElement;
+      limit.add(new Option('1', '1'));
+      limit.value = '1';
+    });
+    await page.click('#f-apply');
+    await expect.poll(() => page.getAttribute('#request-rows tr[data-id]', 'data-id')).toBe(ids.failed);
+    await page.click('#page-next');
+    await expect.poll(() => page.getAttribute('#request-rows tr[data-id]', 'data-id')).toBe(ids.processed);
+    expect(await page.isDisabled('#page-next')).toBe(true);
+
+    // Open it with the keyboard: its link, then Enter.
+    await page.focus(`#request-rows tr[data-id="${ids.processed}"] a`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#view-request:not([hidden]) #panel-payouts table');
+    expect(await page.textContent('#request-status')).toBe('processed');
+    const payouts = await page.locator('#panel-payouts tbody tr').evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset['route']} ${(r as HTMLElement).dataset['status']}`));
+    expect(payouts).toEqual(['acme_eur failed', 'bankco_eur succeeded']);
+    expect(await page.textContent('#panel-payouts')).toContain('provider_down');
+    await shot('console-2-payouts.png');
+
+    // The Events tab, by arrow key: two decisions, each drawn as its routing tree.
+    await page.focus('#tab-payouts');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getAttribute('#tab-events', 'aria-selected')).toBe('true');
+    expect(await page.isVisible('#panel-events')).toBe(true);
+    const trees = page.locator('#panel-events .event[data-type="decision"] .tree');
+    expect(await trees.count()).toBe(2);
+    // The first decision: the `when` failed (red), `else` taken (green), optimal chose acme.
+    const first = trees.nth(0);
+    expect(await first.locator('.node-branch.tone-fail .node-title').textContent()).toBe('when amount >= 1000 EUR');
+    expect(await first.locator('.node-branch.tone-ok .node-title').textContent()).toBe('else');
+    expect(await first.locator('.node-strategy.tone-ok .cand-chosen').textContent()).toContain('acme_eur');
+    // The second: acme filtered out by the failover, bankco chosen.
+    const second = trees.nth(1);
+    expect(await second.locator('.cand-filtered').textContent()).toMatch(/acme_eur.*excluded by failover/);
+    expect(await second.locator('.cand-chosen').textContent()).toContain('bankco_eur');
+    expect(await page.locator('#panel-events .event[data-type="provider_answer"].tone-fail').count()).toBe(1);
+    expect(await page.locator('#panel-events .event[data-type="final_status"].tone-ok').count()).toBe(1);
+    await page.evaluate(() => document.getElementById('console')!.scrollTo(0, 0));
+    await shot('console-3-events-processed.png');
+    if (process.env['SLUICE_README_SCREENSHOT']) await page.screenshot({ path: join(DOCS, 'console-requests.png') });
+  });
+
+  it('opens the failed request: its failed payout and the red tree that found no route', async () => {
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#view-requests:not([hidden])', { timeout: 5_000 });
+    // A request has its own address.
+    await page.evaluate((id) => (location.hash = `#/requests/${id}`), ids.failed);
+    await page.waitForSelector('#view-request:not([hidden]) #panel-payouts table');
+    expect(await page.textContent('#request-status')).toBe('failed');
+    expect(await page.locator('#panel-payouts tbody tr').evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset['route']} ${(r as HTMLElement).dataset['status']}`))).toEqual(['acme_eur failed']);
+    await page.click('#tab-events');
+    const trees = page.locator('#panel-events .event[data-type="decision"] .tree');
+    expect(await trees.count()).toBe(2);
+    // First: the `when` taken (green) to acme; then acme excluded and the strategy red.
+    expect(await trees.nth(0).locator('.node-branch.tone-ok .node-title').textContent()).toBe('when amount >= 1000 EUR');
+    expect(await trees.nth(1).locator('.node-strategy.tone-fail .node-outcome').textContent()).toBe('no route');
+    expect(await trees.nth(1).locator('.node-decision').getAttribute('data-tone')).toBe('fail');
+    expect(await page.textContent('#request-facts')).toMatch(/Resolution/);
+    await shot('console-4-events-failed.png');
+  });
+
+  it('edits a route balance and the service stores it', async () => {
+    await page.keyboard.press('Alt+3');
+    const acme = page.locator('#route-rows tr[data-route="acme_eur"]');
+    await acme.waitFor();
+    expect(await acme.locator('input.balance').inputValue()).toBe('50000.00');
+    expect(await acme.locator('select.outcome-kind').inputValue()).toBe('fail');
+    expect(await acme.locator('input.outcome-code').inputValue()).toBe('provider_down');
+    // bankco's monthly cap shows what the processed request used.
+    expect(await page.textContent('#route-rows tr[data-route="bankco_eur"]')).toContain('100.00 of 1000000');
+    await acme.locator('input.balance').fill('12345.67');
+    await acme.locator('input.balance').press('Enter');
+    await expect.poll(message, { timeout: 10_000 }).toMatch(/Stored acme_eur: balance 12345.67/);
+    const stored = await call('GET', '/v1/routes/acme_eur');
+    expect(stored.json).toMatchObject({ route: 'acme_eur', balance: '12345.67', enabled: true, test_outcome: 'fail:provider_down' });
+    // And back to success from the keyboard.
+    const row = page.locator('#route-rows tr[data-route="acme_eur"]');
+    await row.locator('select.outcome-kind').selectOption('success');
+    await row.locator('input.balance').press('Enter');
+    await expect.poll(async () => (await call('GET', '/v1/routes/acme_eur')).json['test_outcome']).toBe('success');
+    // The rate table the scheme names (default: no rates line), and a payout point.
+    expect(await page.textContent('#rates-name')).toBe('default');
+    await page.fill('#rates-text', 'EUR/USD 1.0850');
+    await page.click('#rates-form button[type="submit"]');
+    await expect.poll(message).toMatch(/Stored rate table default: EUR\/USD 1.0850/);
+    await page.fill('#point-id', 'pop_two');
+    await page.fill('#point-currencies', 'eur, usd');
+    await page.click('#point-form button[type="submit"]');
+    await expect.poll(message).toMatch(/Payout point pop_two stored: EUR, USD through console_demo/);
+    await shot('console-5-routes.png');
+  });
+
+  it('simulates traffic in the worker against the open scheme and another version, with charts and the diff', async () => {
+    // Open the scheme in the editor (its latest, v2), then the simulation view.
+    await page.keyboard.press('Alt+1');
+    await page.click('#scheme-list button.item');
+    await expect.poll(message, { timeout: 10_000 }).toMatch(/Opened console_demo v2/);
+    await page.keyboard.press('Alt+4');
+    await expect.poll(() => page.textContent('#sim-scheme')).toBe('console_demo');
+    await expect.poll(() => page.locator('#sim-other option').count()).toBe(3);
+    await page.selectOption('#sim-other', '1');
+    await page.click('#sim-sample');
+    await page.click('#sim-state-fill');
+    expect((await page.inputValue('#sim-requests')).trim().split('\n')).toHaveLength(500);
+    await page.focus('#sim-requests');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => page.textContent('#sim-info'), { timeout: 30_000 }).toMatch(/Simulated 500 requests against editor and v1/);
+    const bars = await page.locator('#sim-charts svg.chart rect.chart-bar').count();
+    expect(bars).toBeGreaterThan(4);
+    const captions = await page.locator('#sim-charts figcaption').allTextContents();
+    expect(captions).toEqual(['Route shares (allocations)', 'Route shares (volume in base)', 'Statuses', 'Resolutions']);
+    expect(await page.locator('#sim-charts .legend').first().textContent()).toMatch(/editor.*v1/);
+    const diff = (await page.textContent('#sim-diff')) ?? '';
+    expect(diff).toMatch(/^## sluice diff: v1 → editor/);
+    expect(diff).toMatch(/bankco_eur/);
+    expect(diff).toMatch(/500/);
+    // The summaries are the CLI's: every request has a status.
+    const totals = await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { console: { simulation: { last?: { ok: boolean; runs?: { summary: { statuses: Record<string, number> } }[] } } } } };
+      return (w.sluiceEditor.console.simulation.last?.runs ?? []).map((r) => Object.values(r.summary.statuses).reduce((a, b) => a + b, 0));
+    });
+    expect(totals).toEqual([500, 500]);
+    await shot('console-6-simulation.png');
+    if (process.env['SLUICE_README_SCREENSHOT']) await page.screenshot({ path: join(DOCS, 'console-simulation.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
