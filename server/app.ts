@@ -10,7 +10,6 @@ import type { AppEnv } from './http.js';
 import type { Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, sendProblem } from './problem.js';
-import type { Provider } from './providers.js';
 import { keyRoutes } from './routes/keys.js';
 import { payoutPointRoutes, payoutRequestRoutes } from './routes/gateway.js';
 import { compileRoute, schemeRoutes } from './routes/schemes.js';
@@ -21,8 +20,8 @@ export interface AppDeps {
   readonly store: Store;
   readonly keys: Keys;
   readonly schemes: Schemes;
-  readonly provider: Provider;
-  readonly now: () => Date;
+  /** The payout gateway's dependencies (database, schemes, provider, clock), shared with recovery. */
+  readonly gateway: GatewayDeps;
   /** The built editor's folder, served at `/` when present. */
   readonly editorDir?: string;
   readonly log?: (line: string) => void;
@@ -66,7 +65,7 @@ function isConnectionError(e: unknown): boolean {
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const gateway: GatewayDeps = { db: deps.store.db, schemes: deps.schemes, provider: deps.provider, now: deps.now };
+  const { gateway } = deps;
 
   app.onError((e, c) => {
     if (e instanceof Problem) return sendProblem(c, e);
@@ -87,8 +86,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', rateLimit(deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 }));
   app.route('/v1/api-keys', keyRoutes(deps.keys));
   app.route('/v1/compile', compileRoute());
-  app.route('/v1/schemes', schemeRoutes(deps.store.db, deps.schemes, deps.now));
-  app.route('/v1/routes', routeStateRoutes(deps.store.db, deps.now));
+  app.route('/v1/schemes', schemeRoutes(deps.store.db, deps.schemes, gateway.now));
+  app.route('/v1/routes', routeStateRoutes(deps.store.db, gateway.now));
   app.route('/v1/rates', rateRoutes(deps.store.db));
   app.route('/v1/payout-points', payoutPointRoutes(deps.store.db));
   app.route('/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway));

@@ -5,8 +5,8 @@ import type { Database, Mode, PayoutRequestTable, PayoutTable } from './db/schem
 import { isCurrency, minorUnits } from '../runtime/currencies.js';
 import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO } from '../runtime/rational.js';
 import { notFound, Problem } from './problem.js';
+import { iso } from './route-state.js';
 
-const iso = (d: Date | string): string => new Date(d).toISOString();
 
 type RequestRow = Selectable<PayoutRequestTable>;
 type PayoutRow = Selectable<PayoutTable>;

@@ -28,6 +28,11 @@ export function period(now: Date): { day: string; month: string } {
   return { day, month: day.slice(0, 7) };
 }
 
+/** A route's row before anything is known of it: enabled, succeeding, unknown balance, nothing used. */
+function newRoute(mode: Mode, route: string) {
+  return { mode, route, enabled: true, test_outcome: 'success', used_day: '', daily_used: '0', used_month: '', monthly_used: '0', balance: null, currency: null };
+}
+
 export async function putRoute(db: Db, mode: Mode, route: string, patch: RoutePatch) {
   const set = {
     ...(patch.balance !== undefined ? { balance: patch.balance === null ? null : String(patch.balance) } : {}),
@@ -37,7 +42,7 @@ export async function putRoute(db: Db, mode: Mode, route: string, patch: RoutePa
   };
   await db
     .insertInto('routes')
-    .values({ mode, route, enabled: true, test_outcome: 'success', used_day: '', daily_used: '0', used_month: '', monthly_used: '0', balance: null, currency: null, ...set })
+    .values({ ...newRoute(mode, route), ...set })
     .onConflict((oc) => (Object.keys(set).length ? oc.columns(['mode', 'route']).doUpdateSet(set) : oc.doNothing()))
     .execute();
   return getRoute(db, mode, route, new Date());
@@ -134,7 +139,7 @@ export async function loadRates(db: Db, mode: Mode, scheme: CompiledScheme): Pro
   return row?.rates ?? {};
 }
 
-const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+export const iso = (d: Date | string): string => new Date(d).toISOString();
 
 function groupBy<T, V, G = V[]>(rows: readonly T[], keyOf: (t: T) => string, valueOf: (t: T) => V, finish: (vs: V[]) => G = (vs) => vs as unknown as G): Record<string, G> {
   const groups = new Map<string, V[]>();
@@ -161,7 +166,7 @@ export interface Reservation {
  */
 export async function reserve(trx: Db, mode: Mode, r: Reservation, now: Date): Promise<string | undefined> {
   const { day, month } = period(now);
-  await trx.insertInto('routes').values({ mode, route: r.route, enabled: true, test_outcome: 'success', used_day: day, daily_used: '0', used_month: month, monthly_used: '0', balance: null, currency: null }).onConflict((oc) => oc.doNothing()).execute();
+  await trx.insertInto('routes').values(newRoute(mode, r.route)).onConflict((oc) => oc.doNothing()).execute();
   const dailyUsed = sql<string>`(case when used_day = ${day} then daily_used else 0 end)`;
   const monthlyUsed = sql<string>`(case when used_month = ${month} then monthly_used else 0 end)`;
   const updated = await sql<{ route: string }>`
