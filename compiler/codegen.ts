@@ -1,17 +1,16 @@
 // Code generation: a checked scheme becomes JavaScript source for its blocks and its choice
 // of plan, instantiated once. Source literals reach the code only through `lit` (the single
 // escaping function); everything else (rationals, sets, plans) is passed by reference in
-// `K`, never printed. Chains dispatch on `currency`, `country` and one_of fields through a
-// tree of Maps (runtime/dispatch-tree.ts), so first-match order is kept while most branches
-// are never tested; their conditions live in small switch functions, since V8 does not
+// `K`, never printed. Chains index `currency`, `country` and one_of fields with bitsets
+// (compiler/dispatch.ts), so first-match order is kept while most branches are never tested;
+// what is left of their conditions lives in small switch functions, since V8 does not
 // optimize very large functions.
 import type * as A from '../grammar/ast.js';
 import type { RouteDef } from '../runtime/types.js';
-import { dispatchPlan, dispatchTree } from './dispatch.js';
+import { chainIndex, type ChainIndex } from './dispatch.js';
 import { exprText } from '../grammar/format-expr.js';
 import { attributesOf, blocksOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
 import { lit } from './literal.js';
-import type { DispatchTree } from '../runtime/dispatch-tree.js';
 import { scaledNumber } from '../runtime/int.js';
 
 export interface GenerateOptions {
@@ -41,6 +40,8 @@ const ATTRIBUTES: ReadonlyMap<string, { code: string; type: 'num' | 'int' | 'eq'
 
 const FUNCTION_BRANCHES = 64;
 const CASES_PER_FUNCTION = 128;
+/** Up to this many values a string is matched by a switch rather than a Map. */
+const SWITCH_VALUES = 16;
 
 /** JavaScript's operator for each comparison (never text from a source). */
 const JS_OPS: Readonly<Record<A.CompareOp, string>> = { '=': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -67,6 +68,13 @@ class Generator {
   ref(value: unknown): string {
     this.scope.push(value);
     return `K[${this.scope.length - 1}]`;
+  }
+
+  /** A constant of the generated module, evaluated once. */
+  constant(code: string): string {
+    const name = `C${this.functions.length}`;
+    this.functions.push(`const ${name} = ${code};`);
+    return name;
   }
 
   fn(params: string, body: string): string {
@@ -176,26 +184,45 @@ class Generator {
     if (body.kind !== 'Chain') return `return ${this.ref(planOf(body, path, this.routes))};`;
     const branches = body.branches.map((b, i) => ({ branch: b, index: i }));
     if (this.options.trace) return this.linearCall(branches, path);
-    const d = dispatchPlan(branches.map((b) => b.branch.condition), this.fieldTypes);
-    if (d.kind === 'linear') return this.linearCall(branches, path);
-    return this.indexed(dispatchTree(d), branches, path);
+    const index = chainIndex(branches.map((b) => b.branch.condition), this.fieldTypes);
+    return index ? this.indexed(index, branches, path) : this.linearCall(branches, path);
   }
 
   /**
-   * A dispatched chain: the tree yields the candidate branches in order; each is tested by
-   * index in a switch (split into functions of CASES_PER_FUNCTION) and its body taken.
+   * `name` = the key's bitset for the request's value. A switch on a few strings compares
+   * (mostly interned) strings by identity, cheaper than hashing them for a Map lookup.
    */
-  private indexed(tree: DispatchTree, branches: readonly { branch: A.Branch; index: number }[], path: string): string {
-    const tests = branches.map(({ branch }) => `return ${branch.condition ? this.expr(branch.condition) : 'true'};`);
+  private bitsetRead(k: ChainIndex['keys'][number], name: string): string {
+    const read = this.keyRead(k.key);
+    if (k.byValue.size > SWITCH_VALUES) return `const ${name} = ${this.ref(k.byValue)}.get(${read}) ?? ${this.ref(k.other)};`;
+    const cases = [...k.byValue].map(([v, bits]) => `case ${lit(v)}: ${name} = ${this.ref(bits)}; break;`);
+    return `let ${name};\nswitch (${read}) {\n${cases.join('\n')}\ndefault: ${name} = ${this.ref(k.other)};\n}`;
+  }
+
+  /** How generated code reads a dispatch key's value. */
+  private keyRead(key: ChainIndex['keys'][number]['key']): string {
+    return key.isField ? `r.fields.get(${lit(key.name)})` : ATTRIBUTES.get(key.name)!.code;
+  }
+
+  /**
+   * An indexed chain: one bitset per key for the request's value, intersected word by word;
+   * the set bits, lowest first, are the branches to test (their residual conditions, by
+   * index in a switch split into functions of CASES_PER_FUNCTION) until one holds.
+   */
+  private indexed(index: ChainIndex, branches: readonly { branch: A.Branch; index: number }[], path: string): string {
+    const tests = index.residuals.map((c) => `return ${c ? this.expr(c) : 'true'};`);
     const test = this.switchFn(tests, 'return false;');
-    const bodies = `B${this.functions.length}`;
-    const values = branches.map(({ branch, index }) => this.bodyValue(branch, `${path}/${index}`));
-    this.functions.push(`const ${bodies} = [${values.join(', ')}];`);
+    const values = branches.map(({ branch, index: i }) => this.bodyValue(branch, `${path}/${i}`));
+    const bodies = this.constant(`[${values.join(', ')}]`);
+    const reads = index.keys.map((k, n) => this.bitsetRead(k, `s${n}`));
+    const word = index.keys.map((_, n) => `s${n}[w]`).join(' & ');
     return [
-      `const leaf = rt.leafOf(${this.ref(tree)}, r);`,
-      `for (let j = 0; j < leaf.length; j++) {`,
-      `  const i = leaf[j];`,
-      `  if (${test}(i, ctx, r)) { const b = ${bodies}[i]; return typeof b === 'function' ? b(ctx, r) : b; }`,
+      ...reads,
+      `for (let w = 0; w < ${index.words}; w++) {`,
+      `  for (let bits = ${word}; bits !== 0; bits &= bits - 1) {`,
+      `    const i = (w << 5) | (31 - Math.clz32(bits & -bits));`,
+      `    if (${test}(i, ctx, r)) { const b = ${bodies}[i]; return typeof b === 'function' ? b(ctx, r) : b; }`,
+      `  }`,
       `}`,
       `return null;`,
     ].join('\n');
@@ -272,9 +299,15 @@ class Generator {
     return `${lines.join('\n')}\nreturn null;`;
   }
 
+  /** The function choosing a service's plan: a string switch while short, else a Map. */
   services(): string {
-    const entries = [...servicesOf(this.file)].map(([name, s]) => `[${lit(name)}, ${this.fn('ctx, r', this.body(s.body, name))}]`);
-    return `new Map([${entries.join(', ')}])`;
+    const entries = [...servicesOf(this.file)].map(([name, s]) => [lit(name), this.fn('ctx, r', this.body(s.body, name))] as const);
+    if (entries.length <= SWITCH_VALUES) {
+      const cases = entries.map(([name, f]) => `case ${name}: return ${f}(ctx, r);`);
+      return this.fn('ctx, r', `switch (r.service) {\n${cases.join('\n')}\n}\nreturn undefined;`);
+    }
+    const map = this.constant(`new Map([${entries.map(([name, f]) => `[${name}, ${f}]`).join(', ')}])`);
+    return this.fn('ctx, r', `const f = ${map}.get(r.service);\nreturn f === undefined ? undefined : f(ctx, r);`);
   }
 }
 
@@ -286,10 +319,9 @@ export function generate(file: A.SchemeFile, options: GenerateOptions): Generate
     "'use strict';",
     'const NEXT = K.length;',
     ...g.functions,
-    `const services = ${services};`,
     `return {`,
     `  block: (ctx) => ${blocks}(ctx, ctx.req),`,
-    `  plan(ctx) { const f = services.get(ctx.req.service); return f === undefined ? undefined : f(ctx, ctx.req); },`,
+    `  plan: (ctx) => ${services}(ctx, ctx.req),`,
     `};`,
   ].join('\n');
   return { source, scope: g.scope, money: moneyCurrencies(file) };

@@ -1,9 +1,8 @@
 // The order of evaluation of LANGUAGE.md §2: ATTEMPTS_EXHAUSTED → RATE_UNAVAILABLE → blocks →
 // the request's service → its plan. Pure: no I/O, no clock.
 import type { DecideContext } from './context.js';
-import { minorUnits } from './currencies.js';
 import type { Program } from './program.js';
-import { amountViews, unitsString } from './int.js';
+import { unitsString } from './int.js';
 import { runStrategy, type Funded } from './strategy.js';
 import type { Allocation, Decision, PlanDef, Request, Resolution, State, Status, StrategyDef, TraceEntry } from './types.js';
 
@@ -13,15 +12,13 @@ export interface DecideOptions {
 }
 
 export function decideWith(program: Program, req: Request, state: State, options: DecideOptions = {}): Decision {
-  const reqScale = minorUnits(req.currency);
-  const amount = amountViews(req.amount, reqScale);
   const ctx: DecideContext = {
     req,
     state,
     settings: program.settings,
-    reqScale,
-    reqUnits: amount.units,
-    amountMicros: amount.micros,
+    reqScale: req.scale,
+    reqUnits: req.units,
+    amountMicros: req.micros,
     trace: options.trace === false ? null : [],
   };
   const { attempts } = program.settings;
@@ -87,7 +84,8 @@ function allocation(ctx: DecideContext, { quote, payment }: Funded): Allocation 
   const route = quote.route.name;
   const currency = quote.route.currency;
   const fee = unitsString(quote.feeUnits, quote.scale);
-  const requestAmount = unitsString(quote.pieceUnits, ctx.reqScale);
+  // Paid in the request's currency the debit is the piece itself: one string serves both.
+  const requestAmount = currency === ctx.req.currency ? amount : unitsString(quote.pieceUnits, ctx.reqScale);
   if (!payment) return { route, amount, currency, fee, requestAmount };
   return { route, amount, currency, fee, requestAmount, p2p: [{ id: payment.id, amount }] };
 }

@@ -45,12 +45,30 @@ export function cmpInt(a: Int, b: Int): -1 | 0 | 1 {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// n % d and (n - n % d) / d are exact for safe integers: the remainder is exact in IEEE
-// arithmetic and the quotient of an exact multiple is an integer no larger than |n|.
+// With m and d at most 2^52 the quotient of a float division is within one of the true floor,
+// and q × d (at most m + d) and m − q × d are exact, so one correction step gives the exact quotient and remainder without
+// `%` on doubles (a slow library call in V8 unless both sides are small integers).
+const FAST_DIV = 2 ** 52;
+
+/** floor(m / d) for integers 0 ≤ m ≤ FAST_DIV, 1 ≤ d ≤ FAST_DIV. */
+function floorDiv(m: number, d: number): number {
+  let q = Math.floor(m / d);
+  const r = m - q * d;
+  if (r < 0) q--;
+  else if (r >= d) q++;
+  return q;
+}
+
 function divHalfUpNumber(n: number, d: number): number {
   const m = n < 0 ? -n : n;
-  const rem = m % d;
-  const q = (m - rem) / d + (rem * 2 >= d ? 1 : 0);
+  let q: number;
+  if (m <= FAST_DIV && d <= FAST_DIV) {
+    q = floorDiv(m, d);
+    if ((m - q * d) * 2 >= d) q++;
+  } else {
+    const rem = m % d; // exact in IEEE arithmetic, as is (m - rem) / d
+    q = (m - rem) / d + (rem * 2 >= d ? 1 : 0);
+  }
   return n < 0 ? -q : q;
 }
 
@@ -92,8 +110,8 @@ const UNITS: readonly number[] = [1, 10, 100, 1000];
 export function unitsString(units: Int, scale: number): string {
   if (typeof units === 'number' && units >= 0 && scale >= 1 && scale <= 3) {
     const unit = UNITS[scale]!;
-    const frac = units % unit;
-    const whole = (units - frac) / unit;
+    const whole = units <= FAST_DIV ? floorDiv(units, unit) : (units - (units % unit)) / unit;
+    const frac = units - whole * unit;
     // Below 2^31 `| 0` makes the whole part a small integer, which V8 turns into a string
     // through its number-string cache; a double goes through the slow general conversion.
     return `${whole < 0x80000000 ? whole | 0 : whole}.${FRACTIONS[scale - 1]![frac]}`;

@@ -4,7 +4,7 @@ import type { DecideContext } from './context.js';
 import { routeState, type Quote } from './quote.js';
 import { add, cmp, div, fromMinor, mul, rat, sub, type Rat } from './rational.js';
 import { big } from './int.js';
-import type { StrategyDef } from './types.js';
+import type { RouteDef, StrategyDef } from './types.js';
 
 export type Ranked = { readonly ok: Quote[]; readonly filtered: readonly { route: string; reason: string }[] };
 
@@ -21,10 +21,10 @@ export function convert(ctx: DecideContext, x: Rat, from: string, to: string): R
 }
 
 /** Sorts candidates by a key; equal keys keep the strategy's listed order (stable sort). */
-function orderBy(quotes: Quote[], keys: Rat[], direction: 1 | -1): Quote[] {
-  const idx = quotes.map((_, i) => i);
+function orderBy<T>(items: readonly T[], keys: readonly Rat[], direction: 1 | -1): T[] {
+  const idx = items.map((_, i) => i);
   idx.sort((a, b) => direction * cmp(keys[a]!, keys[b]!) || a - b);
-  return idx.map((i) => quotes[i]!);
+  return idx.map((i) => items[i]!);
 }
 
 /** Keeps the quotes for which `key` yields a value; the others are filtered with a reason. */
@@ -76,19 +76,50 @@ function deficits(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Rat[] 
   return quotes.map((_, i) => sub(div(mul(weights[i]!, total), W) ?? ZERO, volumes[i]!));
 }
 
+/** No volume history for the strategy, a positive amount and a rate to the base: the deficits' order needs no rationals. */
+function historyFree(ctx: DecideContext, def: StrategyDef): boolean {
+  const { volumes } = ctx.state;
+  if (volumes.size !== 0 && volumes.has(def.key)) return false;
+  const micros = ctx.amountMicros; // NaN when not exact there: then the rational decides
+  if (micros === micros ? micros <= 0 : ctx.req.amount.n <= 0n) return false;
+  return ctx.state.rates.rate(ctx.req.currency, ctx.settings.base) !== undefined;
+}
+
 /**
  * Without history the deficits are w_i/W × a: with W > 0 and a > 0 (a valid request's amount
  * is positive) their order is the weights' order, so no rational needs computing. Undefined
  * when the shortcut does not apply.
  */
 function orderWithoutHistory(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked | undefined {
-  const { volumes } = ctx.state;
-  if ((volumes.size !== 0 && volumes.has(def.key)) || ctx.req.amount.n <= 0n) return undefined;
-  if (!ctx.state.rates.rate(ctx.req.currency, ctx.settings.base)) return undefined;
+  if (!historyFree(ctx, def)) return undefined;
   if (def.kind === 'optimal') return { ok: quotes, filtered: NONE }; // equal weights: listed order
   const weights = quotes.map((q) => def.weights[def.routes.indexOf(q.route)]!);
   if (weights.every((w) => w.n > 0n && cmp(w, weights[0]!) === 0)) return { ok: quotes, filtered: NONE };
   return weights.some((w) => w.n > 0n) ? { ok: orderBy(quotes, weights, -1), filtered: NONE } : undefined;
+}
+
+// A weight strategy's routes by weight, highest first (stable), or null when all weights are 0.
+const BY_WEIGHT = new WeakMap<StrategyDef, readonly RouteDef[] | null>();
+
+function byWeight(def: StrategyDef): readonly RouteDef[] | null {
+  let order = BY_WEIGHT.get(def);
+  if (order === undefined) {
+    const ws = def.weights;
+    const same = ws.every((w) => w.n > 0n && cmp(w, ws[0]!) === 0);
+    order = same ? def.routes : ws.some((w) => w.n > 0n) ? orderBy(def.routes, ws, -1) : null;
+    BY_WEIGHT.set(def, order);
+  }
+  return order;
+}
+
+/**
+ * The routes in the order the strategy prefers them when that order is fixed by the scheme
+ * alone (weight/optimal without history): rank() orders any subset of candidates this way.
+ * Undefined when the order depends on the amounts or the state.
+ */
+export function fixedOrder(ctx: DecideContext, def: StrategyDef): readonly RouteDef[] | undefined {
+  if ((def.kind !== 'optimal' && def.kind !== 'weight') || !historyFree(ctx, def)) return undefined;
+  return def.kind === 'optimal' ? def.routes : (byWeight(def) ?? undefined);
 }
 
 /** Candidates in the strategy's order of preference, best first. */

@@ -1,5 +1,7 @@
 // A validated request's JSON becomes the runtime's Request: amounts exact, defaults applied,
-// `hour` and `weekday` derived from `created_at` (UTC).
+// `hour` and `weekday` derived from `created_at` (UTC), the amount's integer views computed once.
+import { minorUnits } from './currencies.js';
+import { amountViews } from './int.js';
 import { parseJsonDecimal } from './rational.js';
 import type { FieldValue, Request } from './types.js';
 
@@ -31,9 +33,16 @@ export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap
     const v = fieldValue(kind, rawFields[name]);
     if (v !== undefined) fields.set(name, v);
   }
+  const amount = parseJsonDecimal(json['amount'])!;
+  const currency = json['currency'] as string;
+  const scale = minorUnits(currency);
+  const { units, micros } = amountViews(amount, scale);
   return {
-    amount: parseJsonDecimal(json['amount'])!,
-    currency: json['currency'] as string,
+    amount,
+    scale,
+    units,
+    micros,
+    currency,
     service: json['service'] as string,
     country: str(json['country']),
     point: str(json['point']),

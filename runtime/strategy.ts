@@ -3,7 +3,7 @@ import type { DecideContext } from './context.js';
 import { pickPayment } from './p2p.js';
 import { splitPayout } from './split.js';
 import { limitsBroken, quote, routeState, unavailable, type Quote } from './quote.js';
-import { p2pFirst, rank } from './rank.js';
+import { fixedOrder, p2pFirst, rank } from './rank.js';
 import { add, cmp } from './rational.js';
 import type { PoolPayment, RouteDef, StrategyDef } from './types.js';
 
@@ -31,6 +31,10 @@ interface Filtered {
 type FilterLog = Filtered[] | null;
 
 export function runStrategy(ctx: DecideContext, def: StrategyDef): StrategyOutcome {
+  if (!ctx.trace) {
+    const first = firstInFixedOrder(ctx, def);
+    if (first) return { routed: true, allocations: [first] };
+  }
   const log: FilterLog = ctx.trace ? [] : null;
   const whole = wholeCandidates(ctx, def, log);
   const ranked = rank(ctx, def, whole);
@@ -58,6 +62,31 @@ export function runStrategy(ctx: DecideContext, def: StrategyDef): StrategyOutco
   }
   if (log) traceStrategy(ctx, def, ordered, log, []);
   return { routed: false, left: ordered.length, unfundedP2P };
+}
+
+/**
+ * When the order of preference is fixed by the scheme (rank.ts's fixedOrder), the first route
+ * in it that is available, within its limits and funded is the one the full pass would pick,
+ * and later routes need no quote. Undefined when none is: the full pass then finds why (and
+ * whether a split applies). Only without a trace, which must list every candidate.
+ */
+function firstInFixedOrder(ctx: DecideContext, def: StrategyDef): Funded | undefined {
+  const order = fixedOrder(ctx, def);
+  if (!order) return undefined;
+  if (!ctx.settings.p2pFirst) return firstFunded(ctx, def, order, null);
+  return firstFunded(ctx, def, order, true) ?? firstFunded(ctx, def, order, false);
+}
+
+/** The first funded candidate of `order` (only its p2p or non-p2p routes when `p2p` is set). */
+function firstFunded(ctx: DecideContext, def: StrategyDef, order: readonly RouteDef[], p2p: boolean | null): Funded | undefined {
+  for (const route of order) {
+    if ((p2p !== null && route.p2p !== p2p) || unavailable(ctx, route)) continue;
+    const q = quote(ctx, route, ctx.reqUnits);
+    if (limitsBroken(ctx, q)) continue;
+    const payment = route.p2p ? pickPayment(ctx.state.p2p.get(route.name), q.debit, ctx.req.createdAt, def.p2p) : null;
+    if (payment !== undefined) return { quote: q, payment };
+  }
+  return undefined;
 }
 
 /**

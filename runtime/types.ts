@@ -68,6 +68,11 @@ export type FieldValue = string | number | boolean | Rat;
 /** A request after validation: amounts exact, defaults applied. */
 export interface Request {
   readonly amount: Rat;
+  /** Minor-unit exponent of `currency`. */
+  readonly scale: number;
+  /** The amount in minor units (rounded half-up) and × 10^6 (exact, else NaN): read once, used by every decision. */
+  readonly units: Int;
+  readonly micros: number;
   readonly currency: string;
   readonly service: string;
   readonly country?: string;
