@@ -65,6 +65,21 @@ export function requestSchema(file: A.SchemeFile): JsonSchema {
   };
 }
 
+// Validators by schema text, most recently used last: recompiling an edited scheme (every
+// keystroke in the editor, every version saved) mostly keeps its fields, hence its schema.
+const validators = new Map<string, RequestValidator>();
+const CACHED_VALIDATORS = 64;
+
 export function requestValidator(schema: JsonSchema): RequestValidator {
-  return requestValidatorOf(ajv.compile(schema));
+  const key = JSON.stringify(schema);
+  let validator = validators.get(key);
+  if (validator) validators.delete(key);
+  else {
+    validator = requestValidatorOf(ajv.compile(schema));
+    // ajv keeps every schema it compiled, keyed by object: without this it grows per compile.
+    ajv.removeSchema(schema);
+    if (validators.size >= CACHED_VALIDATORS) validators.delete(validators.keys().next().value!);
+  }
+  validators.set(key, validator);
+  return validator;
 }
