@@ -3,7 +3,7 @@
 import type { DecideContext } from './context.js';
 import type { Program } from './program.js';
 import { unitsString } from './int.js';
-import { runStrategy, type Funded } from './strategy.js';
+import { firstInFixedOrder, runStrategy, type Funded } from './strategy.js';
 import type { Allocation, Decision, PlanDef, Request, Resolution, State, Status, StrategyDef, TraceEntry } from './types.js';
 
 export interface DecideOptions {
@@ -55,17 +55,18 @@ function runPlan(ctx: DecideContext, plan: PlanDef): Decision {
   let left = 0;
   let unfunded = 0;
   for (const def of plan.strategies) {
+    // Without a trace, a strategy whose order of preference is fixed needs only its first funded route.
+    const first = ctx.trace ? undefined : firstInFixedOrder(ctx, def);
+    if (first) return routed(ctx, def, [allocation(ctx, first)]);
     const outcome = runStrategy(ctx, def);
-    if (outcome.routed) return routed(ctx, def, outcome.allocations);
+    if (outcome.routed) return routed(ctx, def, outcome.allocations.map((f) => allocation(ctx, f)));
     left += outcome.left;
     unfunded += outcome.unfundedP2P;
   }
   return failed(ctx, left > 0 && left === unfunded ? 'NO_AVAILABLE_P2P_PAYMENTS' : 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED');
 }
 
-function routed(ctx: DecideContext, def: StrategyDef, funded: readonly Funded[]): Decision {
-  // One allocation is the common case: no closure, no map.
-  const allocations = funded.length === 1 ? [allocation(ctx, funded[0]!)] : funded.map((f) => allocation(ctx, f));
+function routed(ctx: DecideContext, def: StrategyDef, allocations: Allocation[]): Decision {
   // Built as one literal in the key order of the Decision JSON (no spreads on the hot path).
   return {
     status: 'routed',

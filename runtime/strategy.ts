@@ -31,10 +31,6 @@ interface Filtered {
 type FilterLog = Filtered[] | null;
 
 export function runStrategy(ctx: DecideContext, def: StrategyDef): StrategyOutcome {
-  if (!ctx.trace) {
-    const first = firstInFixedOrder(ctx, def);
-    if (first) return { routed: true, allocations: [first] };
-  }
   const log: FilterLog = ctx.trace ? [] : null;
   const whole = wholeCandidates(ctx, def, log);
   const ranked = rank(ctx, def, whole);
@@ -70,7 +66,7 @@ export function runStrategy(ctx: DecideContext, def: StrategyDef): StrategyOutco
  * and later routes need no quote. Undefined when none is: the full pass then finds why (and
  * whether a split applies). Only without a trace, which must list every candidate.
  */
-function firstInFixedOrder(ctx: DecideContext, def: StrategyDef): Funded | undefined {
+export function firstInFixedOrder(ctx: DecideContext, def: StrategyDef): Funded | undefined {
   const order = fixedOrder(ctx, def);
   if (!order) return undefined;
   if (!ctx.settings.p2pFirst) return firstFunded(ctx, def, order, null);
