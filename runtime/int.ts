@@ -99,9 +99,10 @@ export function pow10Int(k: number): Int {
   return k <= 15 ? 10 ** k : 10n ** BigInt(k);
 }
 
-// "00" … "99" and "000" … "999": the fraction digits of the common scales, built once.
+// ".0" … ".9", ".00" … ".99" and ".000" … ".999": the fractions of the common scales, built once
+// with their point, so that an amount string is a single concatenation.
 const FRACTIONS: readonly (readonly string[])[] = [1, 2, 3].map((k) =>
-  Array.from({ length: 10 ** k }, (_, i) => String(i).padStart(k, '0')),
+  Array.from({ length: 10 ** k }, (_, i) => `.${String(i).padStart(k, '0')}`),
 );
 
 const UNITS: readonly number[] = [1, 10, 100, 1000];
@@ -114,7 +115,7 @@ export function unitsString(units: Int, scale: number): string {
     const frac = units - whole * unit;
     // Below 2^31 `| 0` makes the whole part a small integer, which V8 turns into a string
     // through its number-string cache; a double goes through the slow general conversion.
-    return `${whole < 0x80000000 ? whole | 0 : whole}.${FRACTIONS[scale - 1]![frac]}`;
+    return (whole < 0x80000000 ? whole | 0 : whole) + FRACTIONS[scale - 1]![frac]!;
   }
   const negative = units < 0;
   const digits = (negative ? -units : units).toString();
