@@ -152,4 +152,11 @@ export const stateArb = fc.record({
   ),
   rates: fc.record({ 'EUR/USD': fc.constantFrom('1.0850', '1.1'), 'GBP/EUR': fc.constantFrom('1.17', '1.2'), 'USD/GBP': fc.constant('0.79') }, { requiredKeys: [] }),
   p2p: fc.record({ p2p_e: pool }, { requiredKeys: [] }),
+  // Volume history of a few strategies (keys are their places: service, branch, strategy).
+  volumes: fc.record(
+    Object.fromEntries(
+      ['s1/0', 's2/0', 's1/0/0', 's1/1/0', 's2/0/0'].map((key) => [key, fc.record(Object.fromEntries(ROUTES.map((r) => [r, smallNum])), { requiredKeys: [] })]),
+    ),
+    { requiredKeys: [] },
+  ),
 });
