@@ -56,10 +56,16 @@ export function parse(source: string): ParseResult {
 }
 
 function emptyFile(source: string): ParseResult {
-  const lines = source.split(/\r?\n/);
-  const end = { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: source.length };
+  const end = { line: lineCount(source), column: source.length - source.lastIndexOf('\n'), offset: source.length };
   const span: Span = { start: { line: 1, column: 1, offset: 0 }, end };
   return { ast: { kind: 'SchemeFile', statements: [], comments: [], span }, comments: [], tokens: [], diagnostics: [] };
+}
+
+/** One more than the `\n`s (each line break, `\r\n` included, has one), without splitting the source. */
+function lineCount(source: string): number {
+  let lines = 1;
+  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 /** Every statement ends with a newline; a file's last line need not have one. */
