@@ -1,6 +1,12 @@
 // The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
 // a source with mistakes still yields a partial AST; rules return undefined where recovery
 // could not rebuild a node, and callers drop those.
+//
+// Speed: an OR written inline allocates its array and a closure per alternative on every
+// call, so the rules read per statement, branch or condition take alternatives built once
+// (the `...Alts` fields). Those cannot read the rule's locals: they return what they read
+// and the rule builds the node (comparison). Route and field options and p2p options, a
+// few per scheme, keep theirs inline.
 import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import { LIMITS } from './limits.js';
