@@ -1,8 +1,8 @@
 // What the checker's passes share: the declarations found (Symbols) and where problems go.
-import type { BlockStmt, RouteStmt, ServiceStmt } from '../grammar/ast.js';
+import type { AttrRef, BlockStmt, RouteStmt, ServiceStmt } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
 import type { SchemeSettings } from '../runtime/types.js';
-import { resolveAttr, type FieldInfo } from './attributes.js';
+import { resolveAttr, type FieldInfo, type ResolvedAttr } from './attributes.js';
 import type { Resolve } from './reachability.js';
 
 /**
@@ -25,6 +25,8 @@ export interface CheckContext {
   readonly diagnostics: Diagnostic[];
   readonly usedRoutes: Set<string>;
   readonly usedFields: Set<string>;
+  /** Attribute lookup against this scheme's fields (see resolver). */
+  readonly resolve: Resolve;
 }
 
 export function hasOption(route: RouteStmt, kind: 'p2p' | 'disabled'): boolean {
@@ -36,7 +38,17 @@ export function lineOf(node: { readonly span: { readonly start: { readonly line:
   return `line ${node.span.start.line}`;
 }
 
-/** Attribute lookup for the reachability analysis, against this scheme's fields. */
-export function resolver(ctx: CheckContext): Resolve {
-  return (attr) => resolveAttr(attr, ctx.symbols.fields);
+/**
+ * Attribute lookup against `fields`, once per name: a scheme reads the same few attributes in
+ * every condition, and both the type checks and the reachability analysis look each one up.
+ */
+export function resolver(fields: ReadonlyMap<string, FieldInfo>): Resolve {
+  const known = [new Map<string, ResolvedAttr | undefined>(), new Map<string, ResolvedAttr | undefined>()];
+  return (attr: AttrRef) => {
+    const cache = known[attr.isField ? 1 : 0]!;
+    if (cache.has(attr.name)) return cache.get(attr.name);
+    const found = resolveAttr(attr, fields);
+    cache.set(attr.name, found);
+    return found;
+  };
 }

@@ -2,7 +2,7 @@
 import type { AttrRef, Comparison, Expr, Membership, NumberLit, Value } from '../grammar/ast.js';
 import { error, type Diagnostic } from '../grammar/diagnostics.js';
 import { parseDecimal } from '../runtime/rational.js';
-import { ATTRIBUTES, WEEKDAYS, describeType, isNumeric, resolveAttr, type ResolvedAttr, type ValueType } from './attributes.js';
+import { ATTRIBUTES, WEEKDAYS, describeType, isNumeric, type ResolvedAttr, type ValueType } from './attributes.js';
 import type { CheckContext } from './check-context.js';
 import { countryProblem, currencyProblem } from './check-codes.js';
 import { didYouMean } from './suggest.js';
@@ -59,7 +59,7 @@ function label(attr: AttrRef): string {
 /** The attribute's type, or undefined for an unknown one (reported). Records fields as used. */
 function resolve(attr: AttrRef, ctx: CheckContext): ResolvedAttr | undefined {
   if (attr.isField) ctx.usedFields.add(attr.name);
-  const found = resolveAttr(attr, ctx.symbols.fields);
+  const found = ctx.resolve(attr);
   if (!found && attr.isField) reportUnknownField(attr, ctx);
   else if (!found) reportUnknownAttribute(attr, ctx);
   return found;

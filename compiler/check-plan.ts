@@ -2,7 +2,7 @@
 import type * as A from '../grammar/ast.js';
 import { error, warning, type Diagnostic } from '../grammar/diagnostics.js';
 import { add, cmp, parseDecimal, rat, ratToString, ZERO, type Rat } from '../runtime/rational.js';
-import { hasOption, resolver, type CheckContext } from './check-context.js';
+import { hasOption, type CheckContext } from './check-context.js';
 import { checkExpr } from './check-expr.js';
 import { chainVerdicts, describeKey, type Verdict } from './reachability.js';
 import { didYouMean } from './suggest.js';
@@ -19,7 +19,7 @@ function checkChain(chain: A.Chain, ctx: CheckContext, reachable: boolean): void
   const firstElse = chain.branches.findIndex((b) => b.condition === null);
   // Branches after a plain `else` are an error of their own, not part of the analysis.
   const analysed = firstElse < 0 ? chain.branches : chain.branches.slice(0, firstElse + 1);
-  const verdicts = reachable ? chainVerdicts(analysed.map((b) => b.condition), resolver(ctx)) : [];
+  const verdicts = reachable ? chainVerdicts(analysed.map((b) => b.condition), ctx.resolve) : [];
   chain.branches.forEach((b, i) => {
     if (b.condition) checkExpr(b.condition, ctx);
     const afterElse = firstElse >= 0 && i > firstElse;

@@ -29,7 +29,8 @@ export function check(file: SchemeFile, options: CheckOptions = {}): CheckResult
   const diagnostics: Diagnostic[] = [];
   const partial = options.partial ?? false;
   const symbols = declare(file, partial, diagnostics);
-  const ctx: CheckContext = { symbols, partial, diagnostics, usedRoutes: new Set(), usedFields: new Set() };
+  const resolve = resolver(symbols.fields);
+  const ctx: CheckContext = { symbols, partial, diagnostics, usedRoutes: new Set(), usedFields: new Set(), resolve };
   checkBlocks(file, ctx);
   for (const s of file.statements) if (s.kind === 'ServiceStmt') checkBody(s.body, ctx, true);
   if (!partial) checkUnused(ctx);
@@ -50,7 +51,7 @@ export function checkSource(source: string): CheckSourceResult {
 function checkBlocks(file: SchemeFile, ctx: CheckContext): void {
   const blocks = file.statements.filter((s) => s.kind === 'BlockStmt');
   for (const b of blocks) checkExpr(b.condition, ctx);
-  chainVerdicts(blocks.map((b) => b.condition), resolver(ctx)).forEach((v, i) => {
+  chainVerdicts(blocks.map((b) => b.condition), ctx.resolve).forEach((v, i) => {
     if (!v) return;
     const b = blocks[i]!;
     const key = describeKey(v.key);

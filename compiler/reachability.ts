@@ -8,7 +8,7 @@
 // attribute already take. Conditions mixing attributes are never "covered" by others: the
 // analysis is sound (no false warnings), not complete.
 import type { AttrRef, CompareOp, Expr, Membership, Value } from '../grammar/ast.js';
-import { parseDecimal, type Rat } from '../runtime/rational.js';
+import { cmp, parseDecimal, type Rat } from '../runtime/rational.js';
 import { WEEKDAYS, type ResolvedAttr, type ValueType } from './attributes.js';
 import { Cover } from './cover.js';
 import {
@@ -37,9 +37,10 @@ const UNKNOWN: Facts = { exact: null, necessary: new Map() };
 /** One verdict per condition, in order; null stands for a plain `else`. */
 export function chainVerdicts(conditions: readonly (Expr | null)[], resolve: Resolve): (Verdict | null)[] {
   const covered = new Map<string, Cover>();
+  const atoms = atomsOf(resolve);
   return conditions.map((c) => {
     if (c === null) return anyFull(covered);
-    const f = facts(c, resolve);
+    const f = facts(c, atoms);
     // An earlier branch that takes every value of its attribute leaves nothing for this one.
     const verdict = branchVerdict(f, covered) ?? anyFull(covered);
     if (f.exact) {
@@ -68,20 +69,60 @@ function anyFull(covered: ReadonlyMap<string, Cover>): Verdict | null {
   return null;
 }
 
-function facts(e: Expr, resolve: Resolve): Facts {
+/** The facts of one comparison. */
+type AtomFacts = (attr: AttrRef, op: CompareOp, value: Value) => Facts;
+
+// Branches repeat their comparisons (`currency = EUR` in hundreds of them): their facts are
+// kept per resolver, which is one per check, so one per scheme's fields. Facts are never mutated.
+const atomCaches = new WeakMap<Resolve, AtomFacts>();
+
+function atomsOf(resolve: Resolve): AtomFacts {
+  let atoms = atomCaches.get(resolve);
+  if (!atoms) {
+    const known = new Map<string, Facts>();
+    atoms = (attr, op, value) => {
+      const key = `${attr.isField ? 'f' : 'a'}${attr.name} ${op} ${valueKey(value)}`;
+      let f = known.get(key);
+      if (!f) known.set(key, (f = atom(attr, op, value, resolve)));
+      return f;
+    };
+    atomCaches.set(resolve, atoms);
+  }
+  return atoms;
+}
+
+/** Everything about a value that its facts depend on. */
+function valueKey(v: Value): string {
+  switch (v.kind) {
+    case 'Number':
+      return `N${v.text}`;
+    case 'Money':
+      return `M${v.amount.text} ${v.currency.code}`;
+    case 'String':
+      return `S${v.value}`;
+    case 'Code':
+      return `C${v.code}`;
+    case 'Ident':
+      return `I${v.name}`;
+    case 'Bool':
+      return `B${v.value}`;
+  }
+}
+
+function facts(e: Expr, atoms: AtomFacts): Facts {
   switch (e.kind) {
     case 'Paren':
-      return facts(e.inner, resolve);
+      return facts(e.inner, atoms);
     case 'Not':
-      return negate(facts(e.operand, resolve));
+      return negate(facts(e.operand, atoms));
     case 'And':
     case 'Or':
       // Long `a and b and c ...` chains are left-deep: fold them in a loop, not by recursion.
-      return (e.kind === 'And' ? both : either)(operands(e).map((x) => facts(x, resolve)));
+      return (e.kind === 'And' ? both : either)(operands(e).map((x) => facts(x, atoms)));
     case 'Compare':
-      return atom(e.attr, e.op, e.value, resolve);
+      return atoms(e.attr, e.op, e.value);
     case 'In':
-      return membership(e, resolve);
+      return membership(e, atoms);
   }
 }
 
@@ -144,7 +185,7 @@ function sameKey(parts: readonly Facts[]): { key: string; sets: [ValueSet, ...Va
 function negate(f: Facts): Facts {
   if (!f.exact) return UNKNOWN;
   const set = complement(f.exact.set);
-  return { exact: { key: f.exact.key, set }, necessary: new Map([[f.exact.key, set]]) };
+  return { exact: { key: f.exact.key, set }, necessary: new Map<string, ValueSet>().set(f.exact.key, set) };
 }
 
 function neverHolds(f: Facts): boolean {
@@ -153,8 +194,8 @@ function neverHolds(f: Facts): boolean {
 }
 
 /** `x in [a, b]` is `x = a or x = b`; `x not in [a, b]` is `x != a and x != b`. */
-function membership(e: Membership, resolve: Resolve): Facts {
-  const parts = e.values.map((v) => atom(e.attr, e.negated ? '!=' : '=', v, resolve));
+function membership(e: Membership, atoms: AtomFacts): Facts {
+  const parts = e.values.map((v) => atoms(e.attr, e.negated ? '!=' : '=', v));
   return parts.length === 0 ? UNKNOWN : (e.negated ? both : either)(parts);
 }
 
@@ -163,7 +204,7 @@ function atom(attr: AttrRef, op: CompareOp, value: Value, resolve: Resolve): Fac
   const operand = r && operandOf(r, value);
   const set = operand && (typeof operand.value === 'string' ? itemAtom(operand.domain, op, operand.value) : numAtom(operand.domain, op, operand.value));
   if (!operand || !set) return UNKNOWN;
-  return { exact: { key: operand.key, set }, necessary: new Map([[operand.key, set]]) };
+  return { exact: { key: operand.key, set }, necessary: new Map<string, ValueSet>().set(operand.key, set) };
 }
 
 interface Operand {
@@ -179,19 +220,37 @@ function operandOf(r: ResolvedAttr, v: Value): Operand | undefined {
     const number = v.kind === 'Number' ? v : v.kind === 'Money' && t.kind === 'money' ? v.amount : undefined;
     const value = number && parseDecimal(number.text);
     const key = v.kind === 'Money' ? `${r.key}@${v.currency.code}` : r.key;
-    const domain = t.kind === 'int' ? numDomain(true, r.optional, t.min, t.max) : numDomain(false, r.optional);
+    const domain = domainOf(r);
     return value && inRange(domain, value) ? { key, domain, value } : undefined;
   }
   const value = itemOf(t, v);
-  const universe = universeOf(t);
+  const domain = domainOf(r);
+  const universe = domain.kind === 'set' ? domain.universe : null;
   // A value outside the attribute's values is an error the checker reports; no warning on top.
   if (value === undefined || (universe && !universe.includes(value))) return undefined;
-  return { key: r.key, domain: setDomain(universe, r.optional), value };
+  return { key: r.key, domain, value };
 }
 
-/** `hour = 30` is an error the checker reports; no warning on top. */
+// One domain per attribute (resolved attributes are looked up once per check: check-context.ts).
+const domains = new WeakMap<ResolvedAttr, Domain>();
+
+function domainOf(r: ResolvedAttr): Domain {
+  let domain = domains.get(r);
+  if (!domain) {
+    const t = r.type;
+    if (t.kind === 'int') domain = numDomain(true, r.optional, t.min, t.max);
+    else if (t.kind === 'money' || t.kind === 'decimal') domain = numDomain(false, r.optional);
+    else domain = setDomain(universeOf(t), r.optional);
+    domains.set(r, domain);
+  }
+  return domain;
+}
+
+/** `hour = 30` is an error the checker reports; no warning on top. (The bounds of a domain are closed.) */
 function inRange(domain: Domain, value: Rat): boolean {
-  return !isEmpty(fromIntervals(domain, [{ lo: { value, open: false }, hi: { value, open: false } }]));
+  if (domain.kind !== 'num') return false;
+  const { lo, hi } = domain.range;
+  return (!domain.int || value.d === 1n) && (lo === null || cmp(value, lo.value) >= 0) && (hi === null || cmp(value, hi.value) <= 0);
 }
 
 function itemOf(t: ValueType, v: Value): string | undefined {

@@ -62,6 +62,7 @@ export function complement(s: ValueSet): ValueSet {
 
 /** The union of sets of one attribute (at least one), in a single pass however many there are. */
 export function union(first: ValueSet, ...rest: readonly ValueSet[]): ValueSet {
+  if (rest.length === 0) return first; // already normalized
   let absent = first.absent;
   const intervals: Interval[] = [];
   const items: Items[] = [];
@@ -80,6 +81,7 @@ export function union(first: ValueSet, ...rest: readonly ValueSet[]): ValueSet {
 
 /** By De Morgan: the complement of the union of the complements. */
 export function intersect(first: ValueSet, ...rest: readonly ValueSet[]): ValueSet {
+  if (rest.length === 0) return first;
   return complement(union(complement(first), ...rest.map(complement)));
 }
 

@@ -1,11 +1,12 @@
 // parse(source): lexing and parsing with recovery. Never throws; problems are diagnostics.
-import { createTokenInstance, Lexer, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import { createTokenInstance, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Comment, SchemeFile, Span } from './ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { checkLimits, LIMITS } from './limits.js';
 import { SluiceParser } from './parser.js';
 import { join, pointSpan, tokenEnd, tokenSpan } from './span.js';
-import { ALL_TOKENS, Newline } from './tokens.js';
+import { tokenize } from './lexer.js';
+import { Newline } from './tokens.js';
 
 export { LIMITS } from './limits.js';
 
@@ -17,7 +18,6 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const lexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
 const parser = new SluiceParser();
 
 export function parse(source: string): ParseResult {
@@ -26,7 +26,7 @@ export function parse(source: string): ParseResult {
     const message = `the scheme is ${source.length} characters long; the limit is ${LIMITS.sourceLength}`;
     return { ...empty, diagnostics: [error('E_TOO_LARGE', message, pointSpan(empty.ast.span.start))] };
   }
-  const lexed = lexer.tokenize(source);
+  const lexed = tokenize(source);
   const comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image.trimEnd(), span: tokenSpan(t) }));
   const diagnostics = lexed.errors.slice(0, LIMITS.errors).map((e) => lexDiagnostic(e, source));
   const limit = checkLimits(lexed.tokens);
@@ -56,10 +56,16 @@ export function parse(source: string): ParseResult {
 }
 
 function emptyFile(source: string): ParseResult {
-  const lines = source.split(/\r?\n/);
-  const end = { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: source.length };
+  const end = { line: lineCount(source), column: source.length - source.lastIndexOf('\n'), offset: source.length };
   const span: Span = { start: { line: 1, column: 1, offset: 0 }, end };
   return { ast: { kind: 'SchemeFile', statements: [], comments: [], span }, comments: [], tokens: [], diagnostics: [] };
+}
+
+/** One more than the `\n`s (each line break, `\r\n` included, has one), without splitting the source. */
+function lineCount(source: string): number {
+  let lines = 1;
+  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 /** Every statement ends with a newline; a file's last line need not have one. */

@@ -1,11 +1,17 @@
 // The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
 // a source with mistakes still yields a partial AST; rules return undefined where recovery
 // could not rebuild a node, and callers drop those.
+//
+// Speed: an OR written inline allocates its array and a closure per alternative on every
+// call, so the rules read per statement, branch or condition take alternatives built once
+// (the `...Alts` fields). Those cannot read the rule's locals: they return what they read
+// and the rule builds the node (comparison). Route and field options and p2p options, a
+// few per scheme, keep theirs inline.
 import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import { LIMITS } from './limits.js';
 import { messages } from './messages.js';
-import { join, tokenSpan } from './span.js';
+import { join, tokenSpan, tokensSpan, tokenToSpan } from './span.js';
 import { decodeString } from './strings.js';
 import {
   ALL_TOKENS, AnyKeyword, Code, Comma, Duration, Eq, FieldRef, Gt, GtEq, Identifier, Kw,
@@ -39,6 +45,11 @@ function topLevelRepetitionRecoveryOnly(parser: object): void {
     if (this.RULE_STACK_IDX === 0) attempt.apply(this, args);
   };
 }
+
+/** After a comparison's attribute: an operator and a value, or `in`/`not in` and a list. */
+type ComparisonTail =
+  | { readonly op: IToken; readonly value: A.Value | undefined }
+  | { readonly not: IToken | undefined; readonly list: { values: A.Value[]; span: A.Span } };
 
 const STRATEGY_TOKENS: TokenType[] = [Kw.optimal, Kw.weight, Kw.balance, Kw.conversion, Kw.cost];
 
@@ -108,19 +119,21 @@ export class SluiceParser extends EmbeddedActionsParser {
     this.AT_LEAST_ONE(() => this.CONSUME(Newline));
   });
 
+  private readonly topStmtAlts = [
+    { ALT: () => this.SUBRULE(this.schemeStmt) },
+    { ALT: () => this.SUBRULE(this.modeStmt) },
+    { ALT: () => this.SUBRULE(this.ratesStmt) },
+    { ALT: () => this.SUBRULE(this.baseStmt) },
+    { ALT: () => this.SUBRULE(this.attemptsStmt) },
+    { ALT: () => this.SUBRULE(this.p2pFirstStmt) },
+    { ALT: () => this.SUBRULE(this.fieldStmt) },
+    { ALT: () => this.SUBRULE(this.routeStmt) },
+    { ALT: () => this.SUBRULE(this.blockStmt) },
+    { ALT: () => this.SUBRULE(this.serviceStmt) },
+  ];
+
   private topStmt = this.RULE('topStmt', (): A.TopStmt | undefined => {
-    const s = this.OR([
-      { ALT: () => this.SUBRULE(this.schemeStmt) },
-      { ALT: () => this.SUBRULE(this.modeStmt) },
-      { ALT: () => this.SUBRULE(this.ratesStmt) },
-      { ALT: () => this.SUBRULE(this.baseStmt) },
-      { ALT: () => this.SUBRULE(this.attemptsStmt) },
-      { ALT: () => this.SUBRULE(this.p2pFirstStmt) },
-      { ALT: () => this.SUBRULE(this.fieldStmt) },
-      { ALT: () => this.SUBRULE(this.routeStmt) },
-      { ALT: () => this.SUBRULE(this.blockStmt) },
-      { ALT: () => this.SUBRULE(this.serviceStmt) },
-    ]);
+    const s = this.OR(this.topStmtAlts);
     this.SUBRULE(this.eol);
     return s;
   }, { recoveryValueFunc: () => undefined });
@@ -128,41 +141,43 @@ export class SluiceParser extends EmbeddedActionsParser {
   private schemeStmt = this.RULE('schemeStmt', (): A.SchemeStmt => {
     const kw = this.CONSUME(Kw.scheme);
     const name = this.CONSUME(Identifier);
-    return this.ACTION(() => ({ kind: 'SchemeStmt', name: this.ident(name), span: join(tokenSpan(kw), tokenSpan(name)) }));
+    return this.ACTION(() => ({ kind: 'SchemeStmt', name: this.ident(name), span: tokensSpan(kw, name) }));
   });
+
+  private readonly modeAlts = [{ ALT: () => this.CONSUME(Kw.live) }, { ALT: () => this.CONSUME(Kw.test) }];
 
   private modeStmt = this.RULE('modeStmt', (): A.ModeStmt => {
     const kw = this.CONSUME(Kw.mode);
-    const value = this.OR([{ ALT: () => this.CONSUME(Kw.live) }, { ALT: () => this.CONSUME(Kw.test) }]);
+    const value = this.OR(this.modeAlts);
     return this.ACTION(() => ({
       kind: 'ModeStmt',
       mode: value.image === 'live' ? 'live' : 'test',
-      span: join(tokenSpan(kw), tokenSpan(value)),
+      span: tokensSpan(kw, value),
     }));
   });
 
   private ratesStmt = this.RULE('ratesStmt', (): A.RatesStmt => {
     const kw = this.CONSUME(Kw.rates);
     const name = this.CONSUME(Identifier);
-    return this.ACTION(() => ({ kind: 'RatesStmt', name: this.ident(name), span: join(tokenSpan(kw), tokenSpan(name)) }));
+    return this.ACTION(() => ({ kind: 'RatesStmt', name: this.ident(name), span: tokensSpan(kw, name) }));
   });
 
   private baseStmt = this.RULE('baseStmt', (): A.BaseStmt => {
     const kw = this.CONSUME(Kw.base);
     const cur = this.CONSUME(Code);
-    return this.ACTION(() => ({ kind: 'BaseStmt', currency: this.code(cur), span: join(tokenSpan(kw), tokenSpan(cur)) }));
+    return this.ACTION(() => ({ kind: 'BaseStmt', currency: this.code(cur), span: tokensSpan(kw, cur) }));
   });
 
   private attemptsStmt = this.RULE('attemptsStmt', (): A.AttemptsStmt => {
     const kw = this.CONSUME(Kw.attempts);
     const n = this.CONSUME(NumberLit);
-    return this.ACTION(() => ({ kind: 'AttemptsStmt', count: this.num(n), span: join(tokenSpan(kw), tokenSpan(n)) }));
+    return this.ACTION(() => ({ kind: 'AttemptsStmt', count: this.num(n), span: tokensSpan(kw, n) }));
   });
 
   private p2pFirstStmt = this.RULE('p2pFirstStmt', (): A.P2PFirstStmt => {
     const kw = this.CONSUME(Kw.p2p);
     const first = this.CONSUME(Kw.first);
-    return this.ACTION(() => ({ kind: 'P2PFirstStmt', span: join(tokenSpan(kw), tokenSpan(first)) }));
+    return this.ACTION(() => ({ kind: 'P2PFirstStmt', span: tokensSpan(kw, first) }));
   });
 
   private fieldStmt = this.RULE('fieldStmt', (): A.FieldStmt => {
@@ -200,7 +215,7 @@ export class SluiceParser extends EmbeddedActionsParser {
         typeSpan: tokenSpan(type),
         values,
         required: required !== undefined,
-        span: join(tokenSpan(kw), end),
+        span: tokenToSpan(kw, end),
       };
     });
   });
@@ -219,7 +234,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       name: this.ident(name),
       currency: this.code(cur),
       options,
-      span: join(tokenSpan(kw), options.length ? options[options.length - 1]!.span : tokenSpan(cur)),
+      span: tokenToSpan(kw, options.length ? options[options.length - 1]!.span : tokenSpan(cur)),
     }));
   });
 
@@ -230,7 +245,7 @@ export class SluiceParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.markup);
           const p = this.CONSUME(Percent);
-          return this.ACTION((): A.RouteOption => ({ kind: 'markup', percent: this.percent(p), span: join(tokenSpan(kw), tokenSpan(p)) }));
+          return this.ACTION((): A.RouteOption => ({ kind: 'markup', percent: this.percent(p), span: tokensSpan(kw, p) }));
         },
       },
       {
@@ -245,7 +260,7 @@ export class SluiceParser extends EmbeddedActionsParser {
           return this.ACTION((): A.RouteOption => ({
             kind: kw.image as 'min' | 'max' | 'daily' | 'monthly',
             amount: this.num(n),
-            span: join(tokenSpan(kw), tokenSpan(n)),
+            span: tokensSpan(kw, n),
           }));
         },
       },
@@ -279,7 +294,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       kind: 'fee',
       percent: percent ? this.percent(percent) : null,
       fixed: fixed ? this.num(fixed) : null,
-      span: join(tokenSpan(kw), tokenSpan((fixed ?? percent)!)),
+      span: tokensSpan(kw, (fixed ?? percent)!),
     }));
   });
 
@@ -289,7 +304,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     this.CONSUME(Kw.when);
     const condition = this.SUBRULE(this.expr);
     return this.ACTION(() =>
-      condition && { kind: 'BlockStmt', name: this.ident(name), condition, span: join(tokenSpan(kw), condition.span) },
+      condition && { kind: 'BlockStmt', name: this.ident(name), condition, span: tokenToSpan(kw, condition.span) },
     );
   });
 
@@ -298,7 +313,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     const name = this.CONSUME(Identifier);
     const { body, close } = this.SUBRULE(this.block);
     return this.ACTION(() =>
-      body && { kind: 'ServiceStmt', name: this.ident(name), body, closeSpan: tokenSpan(close), span: join(tokenSpan(kw), tokenSpan(close)) },
+      body && { kind: 'ServiceStmt', name: this.ident(name), body, closeSpan: tokenSpan(close), span: tokensSpan(kw, close) },
     );
   });
 
@@ -311,11 +326,10 @@ export class SluiceParser extends EmbeddedActionsParser {
     return { body, close };
   });
 
+  private readonly bodyAlts = [{ ALT: () => this.SUBRULE(this.chain) }, { ALT: () => this.SUBRULE(this.plan) }];
+
   private body = this.RULE('body', (): A.Body | undefined => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.chain) },
-      { ALT: () => this.SUBRULE(this.plan) },
-    ]);
+    return this.OR(this.bodyAlts);
   }, { recoveryValueFunc: () => undefined });
 
   /** A chain ends its last line itself, since `else` may start the next line. */
@@ -352,21 +366,25 @@ export class SluiceParser extends EmbeddedActionsParser {
         body,
         keywordSpan: tokenSpan(kw),
         closeSpan: tokenSpan(close),
-        span: join(tokenSpan(kw), tokenSpan(close)),
+        span: tokensSpan(kw, close),
       };
     });
   }, { recoveryValueFunc: () => undefined });
 
+  private readonly planAlts = [
+    { ALT: () => this.SUBRULE(this.strategy) },
+    { ALT: () => this.SUBRULE(this.cascade) },
+    { ALT: () => this.SUBRULE(this.reject) },
+  ];
+
   private plan = this.RULE('plan', (): A.Plan | undefined => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.strategy) },
-      { ALT: () => this.SUBRULE(this.cascade) },
-      { ALT: () => this.SUBRULE(this.reject) },
-    ]);
+    return this.OR(this.planAlts);
   });
 
+  private readonly strategyAlts = STRATEGY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) }));
+
   private strategy = this.RULE('strategy', (): A.StrategyStmt | undefined => {
-    const kw = this.OR(STRATEGY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) })));
+    const kw = this.OR(this.strategyAlts);
     const routes: A.RouteRef[] = [];
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
@@ -378,7 +396,7 @@ export class SluiceParser extends EmbeddedActionsParser {
             kind: 'RouteRef',
             name: this.ident(name),
             weight: weight ? this.percent(weight) : null,
-            span: join(tokenSpan(name), tokenSpan(weight ?? name)),
+            span: tokensSpan(name, weight ?? name),
           }),
         );
       },
@@ -399,7 +417,7 @@ export class SluiceParser extends EmbeddedActionsParser {
         routes,
         split: split !== undefined,
         p2p: p2p ?? null,
-        span: join(tokenSpan(kw), last),
+        span: tokenToSpan(kw, last),
       };
     });
   }, { recoveryValueFunc: () => undefined });
@@ -417,7 +435,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({
       kind: 'P2POptions',
       options,
-      span: join(tokenSpan(kw), options.length ? options[options.length - 1]!.span : tokenSpan(kw)),
+      span: tokenToSpan(kw, options.length ? options[options.length - 1]!.span : tokenSpan(kw)),
     }));
   });
 
@@ -431,7 +449,7 @@ export class SluiceParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(Kw.biggest) },
             { ALT: () => this.CONSUME(Kw.min_remainder) },
           ]);
-          return this.ACTION((): A.P2POption => ({ kind: 'sort', order: order.image as A.P2PSort, span: join(tokenSpan(kw), tokenSpan(order)) }));
+          return this.ACTION((): A.P2POption => ({ kind: 'sort', order: order.image as A.P2PSort, span: tokensSpan(kw, order) }));
         },
       },
       {
@@ -441,7 +459,7 @@ export class SluiceParser extends EmbeddedActionsParser {
           return this.ACTION((): A.P2POption => ({
             kind: kw.image as 'min_amount' | 'min_remainder',
             amount: this.num(n),
-            span: join(tokenSpan(kw), tokenSpan(n)),
+            span: tokensSpan(kw, n),
           }));
         },
       },
@@ -458,7 +476,7 @@ export class SluiceParser extends EmbeddedActionsParser {
               unit: d.image.endsWith('h') ? 'h' : 'd',
               span: tokenSpan(d),
             },
-            span: join(tokenSpan(kw), tokenSpan(d)),
+            span: tokensSpan(kw, d),
           }));
         },
       },
@@ -480,7 +498,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       kind: 'CascadeStmt',
       strategies,
       closeSpan: tokenSpan(close),
-      span: join(tokenSpan(kw), tokenSpan(close)),
+      span: tokensSpan(kw, close),
     }));
   });
 
@@ -488,7 +506,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(Kw.reject);
     const reason = this.CONSUME(StringLit);
     this.SUBRULE(this.eol);
-    return this.ACTION(() => ({ kind: 'RejectStmt', reason: this.str(reason), span: join(tokenSpan(kw), tokenSpan(reason)) }));
+    return this.ACTION(() => ({ kind: 'RejectStmt', reason: this.str(reason), span: tokensSpan(kw, reason) }));
   });
 
   // ---- expressions: or < and < not < comparison ----
@@ -513,70 +531,65 @@ export class SluiceParser extends EmbeddedActionsParser {
     return left;
   });
 
+  private readonly notExprAlts = [
+    {
+      ALT: () => {
+        const kw = this.CONSUME(Kw.not);
+        const operand = this.SUBRULE(this.notExpr);
+        return this.ACTION(() => operand && { kind: 'Not' as const, operand, span: tokenToSpan(kw, operand.span) });
+      },
+    },
+    {
+      ALT: () => {
+        const open = this.CONSUME(LParen);
+        const inner = this.SUBRULE(this.expr);
+        const close = this.CONSUME(RParen);
+        return this.ACTION(() => inner && { kind: 'Paren' as const, inner, span: tokensSpan(open, close) });
+      },
+    },
+    { ALT: () => this.SUBRULE(this.comparison) },
+  ];
+
   private notExpr = this.RULE('notExpr', (): A.Expr | undefined => {
-    return this.OR([
-      {
-        ALT: () => {
-          const kw = this.CONSUME(Kw.not);
-          const operand = this.SUBRULE(this.notExpr);
-          return this.ACTION(() => operand && { kind: 'Not' as const, operand, span: join(tokenSpan(kw), operand.span) });
-        },
-      },
-      {
-        ALT: () => {
-          const open = this.CONSUME(LParen);
-          const inner = this.SUBRULE(this.expr);
-          const close = this.CONSUME(RParen);
-          return this.ACTION(() => inner && { kind: 'Paren' as const, inner, span: join(tokenSpan(open), tokenSpan(close)) });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
+    return this.OR(this.notExprAlts);
   });
 
+  private readonly attrAlts = [Identifier, Kw.service, FieldRef].map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly compareOpAlts = [Eq, NotEq, LtEq, GtEq, Lt, Gt].map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly consumeNot = () => this.CONSUME(Kw.not);
+
+  /** What follows the attribute; the node is built by comparison, which knows the attribute. */
+  private readonly comparisonAlts = [
+    {
+      ALT: (): ComparisonTail => {
+        const op = this.OR3(this.compareOpAlts);
+        return { op, value: this.SUBRULE(this.value) };
+      },
+    },
+    {
+      ALT: (): ComparisonTail => {
+        const not = this.OPTION(this.consumeNot);
+        this.CONSUME(Kw.in);
+        return { not, list: this.SUBRULE(this.list) };
+      },
+    },
+  ];
+
   private comparison = this.RULE('comparison', (): A.Expr | undefined => {
-    const attrTok = this.OR([
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.CONSUME(Kw.service) },
-      { ALT: () => this.CONSUME(FieldRef) },
-    ]);
+    const attrTok = this.OR(this.attrAlts);
     const attr = this.ACTION((): A.AttrRef => {
       const isField = attrTok.tokenType === FieldRef;
       return { kind: 'Attr', name: isField ? attrTok.image.slice('fields.'.length) : attrTok.image, isField, span: tokenSpan(attrTok) };
     });
-    return this.OR2([
-      {
-        ALT: () => {
-          const op = this.OR3([Eq, NotEq, LtEq, GtEq, Lt, Gt].map((t) => ({ ALT: () => this.CONSUME(t) })));
-          const value = this.SUBRULE(this.value);
-          return this.ACTION(() =>
-            value && {
-              kind: 'Compare' as const,
-              attr,
-              op: op.image as A.CompareOp,
-              opSpan: tokenSpan(op),
-              value,
-              span: join(attr.span, value.span),
-            },
-          );
-        },
-      },
-      {
-        ALT: () => {
-          const not = this.OPTION(() => this.CONSUME(Kw.not));
-          this.CONSUME(Kw.in);
-          const list = this.SUBRULE(this.list);
-          return this.ACTION(() => ({
-            kind: 'In' as const,
-            attr,
-            negated: not !== undefined,
-            values: list.values,
-            listSpan: list.span,
-            span: join(attr.span, list.span),
-          }));
-        },
-      },
-    ]);
+    const tail = this.OR2(this.comparisonAlts);
+    return this.ACTION((): A.Expr | undefined => {
+      if ('op' in tail) {
+        const { op, value } = tail;
+        return value && { kind: 'Compare', attr, op: op.image as A.CompareOp, opSpan: tokenSpan(op), value, span: join(attr.span, value.span) };
+      }
+      const { not, list } = tail;
+      return { kind: 'In', attr, negated: not !== undefined, values: list.values, listSpan: list.span, span: join(attr.span, list.span) };
+    });
   });
 
   private list = this.RULE('list', (): { values: A.Value[]; span: A.Span } => {
@@ -590,45 +603,50 @@ export class SluiceParser extends EmbeddedActionsParser {
       },
     });
     const close = this.CONSUME(RBracket);
-    return this.ACTION(() => ({ values, span: join(tokenSpan(open), tokenSpan(close)) }));
+    return this.ACTION(() => ({ values, span: tokensSpan(open, close) }));
   });
 
+  private readonly consumeCode = () => this.CONSUME(Code);
+  private readonly boolAlts = [{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }];
+
+  private readonly valueAlts = [
+    {
+      ALT: () => {
+        const n = this.CONSUME(NumberLit);
+        const cur = this.OPTION(this.consumeCode);
+        return this.ACTION((): A.Value => {
+          if (!cur) return this.num(n);
+          return { kind: 'Money', amount: this.num(n), currency: this.code(cur), span: tokensSpan(n, cur) };
+        });
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME(StringLit);
+        return this.ACTION(() => this.str(t));
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME2(Code);
+        return this.ACTION(() => this.code(t));
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.CONSUME(Identifier);
+        return this.ACTION(() => this.ident(t));
+      },
+    },
+    {
+      ALT: () => {
+        const t = this.OR2(this.boolAlts);
+        return this.ACTION((): A.Value => ({ kind: 'Bool', value: t.image === 'true', span: tokenSpan(t) }));
+      },
+    },
+  ];
+
   private value = this.RULE('value', (): A.Value | undefined => {
-    return this.OR([
-      {
-        ALT: () => {
-          const n = this.CONSUME(NumberLit);
-          const cur = this.OPTION(() => this.CONSUME(Code));
-          return this.ACTION((): A.Value => {
-            if (!cur) return this.num(n);
-            return { kind: 'Money', amount: this.num(n), currency: this.code(cur), span: join(tokenSpan(n), tokenSpan(cur)) };
-          });
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(StringLit);
-          return this.ACTION(() => this.str(t));
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME2(Code);
-          return this.ACTION(() => this.code(t));
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(Identifier);
-          return this.ACTION(() => this.ident(t));
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.OR2([{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }]);
-          return this.ACTION((): A.Value => ({ kind: 'Bool', value: t.image === 'true', span: tokenSpan(t) }));
-        },
-      },
-    ]);
+    return this.OR(this.valueAlts);
   });
 }

@@ -27,6 +27,19 @@ export function isRealToken(t: IToken | undefined): t is IToken {
   return t !== undefined && valid(t.startOffset) && !t.isInsertedInRecovery;
 }
 
+/** From the start of token `a` to the end of token `b`: join(tokenSpan(a), tokenSpan(b)) without the garbage. */
+export function tokensSpan(a: IToken, b: IToken): Span {
+  const start = tokenStart(a);
+  const end = tokenEnd(b);
+  return { start, end: end.offset >= start.offset ? end : tokenEnd(a) };
+}
+
+/** From the start of token `a` to the end of `b`: join(tokenSpan(a), b) without the garbage. */
+export function tokenToSpan(a: IToken, b: Span): Span {
+  const start = tokenStart(a);
+  return { start, end: b.end.offset >= start.offset ? b.end : tokenEnd(a) };
+}
+
 /** From the start of `a` to the end of `b`. */
 export function join(a: Span, b: Span): Span {
   return { start: a.start, end: b.end.offset >= a.start.offset ? b.end : a.end };

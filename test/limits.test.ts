@@ -28,7 +28,7 @@ function firstError(source: string, ms = 5000): Diagnostic | undefined {
 }
 
 describe('limits', () => {
-  it('reads a 1 MB source, and refuses a larger one at 1:1', () => {
+  it('reads a source at the size limit, and refuses a larger one at 1:1', () => {
     const line = (i: number) => `route r${String(i).padStart(6, '0')} EUR fee 0.5% + 0.20 min 1 max 25000\n`;
     const routes = Array.from({ length: Math.floor((LIMITS.sourceLength - 200) / line(0).length) }, (_, i) => line(i));
     const source = `scheme big\n${routes.join('')}service s {\n  optimal r000000\n}\n`;

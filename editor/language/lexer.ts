@@ -1,8 +1,6 @@
 // The project's own lexer (grammar/tokens.ts), shared by the editor's language features.
-import { Lexer, type IToken } from 'chevrotain';
-import { ALL_TOKENS } from '../../grammar/tokens.js';
-
-const lexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+import type { IToken } from 'chevrotain';
+import { tokenize } from '../../grammar/lexer.js';
 
 export interface Lexed {
   /** Significant tokens: no whitespace, comments in `comments`. */
@@ -13,7 +11,7 @@ export interface Lexed {
 }
 
 export function lex(text: string): Lexed {
-  const r = lexer.tokenize(text);
+  const r = tokenize(text);
   return {
     tokens: r.tokens,
     comments: r.groups['comments'] ?? [],

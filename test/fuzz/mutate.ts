@@ -165,7 +165,7 @@ export function mutate(text: string, m: Mutation, donors: readonly string[]): st
 
 /**
  * Mutated inputs stay under this many characters, so that the time limit per input means
- * something; sources up to the 1 MB limit are tested on their own (test/limits.test.ts).
+ * something; sources up to the size limit are tested on their own (test/limits.test.ts).
  */
 export const MAX_INPUT = 100_000;
 
