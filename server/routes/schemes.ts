@@ -7,6 +7,7 @@ import { decide } from '../../index.js';
 import { decisionJson } from '../../runtime/decision-json.js';
 import type { Database } from '../db/schema.js';
 import { body, nameParam, versionParam, type AppEnv } from '../http.js';
+import { securedJson } from '../guards.js';
 import { Problem } from '../problem.js';
 import { loadState } from '../route-state.js';
 import type { Schemes } from '../schemes.js';
@@ -17,6 +18,14 @@ export function compileRoute(): Hono<AppEnv> {
     const { diagnostics } = compile(source);
     return c.json({ ok: !hasErrors(diagnostics), diagnostics: diagnostics.map(diagnosticToJSON) });
   });
+}
+
+interface DecideBody {
+  readonly request: Record<string, unknown>;
+  readonly state?: Record<string, unknown>;
+  readonly version?: number;
+  /** false leaves the trace out ("trace": []); it is most of a decision's time and of the answer's size. */
+  readonly trace?: boolean;
 }
 
 export function schemeRoutes(db: Kysely<Database>, schemes: Schemes, now: () => Date): Hono<AppEnv> {
@@ -45,17 +54,17 @@ export function schemeRoutes(db: Kysely<Database>, schemes: Schemes, now: () => 
   });
 
   app.post('/:name/decide', async (c) => {
-    const b = await body<{ request: Record<string, unknown>; state?: Record<string, unknown>; version?: number }>(c, 'Decide');
+    const b = await body<DecideBody>(c, 'Decide');
     const mode = c.get('mode');
     const name = nameParam(c, 'name');
     const active = await schemes.resolve(mode, name, b.version);
     const state = b.state ?? (await loadState(db, mode, name, active.scheme, now()));
-    const decision = decide(active.scheme, b.request, state);
+    const decision = decide(active.scheme, b.request, state, { trace: b.trace !== false });
     if (decision.status === 'invalid') {
       const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
       throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
     }
-    return c.json({ ...decisionJson(decision), version: active.version });
+    return securedJson({ ...decisionJson(decision), version: active.version });
   });
 
   return app;
