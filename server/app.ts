@@ -95,9 +95,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', rateLimit(deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 }));
   app.route('/v1/api-keys', keyRoutes(deps.keys));
   app.route('/v1/compile', compileRoute());
-  app.route('/v1/schemes', schemeRoutes(deps.store.db, deps.schemes, gateway.now));
-  app.route('/v1/routes', routeStateRoutes(deps.store.db, gateway.now));
-  app.route('/v1/rates', rateRoutes(deps.store.db));
+  app.route('/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now));
+  app.route('/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now));
+  app.route('/v1/rates', rateRoutes(gateway.states));
   app.route('/v1/payout-points', payoutPointRoutes(deps.store.db));
   app.route('/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway));
 
