@@ -12,13 +12,15 @@ import { parseState, type StateResult } from '../runtime/state.js';
 import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { publish, type Change, type ChangeHandler } from './notifications.js';
-import { loadState, period } from './route-state.js';
+import { loadState } from './route-state.js';
+
+const DAY_MS = 86_400_000;
 
 interface Snapshot {
   readonly mode: Mode;
   readonly name: string;
-  /** Daily and monthly use counts in the UTC day it was read on. */
-  readonly day: string;
+  /** The UTC day (days since 1970) it was read on: daily and monthly use count in it. */
+  readonly day: number;
   readonly generation: number;
   readonly parsed: StateResult;
 }
@@ -36,7 +38,8 @@ export class StateSnapshots implements ChangeHandler {
 
   /** The stored state of a scheme's routes, rates, pools and volumes, parsed as a State JSON would be. */
   async read(mode: Mode, name: string, scheme: CompiledScheme, now: Date): Promise<StateResult> {
-    const { day } = period(now);
+    // A number rather than period()'s text: no date formatting per decision.
+    const day = Math.floor(now.getTime() / DAY_MS);
     const s = this.snapshots.get(scheme);
     if (s && s.generation === this.generation && s.day === day && s.mode === mode && s.name === name) return s.parsed;
     const generation = this.generation;
