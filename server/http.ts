@@ -22,10 +22,19 @@ const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are l
 async function readBody(c: Context<AppEnv>): Promise<string> {
   if (Number(c.req.header('content-length') ?? 0) > MAX_BODY) throw tooLarge();
   const incoming = c.env?.incoming;
-  if (incoming) return (await readStream(incoming)).toString('utf8');
+  if (incoming) return (arrived(incoming) ?? (await readStream(incoming))).toString('utf8');
   const text = await c.req.text();
   if (Buffer.byteLength(text) > MAX_BODY) throw tooLarge();
   return text;
+}
+
+/** A small body mostly comes in the headers' packet, so it is buffered whole before the handler runs: taken at once. */
+function arrived(incoming: IncomingMessage): Buffer | undefined {
+  if (!incoming.complete || incoming.readableFlowing) return undefined;
+  const buffered = incoming.read() as Buffer | null;
+  const body = buffered ?? Buffer.alloc(0);
+  if (body.length > MAX_BODY) throw tooLarge();
+  return body;
 }
 
 /** Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one chunk. */
