@@ -8,6 +8,8 @@ export interface Server {
   readonly child: ChildProcess;
   /** Resident memory in MiB, read from /proc. */
   rssMiB(): number;
+  /** CPU time (user + system) used so far, in µs, read from /proc: the process alone, not its children. */
+  cpuUs(): number;
   stop(): void;
 }
 
@@ -20,7 +22,7 @@ export function startServer(args: readonly string[], env: Record<string, string>
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child, rssMiB: () => rss(child.pid!), stop: () => child.kill('SIGTERM') });
+      if (m) resolve({ url: m[1]!, child, rssMiB: () => rss(child.pid!), cpuUs: () => cpu(child.pid!), stop: () => child.kill('SIGTERM') });
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
   });
@@ -29,6 +31,15 @@ export function startServer(args: readonly string[], env: Record<string, string>
 function rss(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Linux's clock tick for /proc/PID/stat times (USER_HZ): 100 on every usual kernel. */
+const TICK_US = 10_000;
+
+function cpu(pid: number): number {
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
 }
 
 export interface LoadResult {

@@ -7,7 +7,7 @@ import type { Store } from './db/connect.js';
 import { rateLimit, securityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
 import type { AppEnv } from './http.js';
-import type { Keys } from './keys.js';
+import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, sendProblem } from './problem.js';
 import { keyRoutes } from './routes/keys.js';
@@ -34,23 +34,32 @@ function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
+const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.startsWith('/v1/api-keys/');
+
 /** Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. */
 function authenticate(keys: Keys): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = bearer(c.req.header('authorization'));
     if (!key) throw new Problem(401, 'unauthorized', 'send the API key as "Authorization: Bearer KEY"');
-    const managesKeys = c.req.path === '/v1/api-keys' || c.req.path.startsWith('/v1/api-keys/');
-    if (keys.isAdmin(key)) {
-      if (!managesKeys) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
+    // A mode key seen before needs neither the admin key's hash nor the database.
+    const identity = keys.known(key) ?? (await identify(keys, key));
+    const keyRoute = managesKeys(c.req.path);
+    if (identity === 'admin') {
+      if (!keyRoute) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
       return next();
     }
-    const identity = await keys.authenticate(key);
-    if (!identity) throw new Problem(401, 'unauthorized', 'this API key is unknown or revoked');
-    if (managesKeys) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
+    if (keyRoute) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
     c.set('mode', identity.mode);
     c.set('keyId', identity.id);
     return next();
   };
+}
+
+async function identify(keys: Keys, key: string): Promise<KeyIdentity | 'admin'> {
+  if (keys.isAdmin(key)) return 'admin';
+  const identity = await keys.authenticate(key);
+  if (!identity) throw new Problem(401, 'unauthorized', 'this API key is unknown or revoked');
+  return identity;
 }
 
 /** Errors that mean the database is away: the answer is 503, and the service recovers when it returns. */
@@ -86,9 +95,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', rateLimit(deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 }));
   app.route('/v1/api-keys', keyRoutes(deps.keys));
   app.route('/v1/compile', compileRoute());
-  app.route('/v1/schemes', schemeRoutes(deps.store.db, deps.schemes, gateway.now));
-  app.route('/v1/routes', routeStateRoutes(deps.store.db, gateway.now));
-  app.route('/v1/rates', rateRoutes(deps.store.db));
+  app.route('/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now));
+  app.route('/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now));
+  app.route('/v1/rates', rateRoutes(gateway.states));
   app.route('/v1/payout-points', payoutPointRoutes(deps.store.db));
   app.route('/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway));
 

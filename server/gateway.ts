@@ -5,24 +5,26 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
 import { routesOf } from '../compiler/lower.js';
-import { decide } from '../index.js';
 import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { decisionJson } from '../runtime/decision-json.js';
 import { big, norm } from '../runtime/int.js';
 import { feeUnits } from '../runtime/quote.js';
 import { add, cmp, div, fromMinor, mul, parseDecimal, ratToString, roundHalfUp, sub, toDecimalString, ZERO, type Rat } from '../runtime/rational.js';
-import { parseState } from '../runtime/state.js';
+import { parseState, type StateResult } from '../runtime/state.js';
 import type { Allocation, Decision, RouteDef } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { Problem } from './problem.js';
 import type { Provider, ProviderAnswer } from './providers.js';
-import { addVolume, loadRates, loadState, period, release, reserve, type Reservation } from './route-state.js';
+import { addVolume, loadRates, period, release, reserve, type Reservation } from './route-state.js';
 import type { Schemes } from './schemes.js';
+import { decideParsed, type StateSnapshots } from './state-snapshots.js';
 
 export interface GatewayDeps {
   readonly db: Kysely<Database>;
   readonly schemes: Schemes;
+  /** Stored state for decisions; every write to it goes through its transactions. */
+  readonly states: StateSnapshots;
   readonly provider: Provider;
   readonly now: () => Date;
 }
@@ -178,8 +180,7 @@ class Run {
     for (let step = 0; step < MAX_STEPS; step++) {
       if (this.pending.length && (await this.settlePending())) continue;
       if (cmp(this.remaining, ZERO) <= 0) return { status: 'processed', resolution: null, block: null };
-      const stateJson = await loadState(this.db, this.subject.mode, this.subject.scheme, this.subject.compiled, this.deps.now());
-      const decision = this.decide(stateJson);
+      const decision = this.decide(await this.deps.states.read(this.subject.mode, this.subject.scheme, this.subject.compiled, this.deps.now()));
       await this.event('decision', { attempt: this.attempt, amount: this.amountText(), exclude: [...this.excluded()], decision: decisionJson(decision) });
       if (decision.status !== 'routed') return this.end(decision);
       await this.reserveAll(decision);
@@ -196,7 +197,7 @@ class Run {
     return toDecimalString(roundHalfUp(this.remaining, scale), scale);
   }
 
-  private decide(stateJson: Record<string, unknown>): Decision {
+  private decide(state: StateResult): Decision {
     const req = {
       ...this.subject.request,
       amount: this.amountText(),
@@ -204,7 +205,7 @@ class Run {
       exclude: [...this.excluded()],
       ...(this.lastError === undefined ? {} : { last_error: this.lastError }),
     };
-    const d = decide(this.subject.compiled, req, stateJson, { trace: true });
+    const d = decideParsed(this.subject.compiled, req, state, true);
     if (d.status === 'invalid') throw new Problem(500, 'internal', `stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
     return d;
   }
@@ -230,9 +231,8 @@ class Run {
       strategyKey: decision.strategyKey!,
       reservation: this.reservationOf(a.route, a.amount, a.fee, a.p2p ?? [], day),
     }));
-    const refusal = await this.db
-      .transaction()
-      .execute(async (trx) => {
+    const refusal = await this.deps.states
+      .transaction(async (trx) => {
         for (const [i, p] of planned.entries()) {
           const why = await reserve(trx, this.subject.mode, p.reservation, this.deps.now());
           if (why) throw new Refused(p.route, why);
@@ -262,7 +262,7 @@ class Run {
     const failures: string[] = [];
     for (const p of this.pending) {
       const answer = await this.deps.provider.send(this.subject.mode, p.route, p.id, p.reservation.debit);
-      const outcome = await this.db.transaction().execute((trx) => this.record(trx, p, answer));
+      const outcome = await this.deps.states.transaction((trx) => this.record(trx, p, answer));
       this.remaining = sub(this.remaining, outcome.paid);
       if (outcome.error) {
         failures.push(outcome.error);

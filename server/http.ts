@@ -22,19 +22,35 @@ const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are l
 async function readBody(c: Context<AppEnv>): Promise<string> {
   if (Number(c.req.header('content-length') ?? 0) > MAX_BODY) throw tooLarge();
   const incoming = c.env?.incoming;
-  if (!incoming) {
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > MAX_BODY) throw tooLarge();
-    return text;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  }
-  if (size > MAX_BODY) throw tooLarge();
-  return Buffer.concat(chunks, size).toString('utf8');
+  if (incoming) return (arrived(incoming) ?? (await readStream(incoming))).toString('utf8');
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_BODY) throw tooLarge();
+  return text;
+}
+
+/** A small body mostly comes in the headers' packet, so it is buffered whole before the handler runs: taken at once. */
+function arrived(incoming: IncomingMessage): Buffer | undefined {
+  if (!incoming.complete || incoming.readableFlowing) return undefined;
+  const buffered = incoming.read() as Buffer | null;
+  const body = buffered ?? Buffer.alloc(0);
+  if (body.length > MAX_BODY) throw tooLarge();
+  return body;
+}
+
+/** Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one chunk. */
+function readStream(incoming: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    incoming.once('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
+    incoming.once('error', reject);
+    // A client that goes away mid-body ends the stream without 'end'.
+    incoming.once('close', () => incoming.readableEnded || reject(new Problem(400, 'invalid-body', 'the body ended early')));
+  });
 }
 
 export type AppContext = Context<AppEnv>;

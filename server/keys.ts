@@ -16,8 +16,13 @@ export function generateSecret(prefix: string): string {
 }
 
 export class Keys implements ChangeHandler {
-  /** hash → identity; only valid keys are cached, and a revocation evicts at once. */
+  /**
+   * key → identity, so a known key costs one lookup rather than a SHA-256 per request. Only
+   * valid keys are cached (so its size is bounded by the keys issued), and a revocation evicts.
+   */
   private readonly cache = new Map<string, KeyIdentity>();
+  /** Bumped by every revocation, so a lookup that raced one is not cached. */
+  private generation = 0;
   private readonly adminHash: Buffer;
 
   constructor(
@@ -49,23 +54,30 @@ export class Keys implements ChangeHandler {
     return found;
   }
 
+  /** A mode key already seen and not revoked since; never the admin key. */
+  known(key: string): KeyIdentity | undefined {
+    return this.cache.get(key);
+  }
+
   async authenticate(key: string): Promise<KeyIdentity | undefined> {
-    const h = hash(key);
-    const cached = this.cache.get(h);
+    const cached = this.cache.get(key);
     if (cached) return cached;
-    const row = await this.db.selectFrom('api_keys').select(['id', 'mode']).where('hash', '=', h).where('revoked_at', 'is', null).executeTakeFirst();
+    const generation = this.generation;
+    const row = await this.db.selectFrom('api_keys').select(['id', 'mode']).where('hash', '=', hash(key)).where('revoked_at', 'is', null).executeTakeFirst();
     if (!row) return undefined;
     const identity = { id: row.id, mode: row.mode };
-    this.cache.set(h, identity);
+    if (generation === this.generation) this.cache.set(key, identity);
     return identity;
   }
 
   changed(change: Change): void {
     if (change.kind !== 'key') return;
-    for (const [h, identity] of this.cache) if (identity.id === change.id) this.cache.delete(h);
+    this.generation++;
+    for (const [key, identity] of this.cache) if (identity.id === change.id) this.cache.delete(key);
   }
 
   reset(): void {
+    this.generation++;
     this.cache.clear();
   }
 }

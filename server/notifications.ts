@@ -1,12 +1,15 @@
-// One channel tells every instance what changed (a key revoked, a version activated), so their
-// caches never serve stale answers. A gap in listening clears every cache.
+// One channel tells every instance what changed (a key revoked, a version activated, stored state
+// written), so their caches never serve stale answers. A gap in listening clears every cache.
 import { sql, type Kysely } from 'kysely';
 import type { Store } from './db/connect.js';
 import type { Database } from './db/schema.js';
 
 const CHANNEL = 'sluice_changes';
 
-export type Change = { readonly kind: 'key'; readonly id: string } | { readonly kind: 'active'; readonly mode: string; readonly name: string };
+export type Change =
+  | { readonly kind: 'key'; readonly id: string }
+  | { readonly kind: 'active'; readonly mode: string; readonly name: string }
+  | { readonly kind: 'state' };
 
 export interface ChangeHandler {
   changed(change: Change): void;
@@ -33,7 +36,7 @@ export async function publish(db: Kysely<Database>, change: Change): Promise<voi
 function parse(payload: string): Change | undefined {
   try {
     const v = JSON.parse(payload) as Change;
-    return v.kind === 'key' || v.kind === 'active' ? v : undefined;
+    return v.kind === 'key' || v.kind === 'active' || v.kind === 'state' ? v : undefined;
   } catch {
     return undefined;
   }

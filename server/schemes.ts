@@ -40,7 +40,8 @@ function compileFor(mode: Mode, name: string, source: string): { scheme: Compile
 
 export class Schemes implements ChangeHandler {
   private readonly compiled = new Map<string, CompiledScheme>();
-  private readonly active = new Map<string, number | null>();
+  /** mode and name → the active version, compiled (null: none), until an activation. */
+  private readonly active = new Map<string, ActiveScheme | null>();
   /** Bumped by every change, so a read that raced a change is not cached. */
   private generation = 0;
 
@@ -117,8 +118,15 @@ export class Schemes implements ChangeHandler {
 
   /** The compiled scheme of a version, or of the active one; 404 problems when there is none. */
   async resolve(mode: Mode, name: string, version?: number): Promise<ActiveScheme> {
-    const v = version ?? (await this.activeVersion(mode, name));
-    if (v === null) throw notFound(`scheme '${name}' has no active version`);
+    if (version !== undefined) return this.compiledVersion(mode, name, version);
+    const k = key(mode, name);
+    const cached = this.active.get(k);
+    const active = cached === undefined ? await this.loadActive(mode, name, k) : cached;
+    if (active === null) throw notFound(`scheme '${name}' has no active version`);
+    return active;
+  }
+
+  private async compiledVersion(mode: Mode, name: string, v: number): Promise<ActiveScheme> {
     const cacheKey = `${key(mode, name)}\u0000${v}`;
     let scheme = this.compiled.get(cacheKey);
     if (!scheme) {
@@ -131,14 +139,13 @@ export class Schemes implements ChangeHandler {
     return { name, version: v, scheme };
   }
 
-  private async activeVersion(mode: Mode, name: string): Promise<number | null> {
-    const k = key(mode, name);
-    if (this.active.has(k)) return this.active.get(k)!;
+  private async loadActive(mode: Mode, name: string, k: string): Promise<ActiveScheme | null> {
     const generation = this.generation;
     const row = await this.db.selectFrom('schemes').select('active_version').where('mode', '=', mode).where('name', '=', name).executeTakeFirst();
     const v = row?.active_version ?? null;
-    if (generation === this.generation) this.active.set(k, v);
-    return v;
+    const active = v === null ? null : await this.compiledVersion(mode, name, v);
+    if (generation === this.generation) this.active.set(k, active);
+    return active;
   }
 
   changed(change: Change): void {

@@ -15,6 +15,7 @@ import { subscribe } from './notifications.js';
 import { testProvider } from './providers.js';
 import { startRecovery } from './recovery.js';
 import { Schemes } from './schemes.js';
+import { StateSnapshots } from './state-snapshots.js';
 
 export interface ServiceOptions {
   readonly port?: number;
@@ -77,9 +78,10 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
   const schemes = new Schemes(store.db);
-  await subscribe(store, [keys, schemes]);
+  const states = new StateSnapshots(store.db, store.kind === 'postgres');
+  await subscribe(store, [keys, schemes, states]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
-  const gateway = { db: store.db, schemes, provider: testProvider(store.db), now: () => new Date() };
+  const gateway = { db: store.db, schemes, states, provider: testProvider(store.db), now: () => new Date() };
   const recovery = startRecovery(gateway, options.recoverAfterMs ?? 30_000, log);
   const app = createApp({
     store,

@@ -45,4 +45,9 @@ it('starts on an embedded database, loads the examples, and prints the URL and a
   expect(huge.headers.get('content-type')).toContain('application/problem+json');
   const ok = await fetch(`${url}/v1/compile`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: JSON.stringify({ source: 'scheme x\n' }) });
   expect(((await ok.json()) as { ok: boolean }).ok).toBe(true);
+  // Without a Content-Length (chunked), a body is measured as it is read: whole or in pieces.
+  const chunked = (text: string) =>
+    fetch(`${url}/v1/compile`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: new Blob([text]).stream(), duplex: 'half' } as RequestInit);
+  expect((await chunked(JSON.stringify({ source: 'x'.repeat(2 << 20) }))).status).toBe(413);
+  expect(((await (await chunked(JSON.stringify({ source: 'scheme x\n' }))).json()) as { ok: boolean }).ok).toBe(true);
 }, 60_000);

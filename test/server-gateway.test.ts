@@ -138,6 +138,37 @@ describe.runIf(postgres)('two instances on one PostgreSQL', () => {
     }
     expect(route).toBe('two_eur');
   }, 60_000);
+
+  it('sees stored state written on the other instance (route state, rates, a payout) at a later decision', async () => {
+    const a = await postgres!.open();
+    const b = await postgres!.open();
+    const onA = await keyed(a, 'test');
+    const onB = new Client(b, onA.key);
+    await onA.post('/v1/schemes/pair/versions', { source: 'scheme pair\nmode test\nroute one_eur EUR\nroute two_eur EUR\nservice s {\n  balance one_eur, two_eur\n}\n' });
+    await onA.post('/v1/schemes/pair/activate', { version: 1 });
+    await onA.put('/v1/routes/one_eur', { balance: '100.00' });
+    await onA.put('/v1/routes/two_eur', { balance: '50.00' });
+    const request = { request: { amount: '10.00', currency: 'EUR', service: 's' } };
+    const routeOnB = async () => (await onB.post('/v1/schemes/pair/decide', request)).body.route as string;
+    const eventually = async (want: string) => {
+      const deadline = Date.now() + 5_000;
+      let route = await routeOnB();
+      while (Date.now() < deadline && route !== want) {
+        await new Promise((r) => setTimeout(r, 20));
+        route = await routeOnB();
+      }
+      return route;
+    };
+    expect(await routeOnB()).toBe('one_eur');
+    await onA.put('/v1/routes/two_eur', { balance: '500.00' });
+    expect(await eventually('two_eur')).toBe('two_eur');
+    await onA.post('/v1/payout-points', { id: 'pop_pair', currencies: ['EUR'], scheme: 'pair' });
+    await onA.put('/v1/routes/one_eur', { balance: '505.00' });
+    expect(await eventually('one_eur')).toBe('one_eur');
+    const paid = await onA.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_pair', point_currency: 'EUR', service: 's' } } });
+    expect(paid.body.data.attributes.status).toBe('processed');
+    expect(await eventually('two_eur')).toBe('two_eur');
+  }, 60_000);
 });
 
 describe.each(backends())('payout request list on $name', (backend) => {

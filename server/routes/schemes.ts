@@ -1,15 +1,14 @@
 // /v1/compile and /v1/schemes: versions, activation, decisions.
-import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
 import { compile } from '../../compiler/compile.js';
 import { diagnosticToJSON, hasErrors } from '../../grammar/diagnostics.js';
 import { decide } from '../../index.js';
 import { decisionJson } from '../../runtime/decision-json.js';
-import type { Database } from '../db/schema.js';
 import { body, nameParam, versionParam, type AppEnv } from '../http.js';
+import { securedJson } from '../guards.js';
 import { Problem } from '../problem.js';
-import { loadState } from '../route-state.js';
 import type { Schemes } from '../schemes.js';
+import { decideParsed, type StateSnapshots } from '../state-snapshots.js';
 
 export function compileRoute(): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/', async (c) => {
@@ -19,7 +18,15 @@ export function compileRoute(): Hono<AppEnv> {
   });
 }
 
-export function schemeRoutes(db: Kysely<Database>, schemes: Schemes, now: () => Date): Hono<AppEnv> {
+interface DecideBody {
+  readonly request: Record<string, unknown>;
+  readonly state?: Record<string, unknown>;
+  readonly version?: number;
+  /** false leaves the trace out ("trace": []); it is most of a decision's time and of the answer's size. */
+  readonly trace?: boolean;
+}
+
+export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () => Date): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
@@ -45,17 +52,22 @@ export function schemeRoutes(db: Kysely<Database>, schemes: Schemes, now: () => 
   });
 
   app.post('/:name/decide', async (c) => {
-    const b = await body<{ request: Record<string, unknown>; state?: Record<string, unknown>; version?: number }>(c, 'Decide');
+    const b = await body<DecideBody>(c, 'Decide');
     const mode = c.get('mode');
     const name = nameParam(c, 'name');
     const active = await schemes.resolve(mode, name, b.version);
-    const state = b.state ?? (await loadState(db, mode, name, active.scheme, now()));
-    const decision = decide(active.scheme, b.request, state);
+    const trace = b.trace !== false;
+    const decision = b.state
+      ? decide(active.scheme, b.request, b.state, { trace })
+      : decideParsed(active.scheme, b.request, await states.read(mode, name, active.scheme, now()), trace);
     if (decision.status === 'invalid') {
       const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
       throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
     }
-    return c.json({ ...decisionJson(decision), version: active.version });
+    // Added to the Decision JSON rather than spread into a copy: the copy cost as much as the stringify.
+    const answer = decisionJson(decision);
+    answer['version'] = active.version;
+    return securedJson(answer);
   });
 
   return app;
