@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
 import type { Store } from './db/connect.js';
 import { rateLimit, securityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
@@ -38,21 +38,27 @@ const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.s
 
 /** Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. */
 function authenticate(keys: Keys): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  // Not async: a key seen before is admitted without waiting (an async wrapper costs a promise per request).
+  return (c, next) => {
     const key = bearer(c.req.header('authorization'));
     if (!key) throw new Problem(401, 'unauthorized', 'send the API key as "Authorization: Bearer KEY"');
     // A mode key seen before needs neither the admin key's hash nor the database.
-    const identity = keys.known(key) ?? (await identify(keys, key));
-    const keyRoute = managesKeys(c.req.path);
-    if (identity === 'admin') {
-      if (!keyRoute) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
-      return next();
-    }
-    if (keyRoute) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
-    c.set('mode', identity.mode);
-    c.set('keyId', identity.id);
-    return next();
+    const known = keys.known(key);
+    if (known) return admit(c, known, next);
+    return identify(keys, key).then((identity) => admit(c, identity, next));
   };
+}
+
+function admit(c: Context<AppEnv>, identity: KeyIdentity | 'admin', next: Next): Promise<void> {
+  const keyRoute = managesKeys(c.req.path);
+  if (identity === 'admin') {
+    if (!keyRoute) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
+    return next();
+  }
+  if (keyRoute) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
+  c.set('mode', identity.mode);
+  c.set('keyId', identity.id);
+  return next();
 }
 
 async function identify(keys: Keys, key: string): Promise<KeyIdentity | 'admin'> {

@@ -250,6 +250,13 @@ describe('edge guards', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain('worker-src');
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(limited.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // JSON answers, errors included, carry the REST set: nothing to render, frame or cache.
+    for (const answer of [limited, await b.get('/v1/schemes')]) {
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('x-frame-options')).toBe('DENY');
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
   }, 30_000);
 });
