@@ -2,6 +2,7 @@
 // the editor's per-keystroke diagnostics (parse + check) on the 1,000-rule scheme.
 import { checkSource } from '../compiler/check.js';
 import { compileAst } from '../compiler/compile.js';
+import { requestAjv, requestSchema } from '../compiler/schema.js';
 import { parse } from '../grammar/parse.js';
 import { generateRules, schemeSource } from './generate.js';
 import { fmtMs, header, medianMs, table } from './measure.js';
@@ -47,9 +48,12 @@ export function compileSection(sizes: readonly number[] = [100, 1000, 10000]): s
     fmtMs(r.check + r.codegen),
   ]);
   const editor = rows.find((r) => r.rules === 1000);
+  const schema = requestSchema(checkSource(schemeSource(generateRules(10))).ast);
+  const validator = medianMs(() => requestAjv().compile(schema), 7);
   const note =
     'codegen = lowering, code generation, instantiation and the request validator (compileAst); ' +
-    'the traced program is generated on first use, so it is not included.\n' +
+    'the traced program is generated on first use, so it is not included. ' +
+    `Request validators are cached by schema: a compile whose fields (hence request schema) were not seen before adds ajv's compile, ${fmtMs(validator)}.\n` +
     (editor ? `Editor diagnostics (parse + check) at 1,000 rules: ${fmtMs(editor.check)} per keystroke.\n` : '');
   return `${header('compile')}${note}\n${table(['rules', 'source chars', 'parse', 'parse + check', 'codegen', 'compile total'], body)}\n`;
 }
