@@ -11,9 +11,10 @@ export interface AppEnv {
   Variables: { mode: Mode; keyId: string };
 }
 
-export const MAX_BODY = 1024 * 1024;
+/** Room for a scheme at the parser's source limit (2,000,000 characters) with JSON escapes. */
+export const MAX_BODY = 4 * 1024 * 1024;
 
-const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are limited to 1 MiB');
+const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are limited to 4 MiB');
 
 /**
  * The body as text, at most MAX_BODY bytes. Read from the Node stream when there is one: going

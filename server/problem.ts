@@ -29,7 +29,7 @@ const TITLES: Record<ProblemType, string> = {
   'mode-mismatch': "The scheme's mode differs from the key's mode",
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
-  'body-too-large': 'The request body is over 1 MiB',
+  'body-too-large': 'The request body is over 4 MiB',
   'rate-limited': 'Too many requests',
   unavailable: 'The database cannot be reached',
   internal: 'Internal error',

@@ -2,6 +2,7 @@
 // them, so the document and the checks cannot drift apart.
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { LIMITS } from '../grammar/limits.js';
 import { Problem } from './problem.js';
 
 type Schema = Readonly<Record<string, unknown>>;
@@ -10,7 +11,7 @@ const DECIMAL = { anyOf: [{ type: 'string', pattern: '^\\d{1,18}(\\.\\d{1,18})?$
 const NAME = { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', maxLength: 200 };
 const CODE = { type: 'string', pattern: '^[A-Z]{3}$' };
 const DATE_TIME = { type: 'string', format: 'date-time' };
-const SOURCE = { type: 'string', maxLength: 1_000_000 };
+const SOURCE = { type: 'string', maxLength: LIMITS.sourceLength };
 
 export const BODY_SCHEMAS = {
   ApiKeyCreate: {

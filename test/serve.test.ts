@@ -40,7 +40,7 @@ it('starts on an embedded database, loads the examples, and prints the URL and a
   const schemes = (await (await fetch(`${url}/v1/schemes`, { headers: { authorization: `Bearer ${key.key}` } })).json()) as { data: { name: string; active_version: number }[] };
   expect(schemes.data).toContainEqual({ name: 'eu_payouts', latest_version: 1, active_version: 1 });
   expect(schemes.data).toContainEqual({ name: 'global_payouts', latest_version: 1, active_version: 1 });
-  const huge = await fetch(`${url}/v1/compile`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: JSON.stringify({ source: 'x'.repeat(2 << 20) }) });
+  const huge = await fetch(`${url}/v1/compile`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: JSON.stringify({ source: 'x'.repeat(5 << 20) }) });
   expect(huge.status).toBe(413);
   expect(huge.headers.get('content-type')).toContain('application/problem+json');
   const ok = await fetch(`${url}/v1/compile`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: JSON.stringify({ source: 'scheme x\n' }) });
@@ -48,6 +48,6 @@ it('starts on an embedded database, loads the examples, and prints the URL and a
   // Without a Content-Length (chunked), a body is measured as it is read: whole or in pieces.
   const chunked = (text: string) =>
     fetch(`${url}/v1/compile`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: new Blob([text]).stream(), duplex: 'half' } as RequestInit);
-  expect((await chunked(JSON.stringify({ source: 'x'.repeat(2 << 20) }))).status).toBe(413);
+  expect((await chunked(JSON.stringify({ source: 'x'.repeat(5 << 20) }))).status).toBe(413);
   expect(((await (await chunked(JSON.stringify({ source: 'scheme x\n' }))).json()) as { ok: boolean }).ok).toBe(true);
 }, 60_000);

@@ -222,7 +222,7 @@ service card {
     const extra = await test.post('/v1/compile', { source: 'scheme x', sneaky: 1 });
     expect(extra.status).toBe(422);
     expect(extra.body.errors).toEqual([{ path: '/sneaky', message: 'is not a known property' }]);
-    const huge = await test.post('/v1/compile', { source: 'x'.repeat(1024 * 1024 + 10) });
+    const huge = await test.post('/v1/compile', { source: 'x'.repeat(4 * 1024 * 1024 + 10) });
     expect(huge.status).toBe(413);
     expect((await test.get('/v1/nothing-here')).status).toBe(404);
     expect((await test.get('/v1/schemes/Bad-Name/versions')).status).toBe(404);

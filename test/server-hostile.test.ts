@@ -129,7 +129,7 @@ describe('hostile HTTP input', () => {
   }, 240_000);
 
   it('answers an oversized body with 413 and keeps serving', async () => {
-    const res = await api.post('/v1/compile', JSON.stringify({ source: 'x'.repeat(2 * 1024 * 1024) }));
+    const res = await api.post('/v1/compile', JSON.stringify({ source: 'x'.repeat(5 * 1024 * 1024) }));
     expect(res.status).toBe(413);
     expect((await api.get('/v1/schemes')).status).toBe(200);
   });
