@@ -1,16 +1,5 @@
 // Seeded generators of first-match rule sets and requests, shared by the benchmarks.
-
-/** mulberry32: a tiny deterministic PRNG, so every run measures the same rules. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../runtime/prng.js';
 
 export const SERVICES = ['sepa', 'card', 'wire', 'instant'];
 export const CURRENCIES = ['EUR', 'USD', 'GBP', 'PLN'];
@@ -39,7 +28,7 @@ function maybe<T>(rand: () => number, p: number, f: () => T): T | null {
 }
 
 export function generateRules(count: number, seed = 1): Rule[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => {
     const low = maybe(rand, 0.5, () => Math.floor(rand() * 50) * 100);
     return {
@@ -100,7 +89,7 @@ export interface BenchRequest {
 }
 
 export function generateRequests(count: number, seed = 2): BenchRequest[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: count }, () => ({
     amount: `${Math.floor(rand() * 600000) / 100}`,
     currency: pick(rand, CURRENCIES),

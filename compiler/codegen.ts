@@ -7,7 +7,7 @@
 // optimize very large functions.
 import type * as A from '../grammar/ast.js';
 import type { RouteDef } from '../runtime/types.js';
-import { chainIndex, type ChainIndex } from './dispatch.js';
+import { chainIndex, type ChainIndex, type KeyIndex } from './dispatch.js';
 import { exprText } from '../grammar/format-expr.js';
 import { attributesOf, blocksOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
 import { lit } from './literal.js';
@@ -83,7 +83,8 @@ class Generator {
     return name;
   }
 
-  private attr(a: A.AttrRef): { code: string; type: 'num' | 'int' | 'eq' } {
+  /** How generated code reads an attribute (a reference in a condition, or a dispatch key). */
+  private attr(a: Pick<A.AttrRef, 'name' | 'isField'>): { code: string; type: 'num' | 'int' | 'eq' } {
     if (!a.isField) return ATTRIBUTES.get(a.name) ?? { code: 'undefined', type: 'eq' };
     const type = this.fieldTypes.get(a.name);
     const code = `r.fields.get(${lit(a.name)})`;
@@ -146,14 +147,14 @@ class Generator {
 
   /**
    * `amount OP literal` in the request's currency, compared as safe integers of millionths
-   * (ctx.amountMicros) when both sides are exact there; NaN falls back to rationals.
+   * (r.micros, read with the request) when both sides are exact there; NaN falls back to rationals.
    */
   private amountFast(e: A.Comparison): string | undefined {
     if (e.attr.isField || e.attr.name !== 'amount' || (e.value.kind !== 'Number' && e.value.kind !== 'Money')) return undefined;
     const text = e.value.kind === 'Number' ? e.value.text : e.value.amount.text;
     const micros = scaledNumber(num(text), 6);
     if (Number.isNaN(micros)) return undefined;
-    const m = 'ctx.amountMicros';
+    const m = 'r.micros';
     const fast = `(${m} === ${m} ? ${m} ${JS_OPS[e.op]} ${lit(micros)} : rt.num(r.amount, ${this.ref(num(text))}, ${lit(e.op)}))`;
     if (e.value.kind === 'Number') return fast;
     const currency = lit(e.value.currency.code);
@@ -192,16 +193,11 @@ class Generator {
    * `name` = the key's bitset for the request's value. A switch on a few strings compares
    * (mostly interned) strings by identity, cheaper than hashing them for a Map lookup.
    */
-  private bitsetRead(k: ChainIndex['keys'][number], name: string): string {
-    const read = this.keyRead(k.key);
+  private bitsetRead(k: KeyIndex, name: string): string {
+    const read = this.attr(k.key).code;
     if (k.byValue.size > SWITCH_VALUES) return `const ${name} = ${this.ref(k.byValue)}.get(${read}) ?? ${this.ref(k.other)};`;
     const cases = [...k.byValue].map(([v, bits]) => `case ${lit(v)}: ${name} = ${this.ref(bits)}; break;`);
     return `let ${name};\nswitch (${read}) {\n${cases.join('\n')}\ndefault: ${name} = ${this.ref(k.other)};\n}`;
-  }
-
-  /** How generated code reads a dispatch key's value. */
-  private keyRead(key: ChainIndex['keys'][number]['key']): string {
-    return key.isField ? `r.fields.get(${lit(key.name)})` : ATTRIBUTES.get(key.name)!.code;
   }
 
   /**

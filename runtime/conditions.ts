@@ -33,7 +33,7 @@ function shown(v: FieldValue | undefined): string | number | boolean | null {
 }
 
 const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | undefined>> = {
-  amount: (ctx) => `${unitsString(ctx.reqUnits, ctx.reqScale)} ${ctx.req.currency}`,
+  amount: (ctx) => `${unitsString(ctx.req.units, ctx.req.scale)} ${ctx.req.currency}`,
   currency: (ctx) => ctx.req.currency,
   service: (ctx) => ctx.req.service,
   country: (ctx) => ctx.req.country,

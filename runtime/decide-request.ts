@@ -4,7 +4,7 @@
 import { decideWith } from './decide.js';
 import type { Program } from './program.js';
 import { toRequest, type FieldKind } from './request.js';
-import { EMPTY_STATE, parseState } from './state.js';
+import { EMPTY_STATE, parseState, type StateResult } from './state.js';
 import type { Decision } from './types.js';
 import type { RequestValidator, ValidationError } from './validation.js';
 
@@ -27,11 +27,17 @@ export interface DecideOptions {
   readonly trace?: boolean;
 }
 
+const NO_STATE: StateResult = { state: EMPTY_STATE, errors: [] };
+
 /** Decides one request (JSON as in DESIGN.md) against a scheme and a state (JSON). */
 export function decideRequest(scheme: DecidableScheme, request: unknown, state?: unknown, options: DecideOptions = {}): Decision | InvalidRequest {
+  return decideParsedState(scheme, request, state === undefined ? NO_STATE : parseState(state), options);
+}
+
+/** As decideRequest, with the state parsed already (the service keeps stored state parsed). */
+export function decideParsedState(scheme: DecidableScheme, request: unknown, parsed: StateResult, options: DecideOptions = {}): Decision | InvalidRequest {
   const errors = scheme.validate(request);
   if (errors.length) return { status: 'invalid', errors };
-  const parsed = state === undefined ? { state: EMPTY_STATE, errors: [] } : parseState(state);
   if (parsed.errors.length) return { status: 'invalid', errors: parsed.errors.map((message) => ({ path: '/state', message })) };
   const req = toRequest(request as Record<string, unknown>, scheme.fieldKinds);
   const trace = options.trace !== false;

@@ -16,9 +16,6 @@ export function decideWith(program: Program, req: Request, state: State, options
     req,
     state,
     settings: program.settings,
-    reqScale: req.scale,
-    reqUnits: req.units,
-    amountMicros: req.micros,
     trace: options.trace === false ? null : [],
   };
   const { attempts } = program.settings;
@@ -86,7 +83,7 @@ function allocation(ctx: DecideContext, { quote, payment }: Funded): Allocation 
   const currency = quote.route.currency;
   const fee = unitsString(quote.feeUnits, quote.scale);
   // Paid in the request's currency the debit is the piece itself: one string serves both.
-  const requestAmount = currency === ctx.req.currency ? amount : unitsString(quote.pieceUnits, ctx.reqScale);
+  const requestAmount = currency === ctx.req.currency ? amount : unitsString(quote.pieceUnits, ctx.req.scale);
   if (!payment) return { route, amount, currency, fee, requestAmount };
   return { route, amount, currency, fee, requestAmount, p2p: [{ id: payment.id, amount }] };
 }

@@ -107,7 +107,7 @@ function debitUnits(ctx: DecideContext, route: RouteDef, pieceUnits: Int): Int {
   const { rates } = ctx.state;
   const parts = rates.parts?.(ctx.req.currency, route.currency) ?? partsOf(rates.rate(ctx.req.currency, route.currency)!);
   const num = mulInt(mulInt(parts.n, calc.markupN), pow10Int(calc.scale));
-  const den = mulInt(mulInt(parts.d, calc.markupD), pow10Int(ctx.reqScale));
+  const den = mulInt(mulInt(parts.d, calc.markupD), pow10Int(ctx.req.scale));
   return mulDivHalfUp(pieceUnits, num, den);
 }
 

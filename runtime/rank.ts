@@ -45,7 +45,7 @@ function keyed(quotes: Quote[], key: (q: Quote) => Rat | string): { quotes: Quot
 export function lossOf(ctx: DecideContext, q: Quote): Rat | string {
   if (q.route.currency === ctx.req.currency) return ZERO;
   const back = convert(ctx, q.debit, q.route.currency, ctx.req.currency);
-  return back ? sub(back, fromMinor(big(q.pieceUnits), ctx.reqScale)) : `no rate ${q.route.currency}/${ctx.req.currency}`;
+  return back ? sub(back, fromMinor(big(q.pieceUnits), ctx.req.scale)) : `no rate ${q.route.currency}/${ctx.req.currency}`;
 }
 
 function costOf(ctx: DecideContext, q: Quote): Rat | string {
@@ -80,22 +80,22 @@ function deficits(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Rat[] 
 function historyFree(ctx: DecideContext, def: StrategyDef): boolean {
   const { volumes } = ctx.state;
   if (volumes.size !== 0 && volumes.has(def.key)) return false;
-  const micros = ctx.amountMicros; // NaN when not exact there: then the rational decides
+  const micros = ctx.req.micros; // NaN when not exact there: then the rational decides
   if (micros === micros ? micros <= 0 : ctx.req.amount.n <= 0n) return false;
   return ctx.state.rates.rate(ctx.req.currency, ctx.settings.base) !== undefined;
 }
 
 /**
  * Without history the deficits are w_i/W × a: with W > 0 and a > 0 (a valid request's amount
- * is positive) their order is the weights' order, so no rational needs computing. Undefined
- * when the shortcut does not apply.
+ * is positive) their order is the weights' order, fixed by the scheme (fixedOrder), so no
+ * rational needs computing. Undefined when the shortcut does not apply.
  */
 function orderWithoutHistory(ctx: DecideContext, def: StrategyDef, quotes: Quote[]): Ranked | undefined {
-  if (!historyFree(ctx, def)) return undefined;
-  if (def.kind === 'optimal') return { ok: quotes, filtered: NONE }; // equal weights: listed order
-  const weights = quotes.map((q) => def.weights[def.routes.indexOf(q.route)]!);
-  if (weights.every((w) => w.n > 0n && cmp(w, weights[0]!) === 0)) return { ok: quotes, filtered: NONE };
-  return weights.some((w) => w.n > 0n) ? { ok: orderBy(quotes, weights, -1), filtered: NONE } : undefined;
+  const order = fixedOrder(ctx, def);
+  if (!order) return undefined;
+  // The candidates come in listed order: only a weight order other than that moves them.
+  const ok = order === def.routes ? quotes : [...quotes].sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route));
+  return { ok, filtered: NONE };
 }
 
 // A weight strategy's routes by weight, highest first (stable), or null when all weights are 0.

@@ -8,7 +8,7 @@ import type { RouteDef, StrategyKind } from './types.js';
 
 /** Pieces summing exactly to the request's amount, or undefined. */
 export function splitPayout(ctx: DecideContext, kind: StrategyKind, ordered: readonly RouteDef[]): Quote[] | undefined {
-  let remaining = big(ctx.reqUnits);
+  let remaining = big(ctx.req.units);
   const pieces: Quote[] = [];
   for (const route of ordered) {
     if (remaining === 0n) break;

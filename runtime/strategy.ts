@@ -77,7 +77,7 @@ export function firstInFixedOrder(ctx: DecideContext, def: StrategyDef): Funded 
 function firstFunded(ctx: DecideContext, def: StrategyDef, order: readonly RouteDef[], p2p: boolean | null): Funded | undefined {
   for (const route of order) {
     if ((p2p !== null && route.p2p !== p2p) || unavailable(ctx, route)) continue;
-    const q = quote(ctx, route, ctx.reqUnits);
+    const q = quote(ctx, route, ctx.req.units);
     if (limitsBroken(ctx, q)) continue;
     const payment = route.p2p ? pickPayment(ctx.state.p2p.get(route.name), q.debit, ctx.req.createdAt, def.p2p) : null;
     if (payment !== undefined) return { quote: q, payment };
@@ -99,7 +99,7 @@ function wholeCandidates(ctx: DecideContext, def: StrategyDef, log: FilterLog): 
       log?.push({ route: route.name, reason: gone });
       continue;
     }
-    const q = quote(ctx, route, ctx.reqUnits);
+    const q = quote(ctx, route, ctx.req.units);
     const why = limitsBroken(ctx, q) ?? (def.kind === 'balance' ? balanceShort(ctx, q) : null);
     if (!why) out.push(q);
     else late?.push({ route: route.name, reason: why });
@@ -119,7 +119,7 @@ function splitCandidates(ctx: DecideContext, def: StrategyDef, open: RouteDef[])
   const eligible: Quote[] = [];
   for (const route of open) {
     if (route.p2p) continue;
-    const q = quote(ctx, route, ctx.reqUnits);
+    const q = quote(ctx, route, ctx.req.units);
     if (route.min && cmp(q.debit, route.min) < 0) continue;
     if (def.kind === 'balance' && !routeState(ctx, route).balance) continue;
     eligible.push(q);

@@ -7,6 +7,7 @@ import type { CompiledScheme } from '../compiler/compile.js';
 import { routesOf } from '../compiler/lower.js';
 import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
+import { decideParsedState } from '../runtime/decide-request.js';
 import { decisionJson } from '../runtime/decision-json.js';
 import { big, norm } from '../runtime/int.js';
 import { feeUnits } from '../runtime/quote.js';
@@ -18,7 +19,7 @@ import { Problem } from './problem.js';
 import type { Provider, ProviderAnswer } from './providers.js';
 import { addVolume, loadRates, period, release, reserve, type Reservation } from './route-state.js';
 import type { Schemes } from './schemes.js';
-import { decideParsed, type StateSnapshots } from './state-snapshots.js';
+import type { StateSnapshots } from './state-snapshots.js';
 
 export interface GatewayDeps {
   readonly db: Kysely<Database>;
@@ -205,7 +206,7 @@ class Run {
       exclude: [...this.excluded()],
       ...(this.lastError === undefined ? {} : { last_error: this.lastError }),
     };
-    const d = decideParsed(this.subject.compiled, req, state, true);
+    const d = decideParsedState(this.subject.compiled, req, state);
     if (d.status === 'invalid') throw new Problem(500, 'internal', `stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
     return d;
   }

@@ -5,11 +5,7 @@
 // older than a write this instance acknowledged; other instances hear of it by notification.
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
-import { decideWith } from '../runtime/decide.js';
-import type { InvalidRequest } from '../runtime/decide-request.js';
-import { toRequest } from '../runtime/request.js';
 import { parseState, type StateResult } from '../runtime/state.js';
-import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { publish, type Change, type ChangeHandler } from './notifications.js';
 import { loadState } from './route-state.js';
@@ -69,13 +65,4 @@ export class StateSnapshots implements ChangeHandler {
   reset(): void {
     this.generation++;
   }
-}
-
-/** As the library's `decide` (runtime/decide-request.ts) does with a State JSON, for a state parsed already. */
-export function decideParsed(scheme: CompiledScheme, request: unknown, parsed: StateResult, trace: boolean): Decision | InvalidRequest {
-  const errors = scheme.validate(request);
-  if (errors.length) return { status: 'invalid', errors };
-  if (parsed.errors.length) return { status: 'invalid', errors: parsed.errors.map((message) => ({ path: '/state', message })) };
-  const req = toRequest(request as Record<string, unknown>, scheme.fieldKinds);
-  return decideWith(trace ? scheme.traced : scheme.program, req, parsed.state, { trace });
 }

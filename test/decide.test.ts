@@ -81,7 +81,7 @@ describe('decision properties', () => {
       const st = parseState(state).state;
       const d = decideWith(scheme.program, req, st, { trace: false });
       if (d.status !== 'routed') return;
-      const ctx = { req, state: st, settings: scheme.settings, reqScale: 2, reqUnits: 0n, amountMicros: NaN, trace: null };
+      const ctx = { req, state: st, settings: scheme.settings, trace: null };
       const plan = scheme.program.plan(ctx) as PlanDef;
       const strategy = plan.kind === 'strategies' ? plan.strategies.find((s) => s.key === d.strategyKey) : undefined;
       expect(strategy).toBeDefined();
@@ -124,21 +124,16 @@ describe('decision properties', () => {
 });
 
 describe('indexed dispatch', () => {
-  it('keeps first-match order on generated rule sets (compiled equals interpreted)', async () => {
-    const { generateRequests, generateRules, schemeSource } = await import('../bench/generate.js');
-    const scheme = compiled(schemeSource(generateRules(200, 7)));
-    const state = { rates: { 'EUR/USD': '1.08', 'EUR/GBP': '0.86', 'EUR/PLN': '4.3', 'USD/GBP': '0.79', 'USD/PLN': '3.96', 'GBP/PLN': '5' } };
-    for (const request of generateRequests(3000, 9)) {
-      expect(outcome(run(scheme, request, state, 'program'))).toEqual(outcome(run(scheme, request, state, 'interpreted')));
-    }
-  });
+  const RATES = { rates: { 'EUR/USD': '1.08', 'EUR/GBP': '0.86', 'EUR/PLN': '4.3', 'USD/GBP': '0.79', 'USD/PLN': '3.96', 'GBP/PLN': '5' } };
 
-  it('keeps first-match order when a chain’s tests span several switch functions (over 128 branches)', async () => {
+  it.each([
+    { what: 'on generated rule sets', rules: 200, ruleSeed: 7, requests: 3000, requestSeed: 9 },
+    { what: 'when a chain’s tests span several switch functions (over 128 branches)', rules: 1200, ruleSeed: 11, requests: 1500, requestSeed: 13 },
+  ])('keeps first-match order $what (compiled equals interpreted)', async ({ rules, ruleSeed, requests, requestSeed }) => {
     const { generateRequests, generateRules, schemeSource } = await import('../bench/generate.js');
-    const scheme = compiled(schemeSource(generateRules(1200, 11)));
-    const state = { rates: { 'EUR/USD': '1.08', 'EUR/GBP': '0.86', 'EUR/PLN': '4.3', 'USD/GBP': '0.79', 'USD/PLN': '3.96', 'GBP/PLN': '5' } };
-    for (const request of generateRequests(1500, 13)) {
-      expect(outcome(run(scheme, request, state, 'program'))).toEqual(outcome(run(scheme, request, state, 'interpreted')));
+    const scheme = compiled(schemeSource(generateRules(rules, ruleSeed)));
+    for (const request of generateRequests(requests, requestSeed)) {
+      expect(outcome(run(scheme, request, RATES, 'program'))).toEqual(outcome(run(scheme, request, RATES, 'interpreted')));
     }
   });
 });

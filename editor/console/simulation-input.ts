@@ -1,6 +1,7 @@
 // The simulation view's inputs: JSONL traffic (one request a line, blank lines ignored) and a
 // state JSON, read with messages that name the line; and sample traffic made from a scheme.
 import type * as A from '../../grammar/ast.js';
+import { mulberry32 } from '../../runtime/prng.js';
 import { prefillRequest, type Json } from '../language/prefill.js';
 import { symbolsOf } from '../language/symbols.js';
 
@@ -44,18 +45,6 @@ export function parseStateText(text: string): StateResult {
   }
 }
 
-/** A small deterministic pseudo-random sequence (mulberry32), so sample traffic is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const COUNTRIES = ['DE', 'AT', 'FR', 'NL', 'ES', 'IT', 'PL', 'US'];
 
 /**
@@ -66,7 +55,7 @@ export function sampleTraffic(file: A.SchemeFile, count: number, seed = 1): stri
   const sym = symbolsOf(file);
   const services = [...sym.services.keys()];
   const base = prefillRequest(file);
-  const next = random(seed);
+  const next = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {

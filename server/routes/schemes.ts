@@ -3,12 +3,13 @@ import { Hono } from 'hono';
 import { compile } from '../../compiler/compile.js';
 import { diagnosticToJSON, hasErrors } from '../../grammar/diagnostics.js';
 import { decide } from '../../index.js';
+import { decideParsedState } from '../../runtime/decide-request.js';
 import { decisionJson } from '../../runtime/decision-json.js';
 import { body, nameParam, versionParam, type AppEnv } from '../http.js';
 import { securedJson } from '../guards.js';
 import { Problem } from '../problem.js';
 import type { Schemes } from '../schemes.js';
-import { decideParsed, type StateSnapshots } from '../state-snapshots.js';
+import type { StateSnapshots } from '../state-snapshots.js';
 
 export function compileRoute(): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/', async (c) => {
@@ -59,7 +60,7 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
     const trace = b.trace !== false;
     const decision = b.state
       ? decide(active.scheme, b.request, b.state, { trace })
-      : decideParsed(active.scheme, b.request, await states.read(mode, name, active.scheme, now()), trace);
+      : decideParsedState(active.scheme, b.request, await states.read(mode, name, active.scheme, now()), { trace });
     if (decision.status === 'invalid') {
       const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
       throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
