@@ -2,10 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Store } from './db/connect.js';
-import { rateLimit, securityHeaders, type RateLimit } from './guards.js';
+import { rateLimiter, securityHeaders, withSecurityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
+import { andThen, type Awaitable } from './awaitable.js';
 import type { AppEnv } from './http.js';
 import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
@@ -36,29 +37,28 @@ function bearer(header: string | undefined): string | undefined {
 
 const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.startsWith('/v1/api-keys/');
 
-/** Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. */
-function authenticate(keys: Keys): MiddlewareHandler<AppEnv> {
-  // Not async: a key seen before is admitted without waiting (an async wrapper costs a promise per request).
-  return (c, next) => {
+/**
+ * Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. A key seen
+ * before is admitted at once (neither the admin key's hash nor the database is needed).
+ */
+function keyCheck(keys: Keys): (c: Context<AppEnv>) => Awaitable<void> {
+  return (c) => {
     const key = bearer(c.req.header('authorization'));
     if (!key) throw new Problem(401, 'unauthorized', 'send the API key as "Authorization: Bearer KEY"');
-    // A mode key seen before needs neither the admin key's hash nor the database.
     const known = keys.known(key);
-    if (known) return admit(c, known, next);
-    return identify(keys, key).then((identity) => admit(c, identity, next));
+    return known ? admit(c, known) : identify(keys, key).then((identity) => admit(c, identity));
   };
 }
 
-function admit(c: Context<AppEnv>, identity: KeyIdentity | 'admin', next: Next): Promise<void> {
+function admit(c: Context<AppEnv>, identity: KeyIdentity | 'admin'): void {
   const keyRoute = managesKeys(c.req.path);
   if (identity === 'admin') {
     if (!keyRoute) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
-    return next();
+    return;
   }
   if (keyRoute) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
   c.set('mode', identity.mode);
   c.set('keyId', identity.id);
-  return next();
 }
 
 async function identify(keys: Keys, key: string): Promise<KeyIdentity | 'admin'> {
@@ -78,39 +78,62 @@ function isConnectionError(e: unknown): boolean {
   );
 }
 
+const answerProblem = (c: Context, p: Problem): Response => withSecurityHeaders(sendProblem(c, p));
+
+type Handler = (c: Context<AppEnv>) => Awaitable<Response>;
+
+/**
+ * Every API handler runs behind the key check and the rate limit, and its answer gets the
+ * security headers. A wrapper rather than middleware: Hono runs a route with one handler
+ * directly, and a handler that answers at once (decide on cached state) stays synchronous, where
+ * a middleware chain costs a promise per link and per request.
+ */
+function guard(keys: Keys, limit: RateLimit): (handler: Handler) => Handler {
+  const check = keyCheck(keys);
+  const limited = rateLimiter(limit);
+  const run = (c: Context<AppEnv>, handler: Handler): Awaitable<Response> => {
+    limited(c);
+    return andThen(handler(c), withSecurityHeaders);
+  };
+  return (handler) => (c) => andThen(check(c), () => run(c, handler));
+}
+
+/** The router's routes under `base`, each handler guarded (in place of app.route behind middleware); routers hold handlers only. */
+function mount(app: Hono<AppEnv>, base: string, router: Hono<AppEnv>, guarded: (handler: Handler) => Handler): void {
+  for (const r of router.routes) app.on(r.method, r.path === '/' ? base : base + r.path, guarded(r.handler as Handler));
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { gateway } = deps;
 
   app.onError((e, c) => {
-    if (e instanceof Problem) return sendProblem(c, e);
-    if (isConnectionError(e)) return sendProblem(c, new Problem(503, 'unavailable', 'the database cannot be reached; try again shortly'));
+    if (e instanceof Problem) return answerProblem(c, e);
+    if (isConnectionError(e)) return answerProblem(c, new Problem(503, 'unavailable', 'the database cannot be reached; try again shortly'));
     // One line, no stack and no request body (it may carry keys or personal data); the id ties
     // the log line to the answer the client got.
     const id = randomUUID();
     deps.log?.(`internal error ${id} on ${c.req.method} ${c.req.path}: ${e instanceof Error ? `${e.name}: ${e.message}` : 'non-Error thrown'}`);
-    return sendProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged', { instance: `urn:sluice:error:${id}` }));
+    return answerProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged', { instance: `urn:sluice:error:${id}` }));
   });
-  app.notFound((c) => sendProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
-  app.use('*', securityHeaders());
+  app.notFound((c) => answerProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
+  app.get('/healthz', async (c) => withSecurityHeaders((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
+  app.get('/openapi.json', (c) => withSecurityHeaders(c.json(openApiDocument())));
 
-  app.get('/healthz', async (c) => ((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  const guarded = guard(deps.keys, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
+  mount(app, '/v1/api-keys', keyRoutes(deps.keys), guarded);
+  mount(app, '/v1/compile', compileRoute(), guarded);
+  mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now), guarded);
+  mount(app, '/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now), guarded);
+  mount(app, '/v1/rates', rateRoutes(gateway.states), guarded);
+  mount(app, '/v1/payout-points', payoutPointRoutes(deps.store.db), guarded);
+  mount(app, '/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway), guarded);
 
-  app.use('/v1/*', authenticate(deps.keys));
-  app.use('/v1/*', rateLimit(deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 }));
-  app.route('/v1/api-keys', keyRoutes(deps.keys));
-  app.route('/v1/compile', compileRoute());
-  app.route('/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now));
-  app.route('/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now));
-  app.route('/v1/rates', rateRoutes(gateway.states));
-  app.route('/v1/payout-points', payoutPointRoutes(deps.store.db));
-  app.route('/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway));
-
+  // The editor's files get the page headers.
   if (deps.editorDir && existsSync(deps.editorDir)) {
-    app.use('/*', serveStatic({ root: deps.editorDir }));
+    app.get('/*', securityHeaders(), serveStatic({ root: deps.editorDir }));
   } else {
-    app.get('/', (c) => c.text('Sluice is running. The editor is not built: run `npm run build`.\n'));
+    app.get('/', (c) => withSecurityHeaders(c.text('Sluice is running. The editor is not built: run `npm run build`.\n')));
   }
   return app;
 }

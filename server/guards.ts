@@ -1,6 +1,6 @@
 // Edge guards: security headers with a CSP that still lets the editor's Monaco workers run, and a
 // per-key request rate limit (a token bucket per key, per instance) answering 429.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './http.js';
 import { Problem } from './problem.js';
 
@@ -65,13 +65,19 @@ export function securedJson(value: unknown, status = 200): Response {
   return res;
 }
 
-/** Adds the security headers to every answer that does not carry them yet: API_HEADERS to JSON, PAGE_HEADERS to the rest. */
-export const securityHeaders = (): MiddlewareHandler => async (c, next) => {
-  await next();
-  if (secured.has(c.res)) return;
-  const headers = c.res.headers;
+/** The answer with its security headers: API_HEADERS on JSON, PAGE_HEADERS on the rest. */
+export function withSecurityHeaders(res: Response): Response {
+  if (secured.has(res)) return res;
+  const headers = res.headers;
   const set = /json/.test(headers.get('content-type') ?? '') ? API_HEADERS : PAGE_HEADERS;
   for (const name in set) headers.set(name, set[name]!);
+  return res;
+}
+
+/** Middleware for the editor's files and anything else outside the API's guarded routes. */
+export const securityHeaders = (): MiddlewareHandler => async (c, next) => {
+  await next();
+  withSecurityHeaders(c.res);
 };
 
 export interface RateLimit {
@@ -86,11 +92,13 @@ interface Bucket {
   at: number;
 }
 
-/** Runs after authentication: the bucket is the key's, so one noisy client cannot starve the others. */
-export function rateLimit(limit: RateLimit, now: () => number = () => performance.now()): MiddlewareHandler<AppEnv> {
+/**
+ * A token bucket per key, checked after authentication so one noisy client cannot starve the
+ * others. Throws a 429 problem (with Retry-After) when the key's bucket is empty.
+ */
+export function rateLimiter(limit: RateLimit, now: () => number = () => performance.now()): (c: Context<AppEnv>) => void {
   const buckets = new Map<string, Bucket>();
-  // Not async: nothing here waits, and an async wrapper costs a promise per request.
-  return (c, next) => {
+  return (c) => {
     const id = c.get('keyId') ?? 'admin';
     const t = now();
     const b = buckets.get(id) ?? { tokens: limit.burst, at: t };
@@ -102,6 +110,5 @@ export function rateLimit(limit: RateLimit, now: () => number = () => performanc
       throw new Problem(429, 'rate-limited', `more than ${limit.perSecond} requests per second with this key; slow down`);
     }
     b.tokens -= 1;
-    return next();
   };
 }

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { Mode } from './db/schema.js';
+import { andThen, type Awaitable } from './awaitable.js';
 import { Problem } from './problem.js';
 import { checkBody, type BodyName } from './schemas.js';
 
@@ -20,11 +21,15 @@ const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are l
  * The body as text, at most MAX_BODY bytes. Read from the Node stream when there is one: going
  * through a web Request (as hono's bodyLimit does) costs more than the decision itself.
  */
-async function readBody(c: Context<AppEnv>): Promise<string> {
-  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY) throw tooLarge();
+function readBody(c: Context<AppEnv>): Awaitable<string> {
   const incoming = c.env?.incoming;
-  if (incoming) return (arrived(incoming) ?? (await readStream(incoming))).toString('utf8');
-  const text = await c.req.text();
+  if (Number((incoming ? incoming.headers['content-length'] : c.req.header('content-length')) ?? 0) > MAX_BODY) throw tooLarge();
+  if (!incoming) return c.req.text().then(limited);
+  const now = arrived(incoming);
+  return now ? now.toString('utf8') : readStream(incoming).then((b) => b.toString('utf8'));
+}
+
+function limited(text: string): string {
   if (Buffer.byteLength(text) > MAX_BODY) throw tooLarge();
   return text;
 }
@@ -57,15 +62,18 @@ function readStream(incoming: IncomingMessage): Promise<Buffer> {
 export type AppContext = Context<AppEnv>;
 
 /** Parses and validates a JSON body: 400 when it is not JSON, 422 with each path when it breaks its schema. */
-export async function body<T>(c: Context<AppEnv>, name: BodyName): Promise<T> {
-  const text = await readBody(c);
+export function body<T>(c: Context<AppEnv>, name: BodyName): Awaitable<T> {
+  return andThen(readBody(c), (text) => checkBody<T>(name, parseJson(text)));
+}
+
+function parseJson(text: string): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new Problem(400, 'invalid-body', 'the body is not valid JSON');
   }
-  return checkBody<T>(name, parsed);
+  return parsed;
 }
 
 const NAME = /^[a-z_][a-z0-9_]{0,199}$/;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { compile, type CompiledScheme } from '../compiler/compile.js';
 import { diagnosticToJSON, hasErrors, type DiagnosticJSON } from '../grammar/diagnostics.js';
+import { andThen, type Awaitable } from './awaitable.js';
 import type { Database, Mode } from './db/schema.js';
 import { publish, type Change, type ChangeHandler } from './notifications.js';
 import { notFound, Problem } from './problem.js';
@@ -116,14 +117,15 @@ export class Schemes implements ChangeHandler {
     this.changed({ kind: 'active', mode, name });
   }
 
-  /** The compiled scheme of a version, or of the active one; 404 problems when there is none. */
-  async resolve(mode: Mode, name: string, version?: number): Promise<ActiveScheme> {
+  /** The compiled scheme of a version, or of the active one (at once when cached); 404 problems when there is none. */
+  resolve(mode: Mode, name: string, version?: number): Awaitable<ActiveScheme> {
     if (version !== undefined) return this.compiledVersion(mode, name, version);
     const k = key(mode, name);
     const cached = this.active.get(k);
-    const active = cached === undefined ? await this.loadActive(mode, name, k) : cached;
-    if (active === null) throw notFound(`scheme '${name}' has no active version`);
-    return active;
+    return andThen(cached === undefined ? this.loadActive(mode, name, k) : cached, (active) => {
+      if (active === null) throw notFound(`scheme '${name}' has no active version`);
+      return active;
+    });
   }
 
   private async compiledVersion(mode: Mode, name: string, v: number): Promise<ActiveScheme> {

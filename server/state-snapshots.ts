@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
 import { parseState, type StateResult } from '../runtime/state.js';
+import type { Awaitable } from './awaitable.js';
 import type { Database, Mode } from './db/schema.js';
 import { publish, type Change, type ChangeHandler } from './notifications.js';
 import { loadState } from './route-state.js';
@@ -33,11 +34,15 @@ export class StateSnapshots implements ChangeHandler {
   ) {}
 
   /** The stored state of a scheme's routes, rates, pools and volumes, parsed as a State JSON would be. */
-  async read(mode: Mode, name: string, scheme: CompiledScheme, now: Date): Promise<StateResult> {
+  read(mode: Mode, name: string, scheme: CompiledScheme, now: Date): Awaitable<StateResult> {
     // A number rather than period()'s text: no date formatting per decision.
     const day = Math.floor(now.getTime() / DAY_MS);
     const s = this.snapshots.get(scheme);
     if (s && s.generation === this.generation && s.day === day && s.mode === mode && s.name === name) return s.parsed;
+    return this.load(mode, name, scheme, now, day);
+  }
+
+  private async load(mode: Mode, name: string, scheme: CompiledScheme, now: Date, day: number): Promise<StateResult> {
     const generation = this.generation;
     const parsed = parseState(await loadState(this.db, mode, name, scheme, now));
     if (generation === this.generation) this.snapshots.set(scheme, { mode, name, day, generation, parsed });

@@ -3,12 +3,14 @@ import { Hono } from 'hono';
 import { compile } from '../../compiler/compile.js';
 import { diagnosticToJSON, hasErrors } from '../../grammar/diagnostics.js';
 import { decide } from '../../index.js';
-import { decideParsedState } from '../../runtime/decide-request.js';
+import { decideParsedState, type InvalidRequest } from '../../runtime/decide-request.js';
 import { decisionJson } from '../../runtime/decision-json.js';
+import type { Decision } from '../../runtime/types.js';
+import { andThen } from '../awaitable.js';
 import { body, nameParam, versionParam, type AppEnv } from '../http.js';
 import { securedJson } from '../guards.js';
 import { Problem } from '../problem.js';
-import type { Schemes } from '../schemes.js';
+import type { ActiveScheme, Schemes } from '../schemes.js';
 import type { StateSnapshots } from '../state-snapshots.js';
 
 export function compileRoute(): Hono<AppEnv> {
@@ -25,6 +27,18 @@ interface DecideBody {
   readonly version?: number;
   /** false leaves the trace out ("trace": []); it is most of a decision's time and of the answer's size. */
   readonly trace?: boolean;
+}
+
+/** The Decision JSON with the version that decided it; 422 for a request the scheme's schema refuses. */
+function answer(active: ActiveScheme, decision: Decision | InvalidRequest): Response {
+  if (decision.status === 'invalid') {
+    const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
+  }
+  // Added to the Decision JSON rather than spread into a copy: the copy cost as much as the stringify.
+  const json = decisionJson(decision);
+  json['version'] = active.version;
+  return securedJson(json);
 }
 
 export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () => Date): Hono<AppEnv> {
@@ -52,24 +66,19 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
     return c.json({ name, active_version: version });
   });
 
-  app.post('/:name/decide', async (c) => {
-    const b = await body<DecideBody>(c, 'Decide');
-    const mode = c.get('mode');
-    const name = nameParam(c, 'name');
-    const active = await schemes.resolve(mode, name, b.version);
-    const trace = b.trace !== false;
-    const decision = b.state
-      ? decide(active.scheme, b.request, b.state, { trace })
-      : decideParsedState(active.scheme, b.request, await states.read(mode, name, active.scheme, now()), { trace });
-    if (decision.status === 'invalid') {
-      const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-      throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
-    }
-    // Added to the Decision JSON rather than spread into a copy: the copy cost as much as the stringify.
-    const answer = decisionJson(decision);
-    answer['version'] = active.version;
-    return securedJson(answer);
-  });
+  // Synchronous while key, active version, stored state and body are at hand: no promise per request.
+  app.post('/:name/decide', (c) =>
+    andThen(body<DecideBody>(c, 'Decide'), (b) => {
+      const mode = c.get('mode');
+      const name = nameParam(c, 'name');
+      const trace = b.trace !== false;
+      return andThen(schemes.resolve(mode, name, b.version), (active) =>
+        b.state
+          ? answer(active, decide(active.scheme, b.request, b.state, { trace }))
+          : andThen(states.read(mode, name, active.scheme, now()), (parsed) => answer(active, decideParsedState(active.scheme, b.request, parsed, { trace }))),
+      );
+    }),
+  );
 
   return app;
 }
