@@ -2,7 +2,7 @@
 import type { CodeLit } from '../grammar/ast.js';
 import { error, type Diagnostic } from '../grammar/diagnostics.js';
 import { CURRENCY_CODES, isCurrency } from '../runtime/currencies.js';
-import { isCountry } from './countries.js';
+import { isCountry } from '../runtime/countries.js';
 import { closest } from './suggest.js';
 
 // Codes people write for a country that ISO 3166-1 spells otherwise.

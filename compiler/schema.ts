@@ -3,9 +3,7 @@
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import type * as A from '../grammar/ast.js';
-import { CURRENCY_CODES } from '../runtime/currencies.js';
-import { DATE_TIME_FORMAT, requestValidatorOf, type RequestValidator } from '../runtime/validation.js';
-import { COUNTRY_CODES } from './countries.js';
+import { REQUEST_FORMATS, requestValidatorOf, type RequestValidator } from '../runtime/validation.js';
 
 export type { RequestValidator, ValidationError } from '../runtime/validation.js';
 
@@ -18,7 +16,7 @@ const AJV_OPTIONS: Options = { allErrors: true, strict: true };
 /** An ajv instance set up for request schemas (`code`: how to emit standalone source). */
 export function requestAjv(code?: Options['code']): Ajv {
   const ajv = new Ajv({ ...AJV_OPTIONS, ...(code ? { code } : {}) });
-  ajv.addFormat('date-time', DATE_TIME_FORMAT);
+  for (const [name, format] of Object.entries(REQUEST_FORMATS)) ajv.addFormat(name, format);
   return ajv;
 }
 
@@ -51,9 +49,9 @@ export function requestSchema(file: A.SchemeFile): JsonSchema {
     required: ['amount', 'currency', 'service', ...(required.length ? ['fields'] : [])],
     properties: {
       amount: { anyOf: [{ type: 'string', pattern: DECIMAL }, { type: 'number', exclusiveMinimum: 0 }] },
-      currency: { type: 'string', enum: CURRENCY_CODES },
+      currency: { type: 'string', format: 'iso-4217' },
       service: { type: 'string', minLength: 1 },
-      country: { type: 'string', enum: COUNTRY_CODES },
+      country: { type: 'string', format: 'iso-3166-alpha-2' },
       point: { type: 'string' },
       created_at: { type: 'string', format: 'date-time' },
       test_mode: { type: 'boolean' },

@@ -1,12 +1,12 @@
 // The request validator as source, with no `new Function` at run time: ajv's standalone code
-// generation over the same schema, options and 'date-time' format as the in-process validator.
+// generation over the same schema, options and formats as the in-process validator.
 // The code is wrapped in a function taking what it would `require` (ajv's small runtime
 // helpers) and the formats, so it declares nothing at a module's top level.
 import { _, Name } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { requestAjv, type JsonSchema } from './schema.js';
 
-/** The names the wrapped code reads: `require(id)`, `formats['date-time']`. */
+/** The names the wrapped code reads: `require(id)`, `formats[name]`. */
 const REQUIRE = 'require';
 const FORMATS = 'formats';
 

@@ -12,7 +12,7 @@ import { decideRequest, type DecidableScheme, type DecideOptions, type InvalidRe
 import type { Program } from './program.js';
 import type { FieldKind } from './request.js';
 import type { Decision, PlanDef, SchemeSettings } from './types.js';
-import { DATE_TIME_FORMAT, requestValidatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
+import { REQUEST_FORMATS, requestValidatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
 
 export type { Decision, DecideOptions, InvalidRequest, RequestValidator, SchemeSettings };
 
@@ -73,7 +73,7 @@ function instantiate(emitted: EmittedProgram, settings: SchemeSettings, money: E
 
 export function standaloneScheme(emitted: EmittedScheme): StandaloneScheme {
   const { settings, money } = emitted;
-  const validate = requestValidatorOf(emitted.validator(ajvRequire, { 'date-time': DATE_TIME_FORMAT }));
+  const validate = requestValidatorOf(emitted.validator(ajvRequire, REQUEST_FORMATS));
   let traced: Program | undefined;
   const scheme: StandaloneScheme = {
     settings,

@@ -52,7 +52,8 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
 const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', ...API_HEADERS };
 
 /** Responses built with their security headers already in place. */
-const secured = new WeakSet<Response>();
+const SECURED = Symbol('secured');
+type Secured = Response & { [SECURED]?: true };
 
 /**
  * A JSON answer that carries the security headers from the start. Its headers stay a plain
@@ -61,13 +62,14 @@ const secured = new WeakSet<Response>();
  */
 export function securedJson(value: unknown, status = 200): Response {
   const res = new Response(JSON.stringify(value), { status, headers: JSON_HEADERS });
-  secured.add(res);
+  // A mark on the answer rather than a WeakSet entry: weak entries cost every garbage collection.
+  (res as Secured)[SECURED] = true;
   return res;
 }
 
 /** The answer with its security headers: API_HEADERS on JSON, PAGE_HEADERS on the rest. */
 export function withSecurityHeaders(res: Response): Response {
-  if (secured.has(res)) return res;
+  if ((res as Secured)[SECURED]) return res;
   const headers = res.headers;
   const set = /json/.test(headers.get('content-type') ?? '') ? API_HEADERS : PAGE_HEADERS;
   for (const name in set) headers.set(name, set[name]!);

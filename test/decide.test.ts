@@ -137,3 +137,24 @@ describe('indexed dispatch', () => {
     }
   });
 });
+
+describe('request validation', () => {
+  const scheme = compile('scheme v\nservice s {\n  optimal a\n}\nroute a EUR fee 0\n').scheme!;
+
+  it('names an unknown currency and country by their standards, and a bad amount by its rule', () => {
+    const errors = scheme.validate({ amount: '1.005', currency: 'EURO', service: 's', country: 'XK' });
+    expect(errors).toEqual([
+      { path: '/currency', message: 'is not a known ISO 4217 currency code' },
+      { path: '/country', message: 'is not a known ISO 3166 country code' },
+    ]);
+    expect(scheme.validate({ amount: '1.005', currency: 'EUR', service: 's', country: 'DE' })).toEqual([
+      { path: '/amount', message: 'has more decimal places than EUR allows (2)' },
+    ]);
+  });
+
+  it('refuses codes that only look like keys of an object', () => {
+    for (const code of ['__proto__', 'constructor', 'toString']) {
+      expect(scheme.validate({ amount: '1', currency: code, service: 's', country: code }).map((e) => e.path)).toEqual(['/currency', '/country']);
+    }
+  });
+});

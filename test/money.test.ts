@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COUNTRY_CODES, isCountry } from '../compiler/countries.js';
+import { COUNTRY_CODES, isCountry } from '../runtime/countries.js';
 import { CURRENCY_CODES, isCurrency, minorUnits } from '../runtime/currencies.js';
 import { formatMoney, moneyToRat, parseAmount, toMoney } from '../runtime/money.js';
 import { rateTable } from '../runtime/rates.js';

@@ -2,7 +2,7 @@
 // before it (the grammar's lexer) and the scheme's declarations (the grammar's parser).
 import type { IToken } from 'chevrotain';
 import { ATTRIBUTES, WEEKDAYS } from '../../compiler/attributes.js';
-import { COUNTRY_CODES } from '../../compiler/countries.js';
+import { COUNTRY_CODES } from '../../runtime/countries.js';
 import { STRATEGY_NAMES } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 import { CURRENCY_CODES } from '../../runtime/currencies.js';

@@ -1,7 +1,7 @@
 // Hover documentation: attributes, strategies, keywords, and the declarations behind route,
 // field and service names.
 import { ATTRIBUTES } from '../../compiler/attributes.js';
-import { isCountry } from '../../compiler/countries.js';
+import { isCountry } from '../../runtime/countries.js';
 import { STRATEGY_NAMES, type StrategyName } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 import { isCurrency, minorUnits } from '../../runtime/currencies.js';
