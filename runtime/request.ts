@@ -7,6 +7,9 @@ import type { FieldValue, Request } from './types.js';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
+/** Most requests exclude no route: one shared empty set (read-only by its type) instead of one each. */
+const NONE_EXCLUDED: ReadonlySet<string> = new Set();
+
 /** How a declared field's JSON value is read: decimals exactly, ints as safe integers. */
 export type FieldKind = 'int' | 'decimal' | 'string' | 'bool' | 'one_of';
 
@@ -51,7 +54,7 @@ export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap
     weekday: time ? WEEKDAYS[time.getUTCDay()] : undefined,
     testMode: json['test_mode'] === true,
     attempt: typeof json['attempt'] === 'number' ? json['attempt'] : 1,
-    exclude: new Set(Array.isArray(json['exclude']) ? (json['exclude'] as string[]) : []),
+    exclude: Array.isArray(json['exclude']) ? new Set(json['exclude'] as string[]) : NONE_EXCLUDED,
     lastError: str(json['last_error']),
     fields,
   };

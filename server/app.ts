@@ -30,9 +30,14 @@ export interface AppDeps {
   readonly rateLimit?: RateLimit;
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 function bearer(header: string | undefined): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return m?.[1];
+  if (header === undefined) return undefined;
+  // As clients send it, read without a regex match (its array and strings are per request).
+  const plain = header.startsWith('Bearer ') ? header.slice(7) : '';
+  if (plain && !/\s/.test(plain)) return plain;
+  return BEARER.exec(header)?.[1];
 }
 
 const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.startsWith('/v1/api-keys/');

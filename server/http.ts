@@ -43,7 +43,11 @@ function arrived(incoming: IncomingMessage): Buffer | undefined {
   return body;
 }
 
-/** Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one chunk. */
+/**
+ * Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one
+ * chunk. `on` rather than `once` (each `once` allocates a wrapper): every event here comes once
+ * per request, and a settled promise ignores the rest.
+ */
 function readStream(incoming: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -52,10 +56,10 @@ function readStream(incoming: IncomingMessage): Promise<Buffer> {
       size += chunk.length;
       if (size <= MAX_BODY) chunks.push(chunk);
     });
-    incoming.once('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
-    incoming.once('error', reject);
+    incoming.on('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
+    incoming.on('error', reject);
     // A client that goes away mid-body ends the stream without 'end'.
-    incoming.once('close', () => incoming.readableEnded || reject(new Problem(400, 'invalid-body', 'the body ended early')));
+    incoming.on('close', () => incoming.readableEnded || reject(new Problem(400, 'invalid-body', 'the body ended early')));
   });
 }
 
