@@ -1,11 +1,12 @@
 // parse(source): lexing and parsing with recovery. Never throws; problems are diagnostics.
-import { createTokenInstance, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, SchemeFile, Span } from './ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { checkLimits, LIMITS } from './limits.js';
 import { SluiceParser } from './parser.js';
 import { join, pointSpan, tokenEnd, tokenSpan } from './span.js';
 import { tokenize } from './lexer.js';
+import { Token } from './scan.js';
 import { Newline } from './tokens.js';
 
 export { LIMITS } from './limits.js';
@@ -73,7 +74,7 @@ function withFinalNewline(tokens: IToken[]): IToken[] {
   const last = tokens[tokens.length - 1];
   if (!last || last.tokenType === Newline) return tokens;
   const end = tokenEnd(last);
-  const nl = createTokenInstance(Newline, '', end.offset, end.offset, end.line, end.line, end.column, end.column);
+  const nl = new Token(Newline, '', end.offset, end.offset, end.line, end.column);
   return [...tokens, nl];
 }
 
