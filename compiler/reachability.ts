@@ -72,18 +72,26 @@ function anyFull(covered: ReadonlyMap<string, Cover>): Verdict | null {
 /** The facts of one comparison. */
 type AtomFacts = (attr: AttrRef, op: CompareOp, value: Value) => Facts;
 
+/** Facts by what a value's facts depend on: its text (see valueText). */
+type ByText = Map<string, Facts>;
+type ByKind = Map<Value['kind'], ByText>;
+type ByOp = Map<CompareOp, ByKind>;
+
 // Branches repeat their comparisons (`currency = EUR` in hundreds of them): their facts are
 // kept per resolver, which is one per check, so one per scheme's fields. Facts are never mutated.
+// Found through nested maps by attribute, operator, kind and text: joining those into one key
+// string per comparison cost more than the rest of the analysis.
 const atomCaches = new WeakMap<Resolve, AtomFacts>();
 
 function atomsOf(resolve: Resolve): AtomFacts {
   let atoms = atomCaches.get(resolve);
   if (!atoms) {
-    const known = new Map<string, Facts>();
+    const byName: [Map<string, ByOp>, Map<string, ByOp>] = [new Map(), new Map()];
     atoms = (attr, op, value) => {
-      const key = `${attr.isField ? 'f' : 'a'}${attr.name} ${op} ${valueKey(value)}`;
-      let f = known.get(key);
-      if (!f) known.set(key, (f = atom(attr, op, value, resolve)));
+      const known = inner(inner(inner(byName[attr.isField ? 1 : 0], attr.name), op), value.kind);
+      const text = valueText(value);
+      let f = known.get(text);
+      if (!f) known.set(text, (f = atom(attr, op, value, resolve)));
       return f;
     };
     atomCaches.set(resolve, atoms);
@@ -91,21 +99,28 @@ function atomsOf(resolve: Resolve): AtomFacts {
   return atoms;
 }
 
-/** Everything about a value that its facts depend on. */
-function valueKey(v: Value): string {
+/** The map under `key`, made empty on first use. */
+function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let found = map.get(key);
+  if (!found) map.set(key, (found = new Map()));
+  return found;
+}
+
+/** Everything about a value of a known kind that its facts depend on. */
+function valueText(v: Value): string {
   switch (v.kind) {
     case 'Number':
-      return `N${v.text}`;
+      return v.text;
     case 'Money':
-      return `M${v.amount.text} ${v.currency.code}`;
+      return `${v.amount.text} ${v.currency.code}`;
     case 'String':
-      return `S${v.value}`;
+      return v.value;
     case 'Code':
-      return `C${v.code}`;
+      return v.code;
     case 'Ident':
-      return `I${v.name}`;
+      return v.name;
     case 'Bool':
-      return `B${v.value}`;
+      return v.value ? 'true' : 'false';
   }
 }
 
