@@ -12,7 +12,7 @@ import { cmp, parseDecimal, type Rat } from '../runtime/rational.js';
 import { WEEKDAYS, type ResolvedAttr, type ValueType } from './attributes.js';
 import { Cover } from './cover.js';
 import {
-  complement, fromIntervals, fromItems, full, intersect, isEmpty, numDomain, setDomain, union, type Domain, type ValueSet,
+  complement, fromIntervals, fromItems, intersect, isEmpty, numDomain, setDomain, union, type Domain, type ValueSet,
 } from './value-sets.js';
 
 export type Resolve = (attr: AttrRef) => ResolvedAttr | undefined;
@@ -65,7 +65,7 @@ function branchVerdict(f: Facts, covered: ReadonlyMap<string, Cover>): Verdict |
 }
 
 function anyFull(covered: ReadonlyMap<string, Cover>): Verdict | null {
-  for (const [key, cover] of covered) if (cover.covers(full(cover.domain))) return { kind: 'exhausted', key };
+  for (const [key, cover] of covered) if (cover.coversAll()) return { kind: 'exhausted', key };
   return null;
 }
 
@@ -154,9 +154,16 @@ function operands(e: Expr & { kind: 'And' | 'Or' }): Expr[] {
 
 /** All must hold: per attribute, the intersection of what each requires. */
 function both(parts: readonly Facts[]): Facts {
-  const necessary = new Map<string, ValueSet>();
-  for (const [key, sets] of byKey(parts, () => true)) necessary.set(key, intersect(...sets));
   const exact = sameKey(parts);
+  if (exact && parts.every(onlyExact)) return exactFacts(exact.key, intersect(...exact.sets));
+  // Usually every part constrains another attribute: no group to intersect.
+  const necessary = new Map<string, ValueSet>();
+  for (const f of parts) {
+    for (const [key, set] of f.necessary) {
+      const before = necessary.get(key);
+      necessary.set(key, before ? intersect(before, set) : set);
+    }
+  }
   return { exact: exact && { key: exact.key, set: intersect(...exact.sets) }, necessary };
 }
 
@@ -165,10 +172,24 @@ function either(all: readonly Facts[]): Facts {
   // A part that never holds adds nothing to an `or`.
   const parts = all.filter((f) => !neverHolds(f));
   if (parts.length === 0) return all[0] ?? UNKNOWN;
+  const exact = sameKey(parts);
+  if (exact && parts.every(onlyExact)) return exactFacts(exact.key, union(...exact.sets));
   const necessary = new Map<string, ValueSet>();
   for (const [key, sets] of byKey(parts, (n) => n === parts.length)) necessary.set(key, union(...sets));
-  const exact = sameKey(parts);
   return { exact: exact && { key: exact.key, set: union(...exact.sets) }, necessary };
+}
+
+/**
+ * Whether all `f` says is its exact set (a comparison, a membership, a negation): for parts
+ * that all are, on one attribute, the combined necessary set is the combined exact set, so it
+ * is computed once (`country in [DE, FR, NL]` is three such parts).
+ */
+function onlyExact(f: Facts): boolean {
+  return f.exact !== null && f.necessary.size === 1 && f.necessary.get(f.exact.key) === f.exact.set;
+}
+
+function exactFacts(key: string, set: ValueSet): Facts {
+  return { exact: { key, set }, necessary: new Map<string, ValueSet>().set(key, set) };
 }
 
 /** The parts' necessary sets grouped by attribute, keeping attributes for which `keep(count)`. */
@@ -190,17 +211,17 @@ function sameKey(parts: readonly Facts[]): { key: string; sets: [ValueSet, ...Va
   const first = parts[0]?.exact;
   if (!first) return null;
   const sets: [ValueSet, ...ValueSet[]] = [first.set];
-  for (const f of parts.slice(1)) {
-    if (f.exact?.key !== first.key) return null;
-    sets.push(f.exact.set);
+  for (let i = 1; i < parts.length; i++) {
+    const f = parts[i]!.exact;
+    if (f?.key !== first.key) return null;
+    sets.push(f.set);
   }
   return { key: first.key, sets };
 }
 
 function negate(f: Facts): Facts {
   if (!f.exact) return UNKNOWN;
-  const set = complement(f.exact.set);
-  return { exact: { key: f.exact.key, set }, necessary: new Map<string, ValueSet>().set(f.exact.key, set) };
+  return exactFacts(f.exact.key, complement(f.exact.set));
 }
 
 function neverHolds(f: Facts): boolean {
@@ -219,7 +240,7 @@ function atom(attr: AttrRef, op: CompareOp, value: Value, resolve: Resolve): Fac
   const operand = r && operandOf(r, value);
   const set = operand && (typeof operand.value === 'string' ? itemAtom(operand.domain, op, operand.value) : numAtom(operand.domain, op, operand.value));
   if (!operand || !set) return UNKNOWN;
-  return { exact: { key: operand.key, set }, necessary: new Map<string, ValueSet>().set(operand.key, set) };
+  return exactFacts(operand.key, set);
 }
 
 interface Operand {

@@ -1,6 +1,8 @@
 // The AST nodes as both parsers build them from tokens: Chevrotain's (grammar/parser.ts, any
 // source, with recovery) and the hand-written one (grammar/descent.ts, sources without syntax
 // errors). One builder per node keeps their ASTs the same, key order included (JSON outputs).
+// Where a node's span starts or ends where one of its parts' does, it shares that part's
+// position objects (or whole span): every parse keeps tens of thousands of them alive.
 import type { IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import { join, tokenSpan, tokensSpan, tokenToSpan } from './span.js';
@@ -121,7 +123,8 @@ export function blockStmt(kw: IToken, name: IToken, condition: A.Expr): A.BlockS
 }
 
 export function serviceStmt(kw: IToken, name: IToken, body: A.Body, close: IToken): A.ServiceStmt {
-  return { kind: 'ServiceStmt', name: ident(name), body, closeSpan: tokenSpan(close), span: tokensSpan(kw, close) };
+  const closeSpan = tokenSpan(close);
+  return { kind: 'ServiceStmt', name: ident(name), body, closeSpan, span: tokenToSpan(kw, closeSpan) };
 }
 
 // ---- bodies ----
@@ -133,30 +136,28 @@ export function chain(branches: A.Branch[]): A.Chain {
 
 /** `kw` is the `when` or `else` that opens the branch, `close` its `}`. */
 export function branch(kw: IToken, condition: A.Expr | undefined, body: A.Body, close: IToken): A.Branch {
-  return {
-    kind: 'Branch',
-    condition: condition ?? null,
-    body,
-    keywordSpan: tokenSpan(kw),
-    closeSpan: tokenSpan(close),
-    span: tokensSpan(kw, close),
-  };
+  const keywordSpan = tokenSpan(kw);
+  const closeSpan = tokenSpan(close);
+  return { kind: 'Branch', condition: condition ?? null, body, keywordSpan, closeSpan, span: join(keywordSpan, closeSpan) };
 }
 
 export function routeRef(name: IToken, weight: IToken | undefined): A.RouteRef {
-  return { kind: 'RouteRef', name: ident(name), weight: weight ? percent(weight) : null, span: tokensSpan(name, weight ?? name) };
+  const id = ident(name);
+  const share = weight ? percent(weight) : null;
+  return { kind: 'RouteRef', name: id, weight: share, span: share ? join(id.span, share.span) : id.span };
 }
 
 export function strategy(kw: IToken, routes: A.RouteRef[], split: IToken | undefined, p2p: A.P2POptions | undefined): A.StrategyStmt {
-  const last = split ? tokenSpan(split) : routes.length ? routes[routes.length - 1]!.span : tokenSpan(kw);
+  const strategySpan = tokenSpan(kw);
+  const last = split ? tokenSpan(split) : routes.length ? routes[routes.length - 1]!.span : strategySpan;
   return {
     kind: 'StrategyStmt',
     strategy: kw.image as A.StrategyName,
-    strategySpan: tokenSpan(kw),
+    strategySpan,
     routes,
     split: split !== undefined,
     p2p: p2p ?? null,
-    span: tokenToSpan(kw, last),
+    span: join(strategySpan, last),
   };
 }
 
@@ -178,7 +179,8 @@ export function urgentOption(kw: IToken, d: IToken): A.P2POption {
 }
 
 export function cascade(kw: IToken, strategies: A.StrategyStmt[], close: IToken): A.CascadeStmt {
-  return { kind: 'CascadeStmt', strategies, closeSpan: tokenSpan(close), span: tokensSpan(kw, close) };
+  const closeSpan = tokenSpan(close);
+  return { kind: 'CascadeStmt', strategies, closeSpan, span: tokenToSpan(kw, closeSpan) };
 }
 
 export function reject(kw: IToken, reason: IToken, bad: BadEscape[]): A.RejectStmt {
@@ -224,6 +226,8 @@ export function membership(attrRef: A.AttrRef, not: IToken | undefined, l: List)
 
 /** A number, or an amount when a currency code follows it. */
 export function numberOrMoney(n: IToken, cur: IToken | undefined): A.Value {
-  if (!cur) return num(n);
-  return { kind: 'Money', amount: num(n), currency: code(cur), span: tokensSpan(n, cur) };
+  const amount = num(n);
+  if (!cur) return amount;
+  const currency = code(cur);
+  return { kind: 'Money', amount, currency, span: join(amount.span, currency.span) };
 }

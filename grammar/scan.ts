@@ -31,19 +31,18 @@ const isWord = (c: number): boolean => isNamePart(c) || isUpper(c);
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff;
 
 /**
- * A token with Chevrotain's fields, in its order. Not createTokenInstance: V8 gives every object
- * that function makes one shape, and Chevrotain's own EOF token (NaN fields) turns that shape's
- * numbers into boxed doubles, a heap object per field per token. A class has its own shape, so
- * its numbers stay small integers stored in place.
+ * A token with Chevrotain's fields. Not createTokenInstance: V8 gives every object that function
+ * makes one shape, and Chevrotain's own EOF token (NaN fields) turns that shape's numbers into
+ * boxed doubles, a heap object per field per token. A class has its own shape, so its numbers
+ * stay small integers stored in place. A token lies on one line, so its end line and column are
+ * derived rather than stored: every parse keeps all its tokens alive.
  */
 export class Token implements IToken {
   readonly image: string;
   readonly startOffset: number;
   readonly endOffset: number;
   readonly startLine: number;
-  readonly endLine: number;
   readonly startColumn: number;
-  readonly endColumn: number;
   /** Both change when grammar/lexer.ts gives an identifier its keyword type. */
   tokenTypeIdx: number;
   tokenType: TokenType;
@@ -53,11 +52,17 @@ export class Token implements IToken {
     this.startOffset = start;
     this.endOffset = end;
     this.startLine = line;
-    this.endLine = line;
     this.startColumn = column;
-    this.endColumn = column + end - start;
     this.tokenTypeIdx = type.tokenTypeIdx!;
     this.tokenType = type;
+  }
+
+  get endLine(): number {
+    return this.startLine;
+  }
+
+  get endColumn(): number {
+    return this.startColumn + this.endOffset - this.startOffset;
   }
 }
 
