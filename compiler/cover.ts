@@ -30,8 +30,8 @@ export class Cover {
     const v = s.values;
     if (v.kind === 'num') return v.intervals.every((i) => contains(this.intervals, i));
     const excluded = this.excluded;
-    if (v.co) return excluded !== null && [...excluded].every((e) => v.items.has(e));
-    return [...v.items].every((item) => (excluded ? !excluded.has(item) : this.included.has(item)));
+    if (v.co) return excluded !== null && isSubset(excluded, v.items);
+    return excluded ? isDisjoint(v.items, excluded) : isSubset(v.items, this.included);
   }
 
   /** Whether every value of the domain is covered, absent included when it may be. */
@@ -43,4 +43,15 @@ export class Cover {
     if (this.excluded) this.excluded.delete(item);
     else this.included.add(item);
   }
+}
+
+// Loops, not spreads into arrays: asked once per branch and attribute of every chain.
+function isSubset(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+function isDisjoint(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const x of a) if (b.has(x)) return false;
+  return true;
 }
