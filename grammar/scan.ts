@@ -136,10 +136,27 @@ function tokenAt(text: string, i: number, c: number): Found | undefined {
   return single ? { type: single, end: i + 1 } : operator(text, i, c);
 }
 
+/**
+ * One string per distinct token text: a scheme repeats its names, codes and numbers thousands of
+ * times, and every token is kept as long as its parse. (V8 shares one-character strings itself.)
+ */
+class Images {
+  private readonly seen = new Map<string, string>();
+
+  of(image: string): string {
+    if (image.length < 2) return image;
+    const first = this.seen.get(image);
+    if (first !== undefined) return first;
+    this.seen.set(image, image);
+    return image;
+  }
+}
+
 /** Chevrotain's lexing result for `text`, or undefined when it does not lex cleanly. */
 export function scan(text: string): ILexingResult | undefined {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
+  const images = new Images();
   let line = 1;
   let lineStart = 0;
   let i = 0;
@@ -152,7 +169,7 @@ export function scan(text: string): ILexingResult | undefined {
     const found = tokenAt(text, i, c);
     if (!found) return undefined;
     const { type, end } = found;
-    const token = new Token(type, text.slice(i, end), i, end - 1, line, i - lineStart + 1);
+    const token = new Token(type, images.of(text.slice(i, end)), i, end - 1, line, i - lineStart + 1);
     (type === Comment ? comments : tokens).push(token);
     if (type === Newline) {
       line++;
