@@ -1,6 +1,7 @@
 // The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
 // a source with mistakes still yields a partial AST; rules return undefined where recovery
-// could not rebuild a node, and callers drop those.
+// could not rebuild a node, and callers drop those. Sources without syntax errors are read by
+// grammar/descent.ts instead, to the same AST; this grammar is the reference it follows.
 //
 // Speed: an OR written inline allocates its array and a closure per alternative on every
 // call, so the rules read per statement, branch or condition take alternatives built once
