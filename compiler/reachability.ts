@@ -12,7 +12,7 @@ import { cmp, parseDecimal, type Rat } from '../runtime/rational.js';
 import { WEEKDAYS, type ResolvedAttr, type ValueType } from './attributes.js';
 import { Cover } from './cover.js';
 import {
-  complement, fromIntervals, fromItems, full, intersect, isEmpty, numDomain, setDomain, union, type Domain, type ValueSet,
+  complement, fromIntervals, fromItems, intersect, isEmpty, numDomain, setDomain, union, type Domain, type ValueSet,
 } from './value-sets.js';
 
 export type Resolve = (attr: AttrRef) => ResolvedAttr | undefined;
@@ -65,25 +65,33 @@ function branchVerdict(f: Facts, covered: ReadonlyMap<string, Cover>): Verdict |
 }
 
 function anyFull(covered: ReadonlyMap<string, Cover>): Verdict | null {
-  for (const [key, cover] of covered) if (cover.covers(full(cover.domain))) return { kind: 'exhausted', key };
+  for (const [key, cover] of covered) if (cover.coversAll()) return { kind: 'exhausted', key };
   return null;
 }
 
 /** The facts of one comparison. */
 type AtomFacts = (attr: AttrRef, op: CompareOp, value: Value) => Facts;
 
+/** Facts by what a value's facts depend on: its text (see valueText). */
+type ByText = Map<string, Facts>;
+type ByKind = Map<Value['kind'], ByText>;
+type ByOp = Map<CompareOp, ByKind>;
+
 // Branches repeat their comparisons (`currency = EUR` in hundreds of them): their facts are
 // kept per resolver, which is one per check, so one per scheme's fields. Facts are never mutated.
+// Found through nested maps by attribute, operator, kind and text: joining those into one key
+// string per comparison cost more than the rest of the analysis.
 const atomCaches = new WeakMap<Resolve, AtomFacts>();
 
 function atomsOf(resolve: Resolve): AtomFacts {
   let atoms = atomCaches.get(resolve);
   if (!atoms) {
-    const known = new Map<string, Facts>();
+    const byName: [Map<string, ByOp>, Map<string, ByOp>] = [new Map(), new Map()];
     atoms = (attr, op, value) => {
-      const key = `${attr.isField ? 'f' : 'a'}${attr.name} ${op} ${valueKey(value)}`;
-      let f = known.get(key);
-      if (!f) known.set(key, (f = atom(attr, op, value, resolve)));
+      const known = inner(inner(inner(byName[attr.isField ? 1 : 0], attr.name), op), value.kind);
+      const text = valueText(value);
+      let f = known.get(text);
+      if (!f) known.set(text, (f = atom(attr, op, value, resolve)));
       return f;
     };
     atomCaches.set(resolve, atoms);
@@ -91,21 +99,28 @@ function atomsOf(resolve: Resolve): AtomFacts {
   return atoms;
 }
 
-/** Everything about a value that its facts depend on. */
-function valueKey(v: Value): string {
+/** The map under `key`, made empty on first use. */
+function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let found = map.get(key);
+  if (!found) map.set(key, (found = new Map()));
+  return found;
+}
+
+/** Everything about a value of a known kind that its facts depend on. */
+function valueText(v: Value): string {
   switch (v.kind) {
     case 'Number':
-      return `N${v.text}`;
+      return v.text;
     case 'Money':
-      return `M${v.amount.text} ${v.currency.code}`;
+      return `${v.amount.text} ${v.currency.code}`;
     case 'String':
-      return `S${v.value}`;
+      return v.value;
     case 'Code':
-      return `C${v.code}`;
+      return v.code;
     case 'Ident':
-      return `I${v.name}`;
+      return v.name;
     case 'Bool':
-      return `B${v.value}`;
+      return v.value ? 'true' : 'false';
   }
 }
 
@@ -139,9 +154,16 @@ function operands(e: Expr & { kind: 'And' | 'Or' }): Expr[] {
 
 /** All must hold: per attribute, the intersection of what each requires. */
 function both(parts: readonly Facts[]): Facts {
-  const necessary = new Map<string, ValueSet>();
-  for (const [key, sets] of byKey(parts, () => true)) necessary.set(key, intersect(...sets));
   const exact = sameKey(parts);
+  if (exact && parts.every(onlyExact)) return exactFacts(exact.key, intersect(...exact.sets));
+  // Usually every part constrains another attribute: no group to intersect.
+  const necessary = new Map<string, ValueSet>();
+  for (const f of parts) {
+    for (const [key, set] of f.necessary) {
+      const before = necessary.get(key);
+      necessary.set(key, before ? intersect(before, set) : set);
+    }
+  }
   return { exact: exact && { key: exact.key, set: intersect(...exact.sets) }, necessary };
 }
 
@@ -150,10 +172,24 @@ function either(all: readonly Facts[]): Facts {
   // A part that never holds adds nothing to an `or`.
   const parts = all.filter((f) => !neverHolds(f));
   if (parts.length === 0) return all[0] ?? UNKNOWN;
+  const exact = sameKey(parts);
+  if (exact && parts.every(onlyExact)) return exactFacts(exact.key, union(...exact.sets));
   const necessary = new Map<string, ValueSet>();
   for (const [key, sets] of byKey(parts, (n) => n === parts.length)) necessary.set(key, union(...sets));
-  const exact = sameKey(parts);
   return { exact: exact && { key: exact.key, set: union(...exact.sets) }, necessary };
+}
+
+/**
+ * Whether all `f` says is its exact set (a comparison, a membership, a negation): for parts
+ * that all are, on one attribute, the combined necessary set is the combined exact set, so it
+ * is computed once (`country in [DE, FR, NL]` is three such parts).
+ */
+function onlyExact(f: Facts): boolean {
+  return f.exact !== null && f.necessary.size === 1 && f.necessary.get(f.exact.key) === f.exact.set;
+}
+
+function exactFacts(key: string, set: ValueSet): Facts {
+  return { exact: { key, set }, necessary: new Map<string, ValueSet>().set(key, set) };
 }
 
 /** The parts' necessary sets grouped by attribute, keeping attributes for which `keep(count)`. */
@@ -175,17 +211,17 @@ function sameKey(parts: readonly Facts[]): { key: string; sets: [ValueSet, ...Va
   const first = parts[0]?.exact;
   if (!first) return null;
   const sets: [ValueSet, ...ValueSet[]] = [first.set];
-  for (const f of parts.slice(1)) {
-    if (f.exact?.key !== first.key) return null;
-    sets.push(f.exact.set);
+  for (let i = 1; i < parts.length; i++) {
+    const f = parts[i]!.exact;
+    if (f?.key !== first.key) return null;
+    sets.push(f.set);
   }
   return { key: first.key, sets };
 }
 
 function negate(f: Facts): Facts {
   if (!f.exact) return UNKNOWN;
-  const set = complement(f.exact.set);
-  return { exact: { key: f.exact.key, set }, necessary: new Map<string, ValueSet>().set(f.exact.key, set) };
+  return exactFacts(f.exact.key, complement(f.exact.set));
 }
 
 function neverHolds(f: Facts): boolean {
@@ -204,7 +240,7 @@ function atom(attr: AttrRef, op: CompareOp, value: Value, resolve: Resolve): Fac
   const operand = r && operandOf(r, value);
   const set = operand && (typeof operand.value === 'string' ? itemAtom(operand.domain, op, operand.value) : numAtom(operand.domain, op, operand.value));
   if (!operand || !set) return UNKNOWN;
-  return { exact: { key: operand.key, set }, necessary: new Map<string, ValueSet>().set(operand.key, set) };
+  return exactFacts(operand.key, set);
 }
 
 interface Operand {

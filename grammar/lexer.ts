@@ -7,11 +7,10 @@
 // grammar/scan.ts instead, to the same tokens.
 import { Lexer, type ILexingResult, type TokenType } from 'chevrotain';
 import { scan } from './scan.js';
-import { ALL_TOKENS, AnyKeyword, Identifier, Kw } from './tokens.js';
+import { ALL_TOKENS, AnyKeyword, Identifier, KEYWORD_TYPES, Kw } from './tokens.js';
 
 // A Map: `constructor` and `__proto__` are identifiers, not keys of Kw's prototype.
 const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(Object.entries(Kw));
-const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(KEYWORDS.values());
 
 const lexer = new Lexer(
   ALL_TOKENS.filter((t) => t !== AnyKeyword && !KEYWORD_TYPES.has(t)),

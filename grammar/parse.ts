@@ -1,11 +1,13 @@
 // parse(source): lexing and parsing with recovery. Never throws; problems are diagnostics.
-import { createTokenInstance, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, SchemeFile, Span } from './ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { descend, type Descended } from './descent.js';
 import { checkLimits, LIMITS } from './limits.js';
 import { SluiceParser } from './parser.js';
 import { join, pointSpan, tokenEnd, tokenSpan } from './span.js';
 import { tokenize } from './lexer.js';
+import { Token } from './scan.js';
 import { Newline } from './tokens.js';
 
 export { LIMITS } from './limits.js';
@@ -32,27 +34,47 @@ export function parse(source: string): ParseResult {
   const limit = checkLimits(lexed.tokens);
   if (limit) return { ...empty, comments, tokens: lexed.tokens, diagnostics: sortDiagnostics([...diagnostics, limit]) };
 
-  parser.input = withFinalNewline(lexed.tokens);
-  parser.badEscapes = [];
-  parser.statements = [];
-  try {
-    parser.file();
-  } catch (e) {
-    // Only a stack overflow gets here, which the limits (grammar/limits.ts) should prevent.
-    if (!(e instanceof Error)) throw e;
-    diagnostics.push(error('E_TOO_DEEP', 'the scheme is nested too deeply to read', pointSpan(empty.ast.span.start)));
-  }
-  for (const e of parser.errors.slice(0, LIMITS.errors)) diagnostics.push(parseDiagnostic(e));
-  const tooMany = tooManyErrors(Math.max(lexed.errors.length, parser.badEscapes.length), parser.errors);
+  const read = readStatements(withFinalNewline(lexed.tokens));
+  if (read.tooDeep) diagnostics.push(error('E_TOO_DEEP', 'the scheme is nested too deeply to read', pointSpan(empty.ast.span.start)));
+  for (const e of read.errors.slice(0, LIMITS.errors)) diagnostics.push(parseDiagnostic(e));
+  const tooMany = tooManyErrors(Math.max(lexed.errors.length, read.badEscapes.length), read.errors);
   if (tooMany) diagnostics.push(tooMany);
-  for (const bad of parser.badEscapes.slice(0, LIMITS.errors)) {
+  for (const bad of read.badEscapes.slice(0, LIMITS.errors)) {
     const start = tokenSpan(bad.token).start;
     const at = { line: start.line, column: start.column + bad.index, offset: start.offset + bad.index };
     const end = { ...at, column: at.column + bad.text.length, offset: at.offset + bad.text.length };
     diagnostics.push(error('E_BAD_ESCAPE', `'${bad.text}' is not an escape; use \\" \\\\ \\n \\t or \\u{HEX}`, { start: at, end }));
   }
-  const ast: SchemeFile = { ...empty.ast, statements: parser.statements };
+  const ast: SchemeFile = { ...empty.ast, statements: read.statements };
   return { ast, comments, tokens: lexed.tokens, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The statements read, with Chevrotain's syntax errors; `tooDeep` when reading overflowed the stack. */
+interface Read extends Descended {
+  readonly errors: readonly IRecognitionException[];
+  readonly tooDeep: boolean;
+}
+
+/** The hand-written parser where the tokens have no syntax errors, else Chevrotain's, with recovery. */
+function readStatements(tokens: IToken[]): Read {
+  const fast = descend(tokens);
+  return fast ? { ...fast, errors: [], tooDeep: false } : chevrotainRead(tokens);
+}
+
+/** Chevrotain's parser alone: what grammar/descent.ts must equal wherever it answers. */
+export function chevrotainRead(tokens: IToken[]): Read {
+  parser.input = tokens;
+  parser.badEscapes = [];
+  parser.statements = [];
+  let tooDeep = false;
+  try {
+    parser.file();
+  } catch (e) {
+    // Only a stack overflow gets here, which the limits (grammar/limits.ts) should prevent.
+    if (!(e instanceof Error)) throw e;
+    tooDeep = true;
+  }
+  return { statements: parser.statements, badEscapes: parser.badEscapes, errors: parser.errors, tooDeep };
 }
 
 function emptyFile(source: string): ParseResult {
@@ -69,11 +91,11 @@ function lineCount(source: string): number {
 }
 
 /** Every statement ends with a newline; a file's last line need not have one. */
-function withFinalNewline(tokens: IToken[]): IToken[] {
+export function withFinalNewline(tokens: IToken[]): IToken[] {
   const last = tokens[tokens.length - 1];
   if (!last || last.tokenType === Newline) return tokens;
   const end = tokenEnd(last);
-  const nl = createTokenInstance(Newline, '', end.offset, end.offset, end.line, end.line, end.column, end.column);
+  const nl = new Token(Newline, '', end.offset, end.offset, end.line, end.column);
   return [...tokens, nl];
 }
 

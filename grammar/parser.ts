@@ -1,6 +1,7 @@
 // The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
 // a source with mistakes still yields a partial AST; rules return undefined where recovery
-// could not rebuild a node, and callers drop those.
+// could not rebuild a node, and callers drop those. Sources without syntax errors are read by
+// grammar/descent.ts instead, to the same AST; this grammar is the reference it follows.
 //
 // Speed: an OR written inline allocates its array and a closure per alternative on every
 // call, so the rules read per statement, branch or condition take alternatives built once
@@ -11,20 +12,12 @@ import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import { LIMITS } from './limits.js';
 import { messages } from './messages.js';
-import { join, tokenSpan, tokensSpan, tokenToSpan } from './span.js';
-import { decodeString } from './strings.js';
+import * as N from './nodes.js';
 import {
   ALL_TOKENS, AnyKeyword, Code, Comma, Duration, Eq, FieldRef, Gt, GtEq, Identifier, Kw,
   LBrace, LBracket, LParen, Lt, LtEq, Newline, NotEq, NumberLit, Percent, Plus, RBrace,
   RBracket, RParen, StringLit,
 } from './tokens.js';
-
-/** A string literal with an escape LANGUAGE.md does not allow. */
-export interface BadEscape {
-  readonly token: IToken;
-  readonly index: number;
-  readonly text: string;
-}
 
 /** Chevrotain's recovery internals that topLevelRepetitionRecoveryOnly adjusts. */
 interface RepetitionRecovery {
@@ -49,12 +42,12 @@ function topLevelRepetitionRecoveryOnly(parser: object): void {
 /** After a comparison's attribute: an operator and a value, or `in`/`not in` and a list. */
 type ComparisonTail =
   | { readonly op: IToken; readonly value: A.Value | undefined }
-  | { readonly not: IToken | undefined; readonly list: { values: A.Value[]; span: A.Span } };
+  | { readonly not: IToken | undefined; readonly list: N.List };
 
 const STRATEGY_TOKENS: TokenType[] = [Kw.optimal, Kw.weight, Kw.balance, Kw.conversion, Kw.cost];
 
 export class SluiceParser extends EmbeddedActionsParser {
-  badEscapes: BadEscape[] = [];
+  badEscapes: N.BadEscape[] = [];
   /** Filled as statements parse, so they survive even when recovery abandons the file rule. */
   statements: A.TopStmt[] = [];
 
@@ -69,28 +62,6 @@ export class SluiceParser extends EmbeddedActionsParser {
   }
 
   // ---- helpers ----
-
-  private ident(t: IToken): A.Ident {
-    return { kind: 'Ident', name: t.image, span: tokenSpan(t) };
-  }
-
-  private num(t: IToken): A.NumberLit {
-    return { kind: 'Number', text: t.image, span: tokenSpan(t) };
-  }
-
-  private code(t: IToken): A.CodeLit {
-    return { kind: 'Code', code: t.image, span: tokenSpan(t) };
-  }
-
-  private percent(t: IToken): A.PercentLit {
-    return { kind: 'Percent', text: t.image.slice(0, -1), span: tokenSpan(t) };
-  }
-
-  private str(t: IToken): A.StringLit {
-    const decoded = decodeString(t.image);
-    for (const bad of decoded.badEscapes) this.badEscapes.push({ token: t, ...bad });
-    return { kind: 'String', raw: t.image, value: decoded.value, span: tokenSpan(t) };
-  }
 
   /** True when, skipping newlines, the next token is `else`. */
   private elseAhead(): boolean {
@@ -141,7 +112,7 @@ export class SluiceParser extends EmbeddedActionsParser {
   private schemeStmt = this.RULE('schemeStmt', (): A.SchemeStmt => {
     const kw = this.CONSUME(Kw.scheme);
     const name = this.CONSUME(Identifier);
-    return this.ACTION(() => ({ kind: 'SchemeStmt', name: this.ident(name), span: tokensSpan(kw, name) }));
+    return this.ACTION(() => N.named('SchemeStmt', kw, name));
   });
 
   private readonly modeAlts = [{ ALT: () => this.CONSUME(Kw.live) }, { ALT: () => this.CONSUME(Kw.test) }];
@@ -149,35 +120,31 @@ export class SluiceParser extends EmbeddedActionsParser {
   private modeStmt = this.RULE('modeStmt', (): A.ModeStmt => {
     const kw = this.CONSUME(Kw.mode);
     const value = this.OR(this.modeAlts);
-    return this.ACTION(() => ({
-      kind: 'ModeStmt',
-      mode: value.image === 'live' ? 'live' : 'test',
-      span: tokensSpan(kw, value),
-    }));
+    return this.ACTION(() => N.modeStmt(kw, value));
   });
 
   private ratesStmt = this.RULE('ratesStmt', (): A.RatesStmt => {
     const kw = this.CONSUME(Kw.rates);
     const name = this.CONSUME(Identifier);
-    return this.ACTION(() => ({ kind: 'RatesStmt', name: this.ident(name), span: tokensSpan(kw, name) }));
+    return this.ACTION(() => N.named('RatesStmt', kw, name));
   });
 
   private baseStmt = this.RULE('baseStmt', (): A.BaseStmt => {
     const kw = this.CONSUME(Kw.base);
     const cur = this.CONSUME(Code);
-    return this.ACTION(() => ({ kind: 'BaseStmt', currency: this.code(cur), span: tokensSpan(kw, cur) }));
+    return this.ACTION(() => N.baseStmt(kw, cur));
   });
 
   private attemptsStmt = this.RULE('attemptsStmt', (): A.AttemptsStmt => {
     const kw = this.CONSUME(Kw.attempts);
     const n = this.CONSUME(NumberLit);
-    return this.ACTION(() => ({ kind: 'AttemptsStmt', count: this.num(n), span: tokensSpan(kw, n) }));
+    return this.ACTION(() => N.attemptsStmt(kw, n));
   });
 
   private p2pFirstStmt = this.RULE('p2pFirstStmt', (): A.P2PFirstStmt => {
     const kw = this.CONSUME(Kw.p2p);
     const first = this.CONSUME(Kw.first);
-    return this.ACTION(() => ({ kind: 'P2PFirstStmt', span: tokensSpan(kw, first) }));
+    return this.ACTION(() => N.p2pFirstStmt(kw, first));
   });
 
   private fieldStmt = this.RULE('fieldStmt', (): A.FieldStmt => {
@@ -197,7 +164,7 @@ export class SluiceParser extends EmbeddedActionsParser {
             SEP: Comma,
             DEF: () => {
               const s = this.CONSUME(StringLit);
-              this.ACTION(() => values.push(this.str(s)));
+              this.ACTION(() => values.push(N.str(s, this.badEscapes)));
             },
           });
           return t;
@@ -205,19 +172,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       },
     ]);
     const required = this.OPTION(() => this.CONSUME(Kw.required));
-    return this.ACTION(() => {
-      const last = required ?? (values.length ? undefined : type);
-      const end = last ? tokenSpan(last) : values[values.length - 1]!.span;
-      return {
-        kind: 'FieldStmt',
-        name: this.ident(name),
-        type: type.image as A.FieldType,
-        typeSpan: tokenSpan(type),
-        values,
-        required: required !== undefined,
-        span: tokenToSpan(kw, end),
-      };
-    });
+    return this.ACTION(() => N.fieldStmt(kw, name, type, values, required));
   });
 
   private routeStmt = this.RULE('routeStmt', (): A.RouteStmt => {
@@ -229,13 +184,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       const o = this.SUBRULE(this.routeOption);
       this.ACTION(() => o && options.push(o));
     });
-    return this.ACTION(() => ({
-      kind: 'RouteStmt',
-      name: this.ident(name),
-      currency: this.code(cur),
-      options,
-      span: tokenToSpan(kw, options.length ? options[options.length - 1]!.span : tokenSpan(cur)),
-    }));
+    return this.ACTION(() => N.routeStmt(kw, name, cur, options));
   });
 
   private routeOption = this.RULE('routeOption', (): A.RouteOption | undefined => {
@@ -245,7 +194,7 @@ export class SluiceParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.markup);
           const p = this.CONSUME(Percent);
-          return this.ACTION((): A.RouteOption => ({ kind: 'markup', percent: this.percent(p), span: tokensSpan(kw, p) }));
+          return this.ACTION(() => N.markupOption(kw, p));
         },
       },
       {
@@ -257,17 +206,13 @@ export class SluiceParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(Kw.monthly) },
           ]);
           const n = this.CONSUME(NumberLit);
-          return this.ACTION((): A.RouteOption => ({
-            kind: kw.image as 'min' | 'max' | 'daily' | 'monthly',
-            amount: this.num(n),
-            span: tokensSpan(kw, n),
-          }));
+          return this.ACTION(() => N.limitOption(kw, n));
         },
       },
       {
         ALT: () => {
           const kw = this.OR3([{ ALT: () => this.CONSUME(Kw.p2p) }, { ALT: () => this.CONSUME(Kw.disabled) }]);
-          return this.ACTION((): A.RouteOption => ({ kind: kw.image as 'p2p' | 'disabled', span: tokenSpan(kw) }));
+          return this.ACTION(() => N.flagOption(kw));
         },
       },
     ]);
@@ -290,12 +235,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       },
       { ALT: () => (fixed = this.CONSUME2(NumberLit)) },
     ]);
-    return this.ACTION(() => ({
-      kind: 'fee',
-      percent: percent ? this.percent(percent) : null,
-      fixed: fixed ? this.num(fixed) : null,
-      span: tokensSpan(kw, (fixed ?? percent)!),
-    }));
+    return this.ACTION(() => N.feeOption(kw, percent, fixed));
   });
 
   private blockStmt = this.RULE('blockStmt', (): A.BlockStmt | undefined => {
@@ -303,18 +243,14 @@ export class SluiceParser extends EmbeddedActionsParser {
     const name = this.CONSUME(Identifier);
     this.CONSUME(Kw.when);
     const condition = this.SUBRULE(this.expr);
-    return this.ACTION(() =>
-      condition && { kind: 'BlockStmt', name: this.ident(name), condition, span: tokenToSpan(kw, condition.span) },
-    );
+    return this.ACTION(() => condition && N.blockStmt(kw, name, condition));
   });
 
   private serviceStmt = this.RULE('serviceStmt', (): A.ServiceStmt | undefined => {
     const kw = this.CONSUME(Kw.service);
     const name = this.CONSUME(Identifier);
     const { body, close } = this.SUBRULE(this.block);
-    return this.ACTION(() =>
-      body && { kind: 'ServiceStmt', name: this.ident(name), body, closeSpan: tokenSpan(close), span: tokensSpan(kw, close) },
-    );
+    return this.ACTION(() => body && N.serviceStmt(kw, name, body, close));
   });
 
   /** `{` NEWLINE body `}` — the body ends its own lines. */
@@ -349,26 +285,13 @@ export class SluiceParser extends EmbeddedActionsParser {
       },
     });
     this.SUBRULE(this.eol);
-    return this.ACTION(() => {
-      if (!branches.length) return undefined;
-      return { kind: 'Chain', branches, span: join(branches[0]!.span, branches[branches.length - 1]!.span) };
-    });
+    return this.ACTION(() => (branches.length ? N.chain(branches) : undefined));
   }, { recoveryValueFunc: () => undefined });
 
   private branchRest = this.RULE('branchRest', (kw: IToken, hasCondition: boolean): A.Branch | undefined => {
     const condition = this.OPTION({ GATE: () => hasCondition, DEF: () => this.SUBRULE(this.expr) });
     const { body, close } = this.SUBRULE(this.block);
-    return this.ACTION(() => {
-      if (!body || (hasCondition && !condition)) return undefined;
-      return {
-        kind: 'Branch',
-        condition: condition ?? null,
-        body,
-        keywordSpan: tokenSpan(kw),
-        closeSpan: tokenSpan(close),
-        span: tokensSpan(kw, close),
-      };
-    });
+    return this.ACTION(() => (!body || (hasCondition && !condition) ? undefined : N.branch(kw, condition, body, close)));
   }, { recoveryValueFunc: () => undefined });
 
   private readonly planAlts = [
@@ -391,14 +314,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       DEF: () => {
         const name = this.CONSUME(Identifier);
         const weight = this.OPTION(() => this.CONSUME(Percent));
-        this.ACTION(() =>
-          routes.push({
-            kind: 'RouteRef',
-            name: this.ident(name),
-            weight: weight ? this.percent(weight) : null,
-            span: tokensSpan(name, weight ?? name),
-          }),
-        );
+        this.ACTION(() => routes.push(N.routeRef(name, weight)));
       },
     });
     const split = this.OPTION2(() => this.CONSUME(Kw.split));
@@ -408,18 +324,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       this.SUBRULE2(this.eol);
       return options;
     });
-    return this.ACTION(() => {
-      const last = split ? tokenSpan(split) : routes.length ? routes[routes.length - 1]!.span : tokenSpan(kw);
-      return {
-        kind: 'StrategyStmt',
-        strategy: kw.image as A.StrategyName,
-        strategySpan: tokenSpan(kw),
-        routes,
-        split: split !== undefined,
-        p2p: p2p ?? null,
-        span: tokenToSpan(kw, last),
-      };
-    });
+    return this.ACTION(() => N.strategy(kw, routes, split, p2p));
   }, { recoveryValueFunc: () => undefined });
 
   private p2pOptions = this.RULE('p2pOptions', (): A.P2POptions => {
@@ -432,11 +337,7 @@ export class SluiceParser extends EmbeddedActionsParser {
         this.ACTION(() => options.push(o));
       },
     });
-    return this.ACTION(() => ({
-      kind: 'P2POptions',
-      options,
-      span: tokenToSpan(kw, options.length ? options[options.length - 1]!.span : tokenSpan(kw)),
-    }));
+    return this.ACTION(() => N.p2pOptions(kw, options));
   });
 
   private p2pOption = this.RULE('p2pOption', (): A.P2POption => {
@@ -449,35 +350,21 @@ export class SluiceParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(Kw.biggest) },
             { ALT: () => this.CONSUME(Kw.min_remainder) },
           ]);
-          return this.ACTION((): A.P2POption => ({ kind: 'sort', order: order.image as A.P2PSort, span: tokensSpan(kw, order) }));
+          return this.ACTION(() => N.sortOption(kw, order));
         },
       },
       {
         ALT: () => {
           const kw = this.OR3([{ ALT: () => this.CONSUME2(Kw.min_amount) }, { ALT: () => this.CONSUME2(Kw.min_remainder) }]);
           const n = this.CONSUME(NumberLit);
-          return this.ACTION((): A.P2POption => ({
-            kind: kw.image as 'min_amount' | 'min_remainder',
-            amount: this.num(n),
-            span: tokensSpan(kw, n),
-          }));
+          return this.ACTION(() => N.amountOption(kw, n));
         },
       },
       {
         ALT: () => {
           const kw = this.CONSUME(Kw.urgent);
           const d = this.CONSUME(Duration);
-          return this.ACTION((): A.P2POption => ({
-            kind: 'urgent',
-            duration: {
-              kind: 'Duration',
-              text: d.image,
-              count: Number(d.image.slice(0, -1)),
-              unit: d.image.endsWith('h') ? 'h' : 'd',
-              span: tokenSpan(d),
-            },
-            span: tokensSpan(kw, d),
-          }));
+          return this.ACTION(() => N.urgentOption(kw, d));
         },
       },
     ]);
@@ -494,19 +381,14 @@ export class SluiceParser extends EmbeddedActionsParser {
     });
     const close = this.CONSUME(RBrace);
     this.SUBRULE2(this.eol);
-    return this.ACTION(() => ({
-      kind: 'CascadeStmt',
-      strategies,
-      closeSpan: tokenSpan(close),
-      span: tokensSpan(kw, close),
-    }));
+    return this.ACTION(() => N.cascade(kw, strategies, close));
   });
 
   private reject = this.RULE('reject', (): A.RejectStmt => {
     const kw = this.CONSUME(Kw.reject);
     const reason = this.CONSUME(StringLit);
     this.SUBRULE(this.eol);
-    return this.ACTION(() => ({ kind: 'RejectStmt', reason: this.str(reason), span: tokensSpan(kw, reason) }));
+    return this.ACTION(() => N.reject(kw, reason, this.badEscapes));
   });
 
   // ---- expressions: or < and < not < comparison ----
@@ -516,7 +398,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.CONSUME(Kw.or);
       const right = this.SUBRULE2(this.andExpr);
-      left = this.ACTION(() => left && right && { kind: 'Or', left, right, span: join(left.span, right.span) });
+      left = this.ACTION(() => left && right && N.binary('Or', left, right));
     });
     return left;
   }, { recoveryValueFunc: () => undefined });
@@ -526,7 +408,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.CONSUME(Kw.and);
       const right = this.SUBRULE2(this.notExpr);
-      left = this.ACTION(() => left && right && { kind: 'And', left, right, span: join(left.span, right.span) });
+      left = this.ACTION(() => left && right && N.binary('And', left, right));
     });
     return left;
   });
@@ -536,7 +418,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       ALT: () => {
         const kw = this.CONSUME(Kw.not);
         const operand = this.SUBRULE(this.notExpr);
-        return this.ACTION(() => operand && { kind: 'Not' as const, operand, span: tokenToSpan(kw, operand.span) });
+        return this.ACTION(() => operand && N.not(kw, operand));
       },
     },
     {
@@ -544,7 +426,7 @@ export class SluiceParser extends EmbeddedActionsParser {
         const open = this.CONSUME(LParen);
         const inner = this.SUBRULE(this.expr);
         const close = this.CONSUME(RParen);
-        return this.ACTION(() => inner && { kind: 'Paren' as const, inner, span: tokensSpan(open, close) });
+        return this.ACTION(() => inner && N.paren(open, inner, close));
       },
     },
     { ALT: () => this.SUBRULE(this.comparison) },
@@ -577,22 +459,15 @@ export class SluiceParser extends EmbeddedActionsParser {
 
   private comparison = this.RULE('comparison', (): A.Expr | undefined => {
     const attrTok = this.OR(this.attrAlts);
-    const attr = this.ACTION((): A.AttrRef => {
-      const isField = attrTok.tokenType === FieldRef;
-      return { kind: 'Attr', name: isField ? attrTok.image.slice('fields.'.length) : attrTok.image, isField, span: tokenSpan(attrTok) };
-    });
+    const attr = this.ACTION(() => N.attr(attrTok, attrTok.tokenType === FieldRef));
     const tail = this.OR2(this.comparisonAlts);
     return this.ACTION((): A.Expr | undefined => {
-      if ('op' in tail) {
-        const { op, value } = tail;
-        return value && { kind: 'Compare', attr, op: op.image as A.CompareOp, opSpan: tokenSpan(op), value, span: join(attr.span, value.span) };
-      }
-      const { not, list } = tail;
-      return { kind: 'In', attr, negated: not !== undefined, values: list.values, listSpan: list.span, span: join(attr.span, list.span) };
+      if ('op' in tail) return tail.value && N.comparison(attr, tail.op, tail.value);
+      return N.membership(attr, tail.not, tail.list);
     });
   });
 
-  private list = this.RULE('list', (): { values: A.Value[]; span: A.Span } => {
+  private list = this.RULE('list', (): N.List => {
     const open = this.CONSUME(LBracket);
     const values: A.Value[] = [];
     this.MANY_SEP({
@@ -603,7 +478,7 @@ export class SluiceParser extends EmbeddedActionsParser {
       },
     });
     const close = this.CONSUME(RBracket);
-    return this.ACTION(() => ({ values, span: tokensSpan(open, close) }));
+    return this.ACTION(() => N.list(open, values, close));
   });
 
   private readonly consumeCode = () => this.CONSUME(Code);
@@ -614,34 +489,31 @@ export class SluiceParser extends EmbeddedActionsParser {
       ALT: () => {
         const n = this.CONSUME(NumberLit);
         const cur = this.OPTION(this.consumeCode);
-        return this.ACTION((): A.Value => {
-          if (!cur) return this.num(n);
-          return { kind: 'Money', amount: this.num(n), currency: this.code(cur), span: tokensSpan(n, cur) };
-        });
+        return this.ACTION(() => N.numberOrMoney(n, cur));
       },
     },
     {
       ALT: () => {
         const t = this.CONSUME(StringLit);
-        return this.ACTION(() => this.str(t));
+        return this.ACTION(() => N.str(t, this.badEscapes));
       },
     },
     {
       ALT: () => {
         const t = this.CONSUME2(Code);
-        return this.ACTION(() => this.code(t));
+        return this.ACTION(() => N.code(t));
       },
     },
     {
       ALT: () => {
         const t = this.CONSUME(Identifier);
-        return this.ACTION(() => this.ident(t));
+        return this.ACTION(() => N.ident(t));
       },
     },
     {
       ALT: () => {
         const t = this.OR2(this.boolAlts);
-        return this.ACTION((): A.Value => ({ kind: 'Bool', value: t.image === 'true', span: tokenSpan(t) }));
+        return this.ACTION(() => N.bool(t));
       },
     },
   ];

@@ -5,7 +5,7 @@
 // would not match (`12abc`, `EURx`, an unterminated string, a lone `\r`); the caller then lexes
 // with Chevrotain, whose errors and recovery stay the only ones. test/scan.test.ts compares
 // both on every example, generated schemes and mutated ones.
-import { createTokenInstance, type ILexingResult, type IToken, type TokenType } from 'chevrotain';
+import type { ILexingResult, IToken, TokenType } from 'chevrotain';
 import {
   Code, Comma, Comment, Duration, Eq, FieldRef, Gt, GtEq, Identifier, LBrace, LBracket, LParen, Lt,
   LtEq, Newline, NotEq, NumberLit, Percent, Plus, RBrace, RBracket, RParen, StringLit,
@@ -29,6 +29,42 @@ const isNamePart = (c: number): boolean => isNameStart(c) || isDigit(c);
 const isWord = (c: number): boolean => isNamePart(c) || isUpper(c);
 /** [ \t\f\v\uFEFF] */
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff;
+
+/**
+ * A token with Chevrotain's fields. Not createTokenInstance: V8 gives every object that function
+ * makes one shape, and Chevrotain's own EOF token (NaN fields) turns that shape's numbers into
+ * boxed doubles, a heap object per field per token. A class has its own shape, so its numbers
+ * stay small integers stored in place. A token lies on one line, so its end line and column are
+ * derived rather than stored: every parse keeps all its tokens alive.
+ */
+export class Token implements IToken {
+  readonly image: string;
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly startLine: number;
+  readonly startColumn: number;
+  /** Both change when grammar/lexer.ts gives an identifier its keyword type. */
+  tokenTypeIdx: number;
+  tokenType: TokenType;
+
+  constructor(type: TokenType, image: string, start: number, end: number, line: number, column: number) {
+    this.image = image;
+    this.startOffset = start;
+    this.endOffset = end;
+    this.startLine = line;
+    this.startColumn = column;
+    this.tokenTypeIdx = type.tokenTypeIdx!;
+    this.tokenType = type;
+  }
+
+  get endLine(): number {
+    return this.startLine;
+  }
+
+  get endColumn(): number {
+    return this.startColumn + this.endOffset - this.startOffset;
+  }
+}
 
 /** A token found at an offset: its type and where it ends (exclusive). */
 interface Found {
@@ -100,10 +136,27 @@ function tokenAt(text: string, i: number, c: number): Found | undefined {
   return single ? { type: single, end: i + 1 } : operator(text, i, c);
 }
 
+/**
+ * One string per distinct token text: a scheme repeats its names, codes and numbers thousands of
+ * times, and every token is kept as long as its parse. (V8 shares one-character strings itself.)
+ */
+class Images {
+  private readonly seen = new Map<string, string>();
+
+  of(image: string): string {
+    if (image.length < 2) return image;
+    const first = this.seen.get(image);
+    if (first !== undefined) return first;
+    this.seen.set(image, image);
+    return image;
+  }
+}
+
 /** Chevrotain's lexing result for `text`, or undefined when it does not lex cleanly. */
 export function scan(text: string): ILexingResult | undefined {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
+  const images = new Images();
   let line = 1;
   let lineStart = 0;
   let i = 0;
@@ -116,7 +169,7 @@ export function scan(text: string): ILexingResult | undefined {
     const found = tokenAt(text, i, c);
     if (!found) return undefined;
     const { type, end } = found;
-    const token = createTokenInstance(type, text.slice(i, end), i, end - 1, line, line, i - lineStart + 1, end - lineStart);
+    const token = new Token(type, images.of(text.slice(i, end)), i, end - 1, line, i - lineStart + 1);
     (type === Comment ? comments : tokens).push(token);
     if (type === Newline) {
       line++;

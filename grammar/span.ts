@@ -9,14 +9,23 @@ function valid(n: number | undefined): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
 
+/**
+ * `| 0` keeps a position's numbers small integers, stored in place, even when a token's are
+ * boxed doubles (Chevrotain's own tokens: see grammar/scan.ts): one boxed number stored into a
+ * position would make V8 box the numbers of every position made after it.
+ */
+function position(line: number, column: number, offset: number): Position {
+  return { line: line | 0, column: column | 0, offset: offset | 0 };
+}
+
 export function tokenStart(t: IToken): Position {
   if (!valid(t.startLine) || !valid(t.startColumn)) return ORIGIN;
-  return { line: t.startLine, column: t.startColumn, offset: t.startOffset };
+  return position(t.startLine, t.startColumn, t.startOffset);
 }
 
 export function tokenEnd(t: IToken): Position {
   if (!valid(t.endLine) || !valid(t.endColumn) || !valid(t.endOffset)) return tokenStart(t);
-  return { line: t.endLine, column: t.endColumn + 1, offset: t.endOffset + 1 };
+  return position(t.endLine, t.endColumn + 1, t.endOffset + 1);
 }
 
 export function tokenSpan(t: IToken): Span {

@@ -31,6 +31,9 @@ export const Kw = Object.fromEntries(KEYWORD_NAMES.map((w) => [w, keyword(w)])) 
   TokenType
 >;
 
+/** Every keyword's token type: the tokens AnyKeyword matches. */
+export const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(Object.values(Kw));
+
 export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',

@@ -1,16 +1,10 @@
 // The hand-written scanner (grammar/scan.ts) must give exactly Chevrotain's tokens wherever it
 // answers, and answer wherever Chevrotain lexes without errors.
-import { readdirSync, readFileSync } from 'node:fs';
 import type { IToken } from 'chevrotain';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateRules, schemeSource } from '../bench/generate.js';
 import { chevrotainLex } from '../grammar/lexer.js';
 import { scan } from '../grammar/scan.js';
-import { mutateAll, mutationArb, VOCABULARY } from './fuzz/mutate.js';
-import { schemeArb } from './gen-scheme.js';
-
-const SEED = { seed: 20261123, numRuns: 300 };
+import { agreeOnGenerated, BENCHMARK_SCHEMES, EXAMPLES } from './agreement.js';
 
 function fields(t: IToken) {
   return [t.tokenType.name, t.image, t.startOffset, t.endOffset, t.startLine, t.endLine, t.startColumn, t.endColumn, t.tokenTypeIdx];
@@ -26,13 +20,9 @@ function agree(text: string): void {
   expect((fast.groups['comments'] ?? []).map(fields)).toEqual((reference.groups['comments'] ?? []).map(fields));
 }
 
-const EXAMPLES = readdirSync(new URL('../examples/', import.meta.url))
-  .filter((f) => f.endsWith('.sluice'))
-  .map((f) => readFileSync(new URL(`../examples/${f}`, import.meta.url), 'utf8'));
-
 describe('the hand-written scanner', () => {
   it('equals Chevrotain on the examples and the generated benchmark schemes', () => {
-    for (const text of [...EXAMPLES, ...[10, 100, 1000].map((n) => schemeSource(generateRules(n)))]) agree(text);
+    for (const text of [...EXAMPLES, ...BENCHMARK_SCHEMES]) agree(text);
   });
 
   it('equals Chevrotain on tricky pieces: numbers, codes, strings, line ends, spaces', () => {
@@ -46,12 +36,6 @@ describe('the hand-written scanner', () => {
   });
 
   it('equals Chevrotain on generated and mutated schemes', () => {
-    fc.assert(
-      fc.property(schemeArb, fc.array(mutationArb, { maxLength: 4 }), (source, mutations) => {
-        agree(source);
-        agree(mutateAll(source, mutations, VOCABULARY));
-      }),
-      SEED,
-    );
+    agreeOnGenerated(agree);
   });
 });
