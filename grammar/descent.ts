@@ -2,9 +2,8 @@
 // Chevrotain's parser (grammar/parser.ts) gives them, built by the same node builders
 // (grammar/nodes.ts), without Chevrotain's per-rule bookkeeping, lookahead functions and closures,
 // which cost more time and garbage than the AST itself. It follows grammar/parser.ts rule by rule
-// and gives up (undefined) at the first token that grammar would not accept there, or that would
-// leave a node out without a syntax error (a `when` without a condition); the caller then parses
-// with Chevrotain, whose errors and recovery stay the only ones. test/descent.test.ts compares
+// and gives up (undefined) at the first token that grammar would not accept there; the caller
+// then parses with Chevrotain, whose errors and recovery stay the only ones. test/descent.test.ts compares
 // both on every example, generated schemes and mutated ones.
 import type { IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.js';

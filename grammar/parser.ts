@@ -288,8 +288,12 @@ export class SluiceParser extends EmbeddedActionsParser {
     return this.ACTION(() => (branches.length ? N.chain(branches) : undefined));
   }, { recoveryValueFunc: () => undefined });
 
+  /** After `when` a condition is required (a missing one is a syntax error, never a dropped branch); after a bare `else` there is none. */
   private branchRest = this.RULE('branchRest', (kw: IToken, hasCondition: boolean): A.Branch | undefined => {
-    const condition = this.OPTION({ GATE: () => hasCondition, DEF: () => this.SUBRULE(this.expr) });
+    const condition = this.OR3([
+      { GATE: () => hasCondition, ALT: () => this.SUBRULE(this.expr) },
+      { GATE: () => !hasCondition, ALT: () => undefined },
+    ]);
     const { body, close } = this.SUBRULE(this.block);
     return this.ACTION(() => (!body || (hasCondition && !condition) ? undefined : N.branch(kw, condition, body, close)));
   }, { recoveryValueFunc: () => undefined });

@@ -45,13 +45,16 @@ const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | und
   test_mode: (ctx) => ctx.req.testMode,
 };
 
-/** The values a condition saw, for the trace (absent ones as null). */
+/**
+ * The values a condition saw, for the trace (absent ones as null). Assigned in a loop: every
+ * traced test builds one, and entries arrays cost more than the values. No key is `__proto__`
+ * (standard names, or `fields.` and a name).
+ */
 export function snapshot(ctx: DecideContext, attrs: readonly AttrName[]): Record<string, unknown> {
-  return Object.fromEntries(
-    attrs.map((a) => {
-      const read = a.isField ? undefined : STANDARD[a.name];
-      const v = a.isField ? ctx.req.fields.get(a.name) : read?.(ctx);
-      return [a.isField ? `fields.${a.name}` : a.name, shown(v)];
-    }),
-  );
+  const values: Record<string, unknown> = {};
+  for (const a of attrs) {
+    if (a.isField) values[`fields.${a.name}`] = shown(ctx.req.fields.get(a.name));
+    else values[a.name] = shown(STANDARD[a.name]?.(ctx));
+  }
+  return values;
 }

@@ -228,6 +228,13 @@ describe('check: partial parses', () => {
   });
 });
 
+describe('check: a branch is never dropped silently', () => {
+  it('reports a `when` without a condition at its brace', () => {
+    const source = src('scheme x', 'route a EUR fee 0', 'service s {', '  when {', '    optimal a', '  } else {', '    optimal a', '  }', '}');
+    expect(found(source)[0]).toBe('4:8 error E_SYNTAX');
+  });
+});
+
 describe('check never throws', () => {
   const safe = (source: string) => {
     const parsed = parse(source);
