@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   mount(app, '/v1/compile', compileRoute(), guarded);
   mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now), guarded);
   mount(app, '/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now), guarded);
-  mount(app, '/v1/rates', rateRoutes(gateway.states), guarded);
+  mount(app, '/v1/rates', rateRoutes(deps.store.db, gateway.states), guarded);
   mount(app, '/v1/payout-points', payoutPointRoutes(deps.store.db), guarded);
   mount(app, '/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway), guarded);
 

@@ -35,8 +35,16 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: op('Stored route state', { '200': json('route state'), '404': problem }, { parameters: [param('route')] }),
   },
   '/v1/routes/{route}/p2p-payments': { post: op("Add payments to a p2p route's pool", { '201': json('added') }, { parameters: [param('route')], requestBody: withBody('P2PPayments') }) },
-  '/v1/rates/{rate_scheme}': { put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD)', { '200': json('rates') }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }) },
-  '/v1/payout-points': { post: op('Create or replace a payout point', { '201': json('payout point') }, { requestBody: withBody('PayoutPoint') }) },
+  '/v1/rates': { get: op("The mode's rate tables: { data: [{ rate_scheme, rates }] }", { '200': json('rate tables') }) },
+  '/v1/rates/{rate_scheme}': {
+    put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD)', { '200': json('rates') }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }),
+    get: op('One rate table: { rate_scheme, rates }', { '200': json('rates'), '404': problem }, { parameters: [param('rate_scheme')] }),
+  },
+  '/v1/payout-points': {
+    post: op('Create or replace a payout point', { '201': json('payout point') }, { requestBody: withBody('PayoutPoint') }),
+    get: op("The mode's payout points: { data: [{ id, currencies, scheme }] }", { '200': json('payout points') }),
+  },
+  '/v1/payout-points/{id}': { get: op('One payout point: { id, currencies, scheme }', { '200': json('payout point'), '404': problem }, { parameters: [param('id')] }) },
   '/v1/payout-gateway/payout-requests': {
     get: op('Payout requests, newest first; filters and cursor pagination', { '200': json('a page: data and meta.next_cursor'), '400': problem }, {
       parameters: ['status', 'service', 'point_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 500 } : { type: 'string' } })),

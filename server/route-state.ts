@@ -72,6 +72,18 @@ export async function putRates(db: Db, mode: Mode, rateScheme: string, rates: Re
     .execute();
 }
 
+export interface StoredRates {
+  readonly rate_scheme: string;
+  readonly rates: Record<string, string>;
+}
+
+/** The mode's rate tables by name (one, given a name), as they were stored. */
+export async function listRates(db: Db, mode: Mode, name?: string): Promise<StoredRates[]> {
+  let q = db.selectFrom('rates').select(['rate_scheme', 'rates']).where('mode', '=', mode);
+  if (name !== undefined) q = q.where('rate_scheme', '=', name);
+  return q.orderBy('rate_scheme').execute();
+}
+
 export async function addP2PPayments(db: Db, mode: Mode, route: string, payments: readonly P2PPaymentIn[]): Promise<number> {
   if (!payments.length) return 0;
   const rows = payments.map((p) => ({ mode, route, id: p.id, amount: String(p.amount), created_at: p.created_at, expires_at: p.expires_at }));

@@ -1,8 +1,9 @@
 // The route state page's pure parts: route lines read with the grammar, usage against caps,
 // the rate-table form, test outcomes, balances and currency lists.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { balanceInput, currencyList, parseRateLines, schemeRoutes, testOutcome, usage } from '../editor/console/routes-model.js';
+import { balanceInput, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage } from '../editor/console/routes-model.js';
 
 describe('route state model', () => {
   it('reads each route line: currency, caps, p2p, disabled; the rates table and base', () => {
@@ -38,6 +39,16 @@ describe('route state model', () => {
     expect(parseRateLines('EUR/USD 1.08\nEURUSD 1\n')).toMatchObject({ ok: false, line: 2 });
     expect(parseRateLines('EUR/USD 0')).toMatchObject({ ok: false, message: expect.stringMatching(/more than zero/) });
     expect(parseRateLines('\n')).toMatchObject({ ok: false });
+  });
+
+  it('shows a stored rate table as lines that read back to the same table', () => {
+    expect(rateLines({ 'GBP/EUR': '1.17', 'EUR/USD': '1.0850' })).toBe('EUR/USD 1.0850\nGBP/EUR 1.17');
+    const code = fc.stringMatching(/^[A-Z]{3}$/);
+    const rate = fc.stringMatching(/^[1-9]\d{0,5}(\.\d{1,6})?$/);
+    const table = fc.dictionary(fc.tuple(code, code).map(([a, b]) => `${a}/${b}`), rate, { minKeys: 1 });
+    fc.assert(fc.property(table, (rates) => {
+      expect(parseRateLines(rateLines(rates))).toEqual({ ok: true, rates });
+    }), { seed: 20261123, numRuns: 200 });
   });
 
   it('checks test outcomes, balances and currency lists as the service will', () => {

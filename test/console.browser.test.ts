@@ -224,6 +224,7 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await expect.poll(async () => (await call('GET', '/v1/routes/acme_eur')).json['test_outcome']).toBe('success');
     // The rate table the scheme names (default: no rates line), and a payout point.
     expect(await page.textContent('#rates-name')).toBe('default');
+    expect(await page.textContent('#point-list')).toContain('pop_console · EUR · console_demo');
     await page.fill('#rates-text', 'EUR/USD 1.0850');
     await page.click('#rates-form button[type="submit"]');
     await expect.poll(message).toMatch(/Stored rate table default: EUR\/USD 1.0850/);
@@ -231,6 +232,11 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await page.fill('#point-currencies', 'eur, usd');
     await page.click('#point-form button[type="submit"]');
     await expect.poll(message).toMatch(/Payout point pop_two stored: EUR, USD through console_demo/);
+    await expect.poll(() => page.textContent('#point-list')).toContain('pop_two · EUR, USD · console_demo');
+    // Reloaded, the page reads the stored rate table back into its form.
+    await page.fill('#rates-text', '');
+    await page.click('#routes-reload');
+    await expect.poll(() => page.inputValue('#rates-text')).toBe('EUR/USD 1.0850');
     await shot('console-5-routes.png');
   });
 

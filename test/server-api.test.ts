@@ -178,6 +178,23 @@ describe.each(backends())('service API on $name', (backend) => {
     await test.post('/v1/payout-points', { id: 'pop_iso', currencies: ['EUR'], scheme: 'shared_name' });
     const crossed = await live.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '1.00', point_id: 'pop_iso', point_currency: 'EUR', service: 'sepa_eur' } } });
     expect(crossed.status).toBe(422);
+    expect((await live.get('/v1/payout-points/pop_iso')).status).toBe(404);
+    expect((await live.get('/v1/payout-points')).body.data).toEqual([]);
+  });
+
+  it('reads back payout points and rate tables as they were stored, per mode', async () => {
+    await test.post('/v1/payout-points', { id: 'pop_b', currencies: ['EUR', 'USD', 'EUR'], scheme: 'readback' });
+    await test.post('/v1/payout-points', { id: 'pop_a', currencies: ['GBP'], scheme: 'readback' });
+    expect((await test.get('/v1/payout-points/pop_b')).body).toEqual({ id: 'pop_b', currencies: ['EUR', 'USD'], scheme: 'readback' });
+    const points = (await test.get('/v1/payout-points')).body.data as { id: string }[];
+    expect(points.map((p) => p.id).filter((id) => id.startsWith('pop_') && id.length === 5)).toEqual(['pop_a', 'pop_b']);
+    expect((await test.get('/v1/payout-points/pop_none')).status).toBe(404);
+
+    await test.put('/v1/rates/readback_fx', { 'EUR/USD': '1.0850', 'GBP/EUR': '1.1500' });
+    expect((await test.get('/v1/rates/readback_fx')).body).toEqual({ rate_scheme: 'readback_fx', rates: { 'EUR/USD': '1.0850', 'GBP/EUR': '1.1500' } });
+    expect((await test.get('/v1/rates')).body.data).toContainEqual({ rate_scheme: 'readback_fx', rates: { 'EUR/USD': '1.0850', 'GBP/EUR': '1.1500' } });
+    expect((await live.get('/v1/rates/readback_fx')).status).toBe(404);
+    expect((await test.get('/v1/rates/no_such_table')).body.type).toMatch(/not-found$/);
   });
 
   it('stores rate tables and p2p pools that decisions use', async () => {

@@ -83,6 +83,14 @@ export function parseRateLines(text: string): RatesParse {
   return { ok: true, rates };
 }
 
+/** A stored rate table as the form's lines (`EUR/USD 1.0850`), sorted by pair; parseRateLines reads them back. */
+export function rateLines(rates: Readonly<Record<string, string>>): string {
+  return Object.keys(rates)
+    .sort()
+    .map((pair) => `${pair} ${rates[pair]}`)
+    .join('\n');
+}
+
 /** `success` or `fail:CODE`, as the service accepts it; null when it does not. */
 export function testOutcome(kind: string, code: string): string | null {
   if (kind === 'success') return 'success';

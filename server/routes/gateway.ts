@@ -1,14 +1,35 @@
 // /v1/payout-points and /v1/payout-gateway/payout-requests.
 import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
-import type { Database } from '../db/schema.js';
+import type { Database, Mode } from '../db/schema.js';
 import { findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
 import { body, type AppEnv } from '../http.js';
 import { listPayoutRequests, payoutRequestResource, type ListFilters } from '../payout-resource.js';
-import { Problem } from '../problem.js';
+import { notFound, Problem } from '../problem.js';
+
+interface PayoutPoint {
+  readonly id: string;
+  readonly currencies: string[];
+  readonly scheme: string;
+}
+
+/** The mode's payout points by id (one, given an id). */
+function listPoints(db: Kysely<Database>, mode: Mode, id?: string): Promise<PayoutPoint[]> {
+  let q = db.selectFrom('payout_points').select(['id', 'currencies', 'scheme']).where('mode', '=', mode);
+  if (id !== undefined) q = q.where('id', '=', id);
+  return q.orderBy('id').execute();
+}
 
 export function payoutPointRoutes(db: Kysely<Database>): Hono<AppEnv> {
-  return new Hono<AppEnv>().post('/', async (c) => {
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => c.json({ data: await listPoints(db, c.get('mode')) }));
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const [point] = await listPoints(db, c.get('mode'), id);
+    if (!point) throw notFound(`no payout point '${id.slice(0, 100)}'`);
+    return c.json(point);
+  });
+  return app.post('/', async (c) => {
     const p = await body<{ id: string; currencies: string[]; scheme: string }>(c, 'PayoutPoint');
     const currencies = JSON.stringify([...new Set(p.currencies)]);
     await db

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
 import type { Database } from '../db/schema.js';
 import { body, nameParam, type AppEnv } from '../http.js';
-import { addP2PPayments, getRoute, putRates, putRoute, type P2PPaymentIn, type RoutePatch } from '../route-state.js';
+import { notFound } from '../problem.js';
+import { addP2PPayments, getRoute, listRates, putRates, putRoute, type P2PPaymentIn, type RoutePatch } from '../route-state.js';
 import type { StateSnapshots } from '../state-snapshots.js';
 
 export function routeStateRoutes(db: Kysely<Database>, states: StateSnapshots, now: () => Date): Hono<AppEnv> {
@@ -23,11 +24,20 @@ export function routeStateRoutes(db: Kysely<Database>, states: StateSnapshots, n
   return app;
 }
 
-export function rateRoutes(states: StateSnapshots): Hono<AppEnv> {
-  return new Hono<AppEnv>().put('/:rate_scheme', async (c) => {
+export function rateRoutes(db: Kysely<Database>, states: StateSnapshots): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.put('/:rate_scheme', async (c) => {
     const rates = await body<Record<string, string>>(c, 'RatesPut');
     const name = nameParam(c, 'rate_scheme');
     await states.transaction((trx) => putRates(trx, c.get('mode'), name, rates));
     return c.json({ rate_scheme: name, rates });
   });
+  app.get('/', async (c) => c.json({ data: await listRates(db, c.get('mode')) }));
+  app.get('/:rate_scheme', async (c) => {
+    const name = nameParam(c, 'rate_scheme');
+    const [table] = await listRates(db, c.get('mode'), name);
+    if (!table) throw notFound(`no rate table '${name}'`);
+    return c.json(table);
+  });
+  return app;
 }

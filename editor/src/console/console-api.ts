@@ -79,14 +79,8 @@ export async function getRequest(id: string): Promise<PayoutRequest> {
 }
 
 /** The stored state of a route; null when the service has none yet (404). */
-export async function getRoute(route: string): Promise<RouteState | null> {
-  try {
-    const { json } = await request('GET', `/v1/routes/${enc(route)}`);
-    return json as RouteState;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
+export function getRoute(route: string): Promise<RouteState | null> {
+  return found<RouteState>(`/v1/routes/${enc(route)}`);
 }
 
 export interface RoutePatch {
@@ -107,6 +101,31 @@ export async function putRoute(route: string, patch: RoutePatch): Promise<RouteS
   const { status, json } = await request('PUT', `/v1/routes/${enc(route)}`, patch);
   if (status === 422) throw refused(status, json);
   return json as RouteState;
+}
+
+/** A found-or-not read: the JSON, or null on 404. */
+async function found<T>(path: string): Promise<T | null> {
+  try {
+    return (await request('GET', path)).json as T;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** The stored rate table, or null when none was stored under that name. */
+export async function getRates(name: string): Promise<Record<string, string> | null> {
+  return (await found<{ rates: Record<string, string> }>(`/v1/rates/${enc(name)}`))?.rates ?? null;
+}
+
+export interface PayoutPoint {
+  readonly id: string;
+  readonly currencies: readonly string[];
+  readonly scheme: string;
+}
+
+export async function listPayoutPoints(): Promise<PayoutPoint[]> {
+  return ((await request('GET', '/v1/payout-points')).json as { data: PayoutPoint[] }).data;
 }
 
 export async function putRates(name: string, rates: Record<string, string>): Promise<void> {

@@ -1,7 +1,8 @@
 // Route state for the routes of a scheme (read from its active version's source with the
 // project's grammar): balance, enabled and test outcome, editable; daily and monthly used
-// against the route's caps. Below: the scheme's rate table (write only) and a payout point form.
-import { balanceInput, currencyList, parseRateLines, schemeRoutes, testOutcome, usage, type SchemeRoute } from '../../console/routes-model.js';
+// against the route's caps. Below: the scheme's stored rate table, editable, and the payout
+// points with a form to add one.
+import { balanceInput, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage, type SchemeRoute } from '../../console/routes-model.js';
 import * as api from '../api.js';
 import * as capi from './console-api.js';
 import { $, h, message, type Say } from './dom.js';
@@ -52,6 +53,7 @@ export class RoutesPage {
       select.replaceChildren(...options);
       $<HTMLSelectElement>('point-scheme').replaceChildren(...this.schemes.map((s) => new Option(s.name, s.name)));
       if (keep && this.schemes.some((s) => s.name === keep)) select.value = keep;
+      await this.listPoints();
       if (this.schemes.length === 0) {
         rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No schemes yet: save one in the editor first.')));
         return;
@@ -75,6 +77,8 @@ export class RoutesPage {
       const { source } = await api.getVersion(name, version);
       const model = schemeRoutes(source);
       $('rates-name').textContent = model.rates;
+      const stored = await capi.getRates(model.rates);
+      $<HTMLTextAreaElement>('rates-text').value = stored ? rateLines(stored) : '';
       $<HTMLSelectElement>('point-scheme').value = name;
       const states = await Promise.all(model.routes.map((r) => capi.getRoute(r.name)));
       rows.replaceChildren(...model.routes.map((r, i) => this.row(r, states[i] ?? null)));
@@ -168,8 +172,15 @@ export class RoutesPage {
     try {
       await capi.createPayoutPoint({ id, currencies, scheme });
       this.say(`Payout point ${id} stored: ${currencies.join(', ')} through ${scheme}.`, 'ok');
+      await this.listPoints();
     } catch (e) {
       this.say(`Payout point ${id} not stored: ${message(e)}`, 'error');
     }
+  }
+
+  private async listPoints(): Promise<void> {
+    const points = await capi.listPayoutPoints();
+    const items = points.map((p) => h('li', { 'data-point': p.id }, `${p.id} · ${p.currencies.join(', ')} · ${p.scheme}`));
+    $('point-list').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'none yet')]));
   }
 }
