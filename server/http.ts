@@ -1,5 +1,5 @@
 // What every route shares: the app's environment, reading a JSON body, and path parameters.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Context } from 'hono';
 import type { Mode } from './db/schema.js';
 import { andThen, type Awaitable } from './awaitable.js';
@@ -17,12 +17,44 @@ export const MAX_BODY = 4 * 1024 * 1024;
 
 const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are limited to 4 MiB');
 
+/** A body read before the app ran (bufferBodies): its bytes, or TOO_LARGE past MAX_BODY. */
+const BUFFERED = Symbol('buffered body');
+const TOO_LARGE = Symbol('body too large');
+type Buffered = IncomingMessage & { [BUFFERED]?: Buffer | typeof TOO_LARGE };
+
+/**
+ * Reads each request's body before handing the request on. A body reaches Node's parser just
+ * after the request's headers, so an app reading it must wait for it, and that wait made every
+ * decide asynchronous through Hono and @hono/node-server (a promise per layer). Read first, the
+ * app answers in one synchronous pass. Bodies over MAX_BODY are not kept (the app answers 413).
+ */
+export function bufferBodies(listener: RequestListener): RequestListener {
+  return (incoming, outgoing) => {
+    const declared = Number(incoming.headers['content-length'] ?? 0);
+    if (incoming.method === 'GET' || incoming.method === 'HEAD' || declared > MAX_BODY) return listener(incoming, outgoing);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    // A client gone mid-body never gets 'end': there is nobody to answer.
+    incoming.on('end', () => {
+      (incoming as Buffered)[BUFFERED] = size > MAX_BODY ? TOO_LARGE : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      listener(incoming, outgoing);
+    });
+  };
+}
+
 /**
  * The body as text, at most MAX_BODY bytes. Read from the Node stream when there is one: going
  * through a web Request (as hono's bodyLimit does) costs more than the decision itself.
  */
 function readBody(c: Context<AppEnv>): Awaitable<string> {
-  const incoming = c.env?.incoming;
+  const incoming = c.env?.incoming as Buffered | undefined;
+  const buffered = incoming?.[BUFFERED];
+  if (buffered === TOO_LARGE) throw tooLarge();
+  if (buffered) return buffered.toString('utf8');
   if (Number((incoming ? incoming.headers['content-length'] : c.req.header('content-length')) ?? 0) > MAX_BODY) throw tooLarge();
   if (!incoming) return c.req.text().then(limited);
   const now = arrived(incoming);

@@ -3,13 +3,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
 import { createApp } from './app.js';
 import type { RateLimit } from './guards.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
-import type { AppEnv } from './http.js';
+import { bufferBodies, type AppEnv } from './http.js';
 import { generateSecret, Keys } from './keys.js';
 import { subscribe } from './notifications.js';
 import { testProvider } from './providers.js';
@@ -106,9 +108,11 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const service = await createService(options);
   const host = options.host ?? '127.0.0.1';
-  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const s = serve({ fetch: service.app.fetch, port: options.port ?? 8080, hostname: host }, (info) => resolve({ server: s, port: info.port }));
+  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
+    // @hono/node-server's listener, as serve() makes it, behind bufferBodies.
+    const s = createServer(bufferBodies(getRequestListener(service.app.fetch, { hostname: host })));
     s.once('error', reject);
+    s.listen(options.port ?? 8080, host, () => resolve({ server: s, port: (s.address() as AddressInfo).port }));
   });
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   return {
