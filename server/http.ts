@@ -32,23 +32,33 @@ export function bufferBodies(listener: RequestListener): RequestListener {
   return (incoming, outgoing) => {
     const declared = Number(incoming.headers['content-length'] ?? 0);
     if (incoming.method === 'GET' || incoming.method === 'HEAD' || declared > MAX_BODY) return listener(incoming, outgoing);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    incoming.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
-    });
-    // A client gone mid-body never gets 'end': there is nobody to answer.
-    incoming.on('end', () => {
-      (incoming as Buffered)[BUFFERED] = size > MAX_BODY ? TOO_LARGE : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    // A client gone mid-body never gets to 'end': there is nobody to answer.
+    collect(incoming, (body) => {
+      (incoming as Buffered)[BUFFERED] = body;
       listener(incoming, outgoing);
     });
   };
 }
 
 /**
- * The body as text, at most MAX_BODY bytes. Read from the Node stream when there is one: going
- * through a web Request (as hono's bodyLimit does) costs more than the decision itself.
+ * Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one
+ * chunk; `on` rather than `once`, which allocates a wrapper, since each event comes once. At most
+ * MAX_BODY bytes are kept; `done` gets the body, or TOO_LARGE past that.
+ */
+function collect(incoming: IncomingMessage, done: (body: Buffer | typeof TOO_LARGE) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  incoming.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY) chunks.push(chunk);
+  });
+  incoming.on('end', () => done(size > MAX_BODY ? TOO_LARGE : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+}
+
+/**
+ * The body as text, at most MAX_BODY bytes: as bufferBodies read it, else from the Node stream
+ * (going through a web Request, as hono's bodyLimit does, costs more than the decision itself),
+ * else (app.request in tests) from the web Request.
  */
 function readBody(c: Context<AppEnv>): Awaitable<string> {
   const incoming = c.env?.incoming as Buffered | undefined;
@@ -57,8 +67,7 @@ function readBody(c: Context<AppEnv>): Awaitable<string> {
   if (buffered) return buffered.toString('utf8');
   if (Number((incoming ? incoming.headers['content-length'] : c.req.header('content-length')) ?? 0) > MAX_BODY) throw tooLarge();
   if (!incoming) return c.req.text().then(limited);
-  const now = arrived(incoming);
-  return now ? now.toString('utf8') : readStream(incoming).then((b) => b.toString('utf8'));
+  return readStream(incoming).then((b) => b.toString('utf8'));
 }
 
 function limited(text: string): string {
@@ -66,29 +75,10 @@ function limited(text: string): string {
   return text;
 }
 
-/** A small body mostly comes in the headers' packet, so it is buffered whole before the handler runs: taken at once. */
-function arrived(incoming: IncomingMessage): Buffer | undefined {
-  if (!incoming.complete || incoming.readableFlowing) return undefined;
-  const buffered = incoming.read() as Buffer | null;
-  const body = buffered ?? Buffer.alloc(0);
-  if (body.length > MAX_BODY) throw tooLarge();
-  return body;
-}
-
-/**
- * Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one
- * chunk. `on` rather than `once` (each `once` allocates a wrapper): every event here comes once
- * per request, and a settled promise ignores the rest.
- */
+/** The body of a request served without bufferBodies (createService's app served by the caller). */
 function readStream(incoming: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    incoming.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
-    });
-    incoming.on('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
+    collect(incoming, (body) => (body === TOO_LARGE ? reject(tooLarge()) : resolve(body)));
     incoming.on('error', reject);
     // A client that goes away mid-body ends the stream without 'end'.
     incoming.on('close', () => incoming.readableEnded || reject(new Problem(400, 'invalid-body', 'the body ended early')));

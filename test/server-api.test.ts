@@ -1,4 +1,6 @@
 // The HTTP API of issue 4 over app.request, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../server/start.js';
 import { ADMIN, backends, Client, keyed } from './support/service.js';
@@ -274,6 +276,28 @@ describe('edge guards', () => {
       expect(answer.headers.get('x-frame-options')).toBe('DENY');
       expect(answer.headers.get('cache-control')).toBe('no-store');
       expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
+  }, 30_000);
+});
+
+describe('the app served without bufferBodies (createService, served by the caller)', () => {
+  const [backend] = backends();
+  afterAll(() => backend!.cleanup());
+
+  it('reads bodies from the Node stream: whole, chunked, and refused past 4 MiB', async () => {
+    const service = await backend!.open();
+    const key = (await keyed(service, 'test')).key;
+    const server = serve({ fetch: service.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/compile`;
+    const post = (body: BodyInit) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body, duplex: 'half' } as RequestInit);
+    try {
+      expect(((await (await post(JSON.stringify({ source: 'scheme x\n' }))).json()) as { ok: boolean }).ok).toBe(true);
+      const chunked = (text: string) => post(new Blob([text]).stream());
+      expect(((await (await chunked(JSON.stringify({ source: 'scheme x\n' }))).json()) as { ok: boolean }).ok).toBe(true);
+      expect((await chunked(JSON.stringify({ source: 'x'.repeat(5 << 20) }))).status).toBe(413);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   }, 30_000);
 });
