@@ -1,6 +1,6 @@
 // ISO 3166-1 alpha-2: the 249 officially assigned codes (no user-assigned, exceptionally or
-// transitionally reserved codes such as EU, UK, XK). The compiler rejects any other in a scheme, the request
-// schema any other in a request.
+// transitionally reserved codes such as EU, UK, XK). The compiler rejects any other country in
+// a scheme, the request schema any other in a request.
 
 const CODES =
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ ' +
