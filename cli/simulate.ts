@@ -51,12 +51,12 @@ export async function simulateCommand(argv: readonly string[], io: Output): Prom
       io.err(`${requestsFile}:${line}: not valid JSON\n`);
       return EXIT.usage;
     }
-    const errors = scheme.value.validate(json);
-    if (errors.length) {
-      for (const e of errors) io.err(`${requestsFile}:${line}: invalid request: ${e.path}: ${e.message}\n`);
+    const read = scheme.value.read(json);
+    if (!read.ok) {
+      for (const e of read.errors) io.err(`${requestsFile}:${line}: invalid request: ${e.path}: ${e.message}\n`);
       return EXIT.usage;
     }
-    sim.step(toRequest(json as Record<string, unknown>, scheme.value.fieldKinds));
+    sim.step(toRequest(json as Record<string, unknown>, scheme.value.fieldKinds, read.amount));
     bar.tick(++done);
   }
   bar.done();

@@ -6,10 +6,11 @@ import { compiledHelpers } from '../runtime/compiled-helpers.js';
 import type { Program } from '../runtime/program.js';
 import type { FieldKind } from '../runtime/request.js';
 import type { SchemeSettings } from '../runtime/types.js';
+import { validatorOf } from '../runtime/validation.js';
 import { checkSource } from './check.js';
 import { generate } from './codegen.js';
 import { settingsOf } from './lower.js';
-import { requestSchema, requestValidator, type JsonSchema, type RequestValidator } from './schema.js';
+import { requestReader, requestSchema, type JsonSchema, type RequestReader, type RequestValidator } from './schema.js';
 
 export interface CompiledScheme {
   readonly settings: SchemeSettings;
@@ -17,6 +18,8 @@ export interface CompiledScheme {
   /** The request's JSON Schema (2020-12). */
   readonly schema: JsonSchema;
   readonly validate: RequestValidator;
+  /** The same check, with the amount it read (validate is derived from it). */
+  readonly read: RequestReader;
   readonly fieldKinds: ReadonlyMap<string, FieldKind>;
   /** Decides without building a trace. */
   readonly program: Program;
@@ -57,11 +60,13 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
   // The traced program is generated on first use: a caller that never asks for a trace
   // never pays for it, not even at compile time.
   let traced: Program | undefined;
+  const read = requestReader(schema);
   return {
     settings,
     ast,
     schema,
-    validate: requestValidator(schema),
+    read,
+    validate: validatorOf(read),
     fieldKinds,
     program: instantiate(ast, false, settings),
     get traced() {

@@ -8,6 +8,7 @@
 // attribute already take. Conditions mixing attributes are never "covered" by others: the
 // analysis is sound (no false warnings), not complete.
 import type { AttrRef, CompareOp, Expr, Membership, Value } from '../grammar/ast.js';
+import { valueText } from '../grammar/format-expr.js';
 import { cmp, parseDecimal, type Rat } from '../runtime/rational.js';
 import { WEEKDAYS, type ResolvedAttr, type ValueType } from './attributes.js';
 import { Cover } from './cover.js';
@@ -72,7 +73,7 @@ function anyFull(covered: ReadonlyMap<string, Cover>): Verdict | null {
 /** The facts of one comparison. */
 type AtomFacts = (attr: AttrRef, op: CompareOp, value: Value) => Facts;
 
-/** Facts by what a value's facts depend on: its text (see valueText). */
+/** Facts by a value's text as written (valueText): equal texts of one kind have equal facts. */
 type ByText = Map<string, Facts>;
 type ByKind = Map<Value['kind'], ByText>;
 type ByOp = Map<CompareOp, ByKind>;
@@ -104,24 +105,6 @@ function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
   let found = map.get(key);
   if (!found) map.set(key, (found = new Map()));
   return found;
-}
-
-/** Everything about a value of a known kind that its facts depend on. */
-function valueText(v: Value): string {
-  switch (v.kind) {
-    case 'Number':
-      return v.text;
-    case 'Money':
-      return `${v.amount.text} ${v.currency.code}`;
-    case 'String':
-      return v.value;
-    case 'Code':
-      return v.code;
-    case 'Ident':
-      return v.name;
-    case 'Bool':
-      return v.value ? 'true' : 'false';
-  }
 }
 
 function facts(e: Expr, atoms: AtomFacts): Facts {

@@ -3,9 +3,9 @@
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import type * as A from '../grammar/ast.js';
-import { REQUEST_FORMATS, requestValidatorOf, type RequestValidator } from '../runtime/validation.js';
+import { REQUEST_FORMATS, requestReaderOf, type RequestReader } from '../runtime/validation.js';
 
-export type { RequestValidator, ValidationError } from '../runtime/validation.js';
+export type { RequestReader, RequestValidator, ValidationError } from '../runtime/validation.js';
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
@@ -63,21 +63,21 @@ export function requestSchema(file: A.SchemeFile): JsonSchema {
   };
 }
 
-// Validators by schema text, most recently used last: recompiling an edited scheme (every
+// Readers by schema text, most recently used last: recompiling an edited scheme (every
 // keystroke in the editor, every version saved) mostly keeps its fields, hence its schema.
-const validators = new Map<string, RequestValidator>();
-const CACHED_VALIDATORS = 64;
+const readers = new Map<string, RequestReader>();
+const CACHED_READERS = 64;
 
-export function requestValidator(schema: JsonSchema): RequestValidator {
+export function requestReader(schema: JsonSchema): RequestReader {
   const key = JSON.stringify(schema);
-  let validator = validators.get(key);
-  if (validator) validators.delete(key);
+  let reader = readers.get(key);
+  if (reader) readers.delete(key);
   else {
-    validator = requestValidatorOf(ajv.compile(schema));
+    reader = requestReaderOf(ajv.compile(schema));
     // ajv keeps every schema it compiled, keyed by object: without this it grows per compile.
     ajv.removeSchema(schema);
-    if (validators.size >= CACHED_VALIDATORS) validators.delete(validators.keys().next().value!);
+    if (readers.size >= CACHED_READERS) readers.delete(readers.keys().next().value!);
   }
-  validators.set(key, validator);
-  return validator;
+  readers.set(key, reader);
+  return reader;
 }

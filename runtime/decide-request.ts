@@ -6,11 +6,13 @@ import type { Program } from './program.js';
 import { toRequest, type FieldKind } from './request.js';
 import { EMPTY_STATE, parseState, type StateResult } from './state.js';
 import type { Decision } from './types.js';
-import type { RequestValidator, ValidationError } from './validation.js';
+import type { RequestReader, RequestValidator, ValidationError } from './validation.js';
 
 /** What deciding needs of a compiled scheme (in process, or built into a module). */
 export interface DecidableScheme {
   readonly validate: RequestValidator;
+  /** The same check, with the amount it read (validate is derived from it). */
+  readonly read: RequestReader;
   readonly fieldKinds: ReadonlyMap<string, FieldKind>;
   readonly program: Program;
   readonly traced: Program;
@@ -36,10 +38,10 @@ export function decideRequest(scheme: DecidableScheme, request: unknown, state?:
 
 /** As decideRequest, with the state parsed already (the service keeps stored state parsed). */
 export function decideParsedState(scheme: DecidableScheme, request: unknown, parsed: StateResult, options: DecideOptions = {}): Decision | InvalidRequest {
-  const errors = scheme.validate(request);
-  if (errors.length) return { status: 'invalid', errors };
+  const read = scheme.read(request);
+  if (!read.ok) return { status: 'invalid', errors: read.errors };
   if (parsed.errors.length) return { status: 'invalid', errors: parsed.errors.map((message) => ({ path: '/state', message })) };
-  const req = toRequest(request as Record<string, unknown>, scheme.fieldKinds);
+  const req = toRequest(request as Record<string, unknown>, scheme.fieldKinds, read.amount);
   const trace = options.trace !== false;
   return decideWith(trace ? scheme.traced : scheme.program, req, parsed.state, { trace });
 }

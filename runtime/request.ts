@@ -2,7 +2,7 @@
 // `hour` and `weekday` derived from `created_at` (UTC), the amount's integer views computed once.
 import { minorUnits } from './currencies.js';
 import { amountViews } from './int.js';
-import { parseJsonDecimal } from './rational.js';
+import { parseJsonDecimal, type Rat } from './rational.js';
 import type { FieldValue, Request } from './types.js';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -24,8 +24,8 @@ function fieldValue(kind: FieldKind, v: unknown): FieldValue | undefined {
   return str(v);
 }
 
-/** Assumes `json` passed the scheme's request schema (compiler/schema.ts). */
-export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap<string, FieldKind>): Request {
+/** Assumes `json` passed the scheme's request schema (compiler/schema.ts); `amount` is its amount when already read (RequestReader). */
+export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap<string, FieldKind>, amount: Rat = parseJsonDecimal(json['amount'])!): Request {
   const created = str(json['created_at']);
   const createdAt = created === undefined ? undefined : Date.parse(created);
   const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
@@ -36,7 +36,6 @@ export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap
     const v = fieldValue(kind, rawFields[name]);
     if (v !== undefined) fields.set(name, v);
   }
-  const amount = parseJsonDecimal(json['amount'])!;
   const currency = json['currency'] as string;
   const scale = minorUnits(currency);
   const { units, micros } = amountViews(amount, scale);

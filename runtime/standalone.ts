@@ -12,7 +12,7 @@ import { decideRequest, type DecidableScheme, type DecideOptions, type InvalidRe
 import type { Program } from './program.js';
 import type { FieldKind } from './request.js';
 import type { Decision, PlanDef, SchemeSettings } from './types.js';
-import { REQUEST_FORMATS, requestValidatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
+import { REQUEST_FORMATS, requestReaderOf, validatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
 
 export type { Decision, DecideOptions, InvalidRequest, RequestValidator, SchemeSettings };
 
@@ -73,12 +73,13 @@ function instantiate(emitted: EmittedProgram, settings: SchemeSettings, money: E
 
 export function standaloneScheme(emitted: EmittedScheme): StandaloneScheme {
   const { settings, money } = emitted;
-  const validate = requestValidatorOf(emitted.validator(ajvRequire, REQUEST_FORMATS));
+  const read = requestReaderOf(emitted.validator(ajvRequire, REQUEST_FORMATS));
   let traced: Program | undefined;
   const scheme: StandaloneScheme = {
     settings,
     schema: emitted.schema,
-    validate,
+    read,
+    validate: validatorOf(read),
     fieldKinds: new Map(emitted.fieldKinds),
     program: instantiate(emitted.program, settings, money),
     // Like the in-process compile, the traced program is built on first use.

@@ -4,7 +4,7 @@
 import type { ErrorObject } from 'ajv';
 import { isCountry } from './countries.js';
 import { isCurrency, minorUnits } from './currencies.js';
-import { parseJsonDecimal } from './rational.js';
+import { parseJsonDecimal, type Rat } from './rational.js';
 
 export interface ValidationError {
   /** JSON Pointer into the request, e.g. `/fields/kyc_level`. */
@@ -13,6 +13,13 @@ export interface ValidationError {
 }
 
 export type RequestValidator = (json: unknown) => ValidationError[];
+
+/**
+ * A request's JSON checked against its scheme: its errors, or its amount. The amount is parsed
+ * once, here, and handed to toRequest: deciding should not read it twice.
+ */
+export type RequestRead = { readonly ok: true; readonly amount: Rat } | { readonly ok: false; readonly errors: ValidationError[] };
+export type RequestReader = (json: unknown) => RequestRead;
 
 /** A compiled JSON Schema: true when valid, else its errors in `errors`. */
 export interface SchemaCheck {
@@ -48,15 +55,17 @@ function describe(e: ErrorObject): ValidationError {
   return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
 }
 
+const badAmount = (message: string): RequestRead => ({ ok: false, errors: [{ path: '/amount', message }] });
+
 /** What a schema cannot say: the amount positive and within its currency's minor unit. */
-function amountErrors(json: Record<string, unknown>): ValidationError[] {
+function readAmount(json: Record<string, unknown>): RequestRead {
   const amount = parseJsonDecimal(json['amount']);
-  if (amount === undefined) return [{ path: '/amount', message: 'must be a plain decimal such as "100.00" (no exponent)' }];
-  if (amount.n <= 0n) return [{ path: '/amount', message: 'must be greater than zero' }];
+  if (amount === undefined) return badAmount('must be a plain decimal such as "100.00" (no exponent)');
+  if (amount.n <= 0n) return badAmount('must be greater than zero');
   const scale = minorUnits(json['currency'] as string);
   const scaled = amount.n * 10n ** BigInt(scale);
-  if (scaled % amount.d !== 0n) return [{ path: '/amount', message: `has more decimal places than ${json['currency']} allows (${scale})` }];
-  return [];
+  if (scaled % amount.d !== 0n) return badAmount(`has more decimal places than ${json['currency']} allows (${scale})`);
+  return { ok: true, amount };
 }
 
 function dedupe(errors: ValidationError[]): ValidationError[] {
@@ -64,14 +73,22 @@ function dedupe(errors: ValidationError[]): ValidationError[] {
   return errors.filter((e) => !seen.has(`${e.path} ${e.message}`) && seen.add(`${e.path} ${e.message}`) !== undefined);
 }
 
-/** The request validator over a compiled schema. */
-export function requestValidatorOf(check: SchemaCheck): RequestValidator {
+/** The request reader over a compiled schema. */
+export function requestReaderOf(check: SchemaCheck): RequestReader {
   return (json) => {
     if (!check(json)) {
       // Dropping anyOf's per-branch noise keeps one clear message per problem.
       const errors = (check.errors ?? []).filter((e) => !e.schemaPath.includes('/anyOf/'));
-      return dedupe(errors.map(describe));
+      return { ok: false, errors: dedupe(errors.map(describe)) };
     }
-    return amountErrors(json as Record<string, unknown>);
+    return readAmount(json as Record<string, unknown>);
+  };
+}
+
+/** The errors alone, for callers that only check. */
+export function validatorOf(read: RequestReader): RequestValidator {
+  return (json) => {
+    const r = read(json);
+    return r.ok ? [] : r.errors;
   };
 }

@@ -72,13 +72,13 @@ export function runSimulation(input: SimulationInput, progress: Progress = () =>
     const invalidExamples: string[] = [];
     for (const { line, json } of lines.requests) {
       if (++done % 500 === 0) progress(done, total);
-      const errors = c.validate(json);
-      if (errors.length) {
+      const read = c.read(json);
+      if (!read.ok) {
         invalid++;
-        if (invalidExamples.length < EXAMPLES) invalidExamples.push(`line ${line}: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+        if (invalidExamples.length < EXAMPLES) invalidExamples.push(`line ${line}: ${read.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
         continue;
       }
-      sim.step(toRequest(json as Record<string, unknown>, c.fieldKinds));
+      sim.step(toRequest(json as Record<string, unknown>, c.fieldKinds, read.amount));
     }
     return { label: s.label, summary: sim.summary(), invalid, invalidExamples };
   });
