@@ -41,3 +41,20 @@ export function canMove(from: PayoutStatus, to: PayoutStatus): boolean {
 
 export const isFinalPayout = (s: PayoutStatus): boolean => FINAL_PAYOUT_STATUSES.includes(s);
 export const isInFlight = (s: PayoutStatus): boolean => IN_FLIGHT_PAYOUT_STATUSES.includes(s);
+
+/**
+ * What a provider said about a payout, mapped to the gateway's terms (a connector does the mapping).
+ * - `accepted`: it has the payout and will answer later (status `pending`).
+ * - `succeeded`: paid; `processed` when it paid less than asked (payout currency).
+ * - `failed`: declined or failed, with the provider's code mapped to the gateway's.
+ * - `reversed`: it had paid, and the money came back.
+ * - `unknown`: no answer (a timeout, a network error, a 5xx): the outcome must be asked for again.
+ * - `not_found` (status queries only): the provider never received the payout, so sending it again is safe.
+ */
+export type ProviderAnswer =
+  | { readonly kind: 'accepted'; readonly reference?: string }
+  | { readonly kind: 'succeeded'; readonly reference?: string; readonly processed?: string }
+  | { readonly kind: 'failed'; readonly code: string; readonly reference?: string }
+  | { readonly kind: 'reversed'; readonly reference?: string }
+  | { readonly kind: 'unknown'; readonly reason: string }
+  | { readonly kind: 'not_found' };

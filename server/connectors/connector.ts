@@ -1,7 +1,10 @@
 // The contract between the gateway and a payout provider. A connector turns one provider's API
 // into it: send a payout, ask for its status, and read (after verifying) the provider's webhooks.
 // The gateway never sees a provider's own statuses or codes, only these answers.
+import type { ProviderAnswer } from '../../runtime/payout-status.js';
 import type { Mode } from '../db/schema.js';
+
+export type { ProviderAnswer };
 
 /** One payout as the provider is asked to pay it. `id` is the idempotency reference: sending it again is safe. */
 export interface PayoutOrder {
@@ -16,23 +19,6 @@ export interface PayoutOrder {
   /** When the payout was first sent (ms since the epoch), for connectors whose answers depend on time. */
   readonly sentAt: number | null;
 }
-
-/**
- * What a provider said about a payout, mapped to the gateway's terms.
- * - `accepted`: it has the payout and will answer later (status `pending`).
- * - `succeeded`: paid; `processed` when it paid less than asked (payout currency).
- * - `failed`: declined or failed, with the provider's code mapped to the gateway's.
- * - `reversed`: it had paid, and the money came back.
- * - `unknown`: no answer (a timeout, a network error, a 5xx): the outcome must be asked for again.
- * - `not_found` (status queries only): the provider never received the payout, so sending it again is safe.
- */
-export type ProviderAnswer =
-  | { readonly kind: 'accepted'; readonly reference?: string }
-  | { readonly kind: 'succeeded'; readonly reference?: string; readonly processed?: string }
-  | { readonly kind: 'failed'; readonly code: string; readonly reference?: string }
-  | { readonly kind: 'reversed'; readonly reference?: string }
-  | { readonly kind: 'unknown'; readonly reason: string }
-  | { readonly kind: 'not_found' };
 
 /** A webhook's events: which payout (ours by id, or the provider's reference) and what it says now. */
 export interface WebhookEvent {
