@@ -45,7 +45,8 @@ export const isInFlight = (s: PayoutStatus): boolean => IN_FLIGHT_PAYOUT_STATUSE
 /**
  * What a provider said about a payout, mapped to the gateway's terms (a connector does the mapping).
  * - `accepted`: it has the payout and will answer later (status `pending`).
- * - `succeeded`: paid; `processed` when it paid less than asked (payout currency).
+ * - `succeeded`: paid; `processed` when it paid less than asked (payout currency); `watch` when the
+ *   provider may still reverse it and will not say so by webhook, so its status keeps being asked for.
  * - `failed`: declined or failed, with the provider's code mapped to the gateway's.
  * - `reversed`: it had paid, and the money came back.
  * - `unknown`: no answer (a timeout, a network error, a 5xx): the outcome must be asked for again.
@@ -53,7 +54,7 @@ export const isInFlight = (s: PayoutStatus): boolean => IN_FLIGHT_PAYOUT_STATUSE
  */
 export type ProviderAnswer =
   | { readonly kind: 'accepted'; readonly reference?: string }
-  | { readonly kind: 'succeeded'; readonly reference?: string; readonly processed?: string }
+  | { readonly kind: 'succeeded'; readonly reference?: string; readonly processed?: string; readonly watch?: boolean }
   | { readonly kind: 'failed'; readonly code: string; readonly reference?: string }
   | { readonly kind: 'reversed'; readonly reference?: string }
   | { readonly kind: 'unknown'; readonly reason: string }

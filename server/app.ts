@@ -12,7 +12,8 @@ import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, sendProblem } from './problem.js';
 import { keyRoutes } from './routes/keys.js';
-import { payoutPointRoutes, payoutRequestRoutes } from './routes/gateway.js';
+import { payoutPointRoutes, payoutRequestRoutes, payoutRoutes } from './routes/gateway.js';
+import { providerWebhookHandler } from './routes/provider-webhooks.js';
 import { compileRoute, schemeRoutes } from './routes/schemes.js';
 import { rateRoutes, routeStateRoutes } from './routes/state.js';
 import type { Schemes } from './schemes.js';
@@ -133,6 +134,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   mount(app, '/v1/rates', rateRoutes(deps.store.db, gateway.states), guarded);
   mount(app, '/v1/payout-points', payoutPointRoutes(deps.store.db), guarded);
   mount(app, '/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway), guarded);
+  mount(app, '/v1/payout-gateway/payouts', payoutRoutes(gateway), guarded);
+  // Providers hold no API key: the webhook's signature is its credential.
+  const webhook = providerWebhookHandler(gateway);
+  app.post('/v1/providers/:route/webhooks', async (c) => withSecurityHeaders(await webhook(c)));
 
   // The editor's files get the page headers.
   if (deps.editorDir && existsSync(deps.editorDir)) {

@@ -1,33 +1,28 @@
-// Payout requests: blocks and routing, an atomic reservation, the provider, and failover with
-// the failed route excluded until the scheme's attempts are spent. Every step is an event, and
-// every step is durable: a request interrupted by a crash is resumed from its rows (recovery.ts).
-import { randomUUID } from 'node:crypto';
+// Payout requests: blocks and routing, atomic reservations, payouts sent through connectors, and
+// failover with the failed routes excluded until the scheme's attempts are spent. The rules are
+// runtime/payout-run.ts's; this adapter applies them in transactions under a fenced lease
+// (lease.ts), and is re-entered whenever a payout's status changes (its send, a status query, a
+// webhook) or recovery finds a request nobody drives.
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
 import { routesOf } from '../compiler/lower.js';
-import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { decideParsedState } from '../runtime/decide-request.js';
 import { decisionJson } from '../runtime/decision-json.js';
-import { big, norm } from '../runtime/int.js';
-import { feeUnits } from '../runtime/quote.js';
-import { add, cmp, div, fromMinor, mul, parseDecimal, ratToString, roundHalfUp, sub, toDecimalString, ZERO, type Rat } from '../runtime/rational.js';
-import { parseState, type StateResult } from '../runtime/state.js';
-import type { Allocation, Decision, RouteDef } from '../runtime/types.js';
+import { nextStep, payable, requestStatus, type NextStep } from '../runtime/payout-run.js';
+import { parseDecimal, type Rat } from '../runtime/rational.js';
+import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
+import { dropLease, holdLease, LeaseLost, takeLease, type Lease } from './lease.js';
+import { logEvent, payoutJson, reservationOf, runPayout, sendPayout, text, type PayoutDeps, type WriteGuard } from './payouts.js';
 import { Problem } from './problem.js';
-import type { Provider, ProviderAnswer } from './providers.js';
-import { addVolume, loadRates, period, release, reserve, type Reservation } from './route-state.js';
-import type { Schemes } from './schemes.js';
-import type { StateSnapshots } from './state-snapshots.js';
+import { period, reserve } from './route-state.js';
 
-export interface GatewayDeps {
-  readonly db: Kysely<Database>;
-  readonly schemes: Schemes;
-  /** Stored state for decisions; every write to it goes through its transactions. */
-  readonly states: StateSnapshots;
-  readonly provider: Provider;
-  readonly now: () => Date;
+export interface GatewayDeps extends PayoutDeps {
+  /** A runner's lease: recovery takes a request over once its runner has not written for this long. */
+  readonly leaseMs: number;
+  readonly log: (line: string) => void;
 }
 
 export interface PayoutRequestAttributes {
@@ -40,34 +35,28 @@ export interface PayoutRequestAttributes {
   readonly fields?: Record<string, unknown>;
 }
 
-type Final = { status: 'processed' | 'failed' | 'blocked'; resolution: string | null; block: string | null };
-
-interface PendingPayout {
-  readonly id: string;
-  readonly route: string;
-  readonly requestAmount: string;
-  readonly reservation: Reservation;
-  readonly strategyKey: string;
-}
-
-/** The error a partly processed payout records; the rest of its amount fails over. */
-const PARTIAL = 'partially_processed';
-/** Volumes are history for `weight`; pieces converted by a derived rate are kept to 12 places. */
-const VOLUME_SCALE = 12;
-/** Reservations refused by a concurrent payout re-decide without costing an attempt; this bounds them. */
+/** Reservations refused by a concurrent payout re-decide without costing an attempt; this bounds a run's steps. */
 const MAX_STEPS = 50;
 
-export async function findByIdempotencyKey(db: Kysely<Database>, mode: Mode, key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('payout_requests').select(['id', 'status']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
-  if (row?.status === 'processing') throw new Problem(409, 'conflict', `a payout request with Idempotency-Key '${key}' is still being processed`);
+export const bodyHash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/**
+ * The request an Idempotency-Key named before: its id, when its body was the same. A key reused
+ * with another body is a 422, as Stripe answers.
+ */
+export async function findByIdempotencyKey(db: Kysely<Database>, mode: Mode, key: string, hash: string): Promise<string | undefined> {
+  const row = await db.selectFrom('payout_requests').select(['id', 'body_hash']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
+  if (row && row.body_hash !== null && row.body_hash !== hash) {
+    throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${key}' was used with another body`);
+  }
   return row?.id;
 }
 
-async function pointScheme(db: Kysely<Database>, mode: Mode, attrs: PayoutRequestAttributes): Promise<string> {
-  const point = await db.selectFrom('payout_points').select(['currencies', 'scheme']).where('mode', '=', mode).where('id', '=', attrs.point_id).executeTakeFirst();
-  if (!point) throw new Problem(422, 'invalid-request', `no payout point '${attrs.point_id}'`, { errors: [{ path: '/data/attributes/point_id', message: 'is not a known payout point' }] });
-  if (!point.currencies.includes(attrs.point_currency)) {
-    throw new Problem(422, 'unknown-currency', `payout point '${attrs.point_id}' takes ${point.currencies.join(', ')}, not ${attrs.point_currency}`);
+export async function pointScheme(db: Kysely<Database>, mode: Mode, pointId: string, currency: string, path = '/data/attributes/point_id'): Promise<string> {
+  const point = await db.selectFrom('payout_points').select(['currencies', 'scheme']).where('mode', '=', mode).where('id', '=', pointId).executeTakeFirst();
+  if (!point) throw new Problem(422, 'invalid-request', `no payout point '${pointId}'`, { errors: [{ path, message: 'is not a known payout point' }] });
+  if (!point.currencies.includes(currency)) {
+    throw new Problem(422, 'unknown-currency', `payout point '${pointId}' takes ${point.currencies.join(', ')}, not ${currency}`);
   }
   return point.scheme;
 }
@@ -86,252 +75,221 @@ function schemeRequest(attrs: PayoutRequestAttributes, mode: Mode, createdAt: Da
   };
 }
 
-/** Runs a payout request to its end; returns its id. Invalid requests are refused before anything is stored. */
+/**
+ * Stores a payout request and runs it as far as it goes now (to its end, or until its payouts wait
+ * for their providers); returns its id. Invalid requests are refused before anything is stored.
+ */
 export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs: PayoutRequestAttributes, idempotencyKey: string | undefined): Promise<string> {
-  const schemeName = await pointScheme(deps.db, mode, attrs);
+  if (attrs.test_mode !== undefined && attrs.test_mode !== (mode === 'test')) {
+    throw new Problem(422, 'invalid-request', `test_mode must be ${mode === 'test'} with a ${mode} key`, { errors: [{ path: '/data/attributes/test_mode', message: `must be ${mode === 'test'} with a ${mode} key` }] });
+  }
+  const schemeName = await pointScheme(deps.db, mode, attrs.point_id, attrs.point_currency);
   const active = await deps.schemes.resolve(mode, schemeName);
   const createdAt = deps.now();
-  const request = schemeRequest(attrs, mode, createdAt);
-  const errors = active.scheme.validate(request);
+  const errors = active.scheme.validate(schemeRequest(attrs, mode, createdAt));
   if (errors.length) throw new Problem(422, 'invalid-request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   const id = randomUUID();
+  const hash = bodyHash(attrs);
   const inserted = await deps.db
     .insertInto('payout_requests')
-    .values({ id, mode, idempotency_key: idempotencyKey ?? null, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
+    .values({ id, mode, idempotency_key: idempotencyKey ?? null, body_hash: hash, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
     .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) return (await findByIdempotencyKey(deps.db, mode, idempotencyKey!))!;
-  await new Run(deps, { id, mode, scheme: schemeName, compiled: active.scheme, request }).run();
+  if (!inserted) return (await findByIdempotencyKey(deps.db, mode, idempotencyKey!, hash))!;
+  await advance(deps, id);
   return id;
 }
 
-/** Picks up a request left `processing` (its instance died): settles its pending payouts, then goes on. */
-export async function resumePayoutRequest(deps: GatewayDeps, id: string): Promise<void> {
-  const row = await deps.db.selectFrom('payout_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const active = await deps.schemes.resolve(row.mode, row.scheme, row.version ?? undefined);
-  const request = schemeRequest(row.attributes as unknown as PayoutRequestAttributes, row.mode, new Date(row.created_at));
-  const run = new Run(deps, { id, mode: row.mode, scheme: row.scheme, compiled: active.scheme, request });
-  await run.restore();
-  await run.run();
-}
-
-interface RunSubject {
+interface RunRow {
   readonly id: string;
   readonly mode: Mode;
   readonly scheme: string;
   readonly compiled: CompiledScheme;
   readonly request: Record<string, unknown>;
+  readonly amount: Rat;
+  readonly currency: string;
 }
 
-/** One payout request's way through attempts and failover. */
-class Run {
-  private attempt = 1;
-  private readonly exclude: string[] = [];
-  /** Routes whose balance or caps a concurrent payout took first: not failures, not attempts. */
-  private readonly refused = new Set<string>();
-  private lastError: string | undefined;
-  private remaining: Rat;
-  private pending: PendingPayout[] = [];
-  private readonly routes: ReadonlyMap<string, RouteDef>;
-  private readonly currency: string;
-
-  constructor(
-    private readonly deps: GatewayDeps,
-    private readonly subject: RunSubject,
-  ) {
-    this.remaining = parseDecimal(String(subject.request['amount']))!;
-    this.routes = routesOf(subject.compiled.ast);
-    this.currency = String(subject.request['currency']);
+/**
+ * Drives a request as far as it can go now, if no other runner holds it. Safe to call at any
+ * time and from anywhere: a request that waits for its providers, or that another runner holds,
+ * is left as it is.
+ */
+export async function advance(deps: GatewayDeps, id: string): Promise<void> {
+  const lease = await takeLease(deps.db, id, deps.now(), deps.leaseMs);
+  if (!lease) return;
+  try {
+    const waiting = await drive(deps, lease);
+    if (!waiting) return;
+    await dropLease(deps.db, lease, deps.now());
+    // A payout may have changed between the last look and the drop, when its own advance found the
+    // lease held: look once more, now that anyone may take it.
+    const again = await loadRun(deps, id);
+    if (again && nextStep(again.amount, await payoutsOf(deps, id)).kind !== 'wait') await advance(deps, id);
+  } catch (e) {
+    if (e instanceof LeaseLost) return deps.log(`payout request ${id}: ${e.message}; this runner stops`);
+    throw e;
   }
+}
 
-  private get db(): Kysely<Database> {
-    return this.deps.db;
+/**
+ * After one of a request's payouts changed (its send, a status query, a webhook): a request still
+ * processing goes on; a processed one whose paid payouts all came back becomes `reversed`.
+ */
+export async function payoutChanged(deps: GatewayDeps, requestId: string | null | undefined): Promise<void> {
+  if (!requestId) return;
+  const row = await deps.db.selectFrom('payout_requests').select(['status', 'mode']).where('id', '=', requestId).executeTakeFirst();
+  if (row?.status === 'processing') return advance(deps, requestId);
+  if (row?.status !== 'processed' || requestStatus(await payoutsOf(deps, requestId)) !== 'reversed') return;
+  await deps.db.transaction().execute(async (trx) => {
+    const moved = await trx.updateTable('payout_requests').set({ status: 'reversed', updated_at: deps.now() }).where('id', '=', requestId).where('status', '=', 'processed').returning('id').executeTakeFirst();
+    if (!moved) return;
+    await logEvent(trx, { requestId }, 'final_status', { status: 'reversed', resolution: null, block: null });
+    await deps.events.emit(trx, row.mode, 'payout_request.reversed', { id: requestId, type: 'payout-request', status: 'reversed' });
+  });
+}
+
+/** Runs the request's steps; true when it waits for providers, false when it ended. */
+async function drive(deps: GatewayDeps, lease: Lease): Promise<boolean> {
+  const run = await loadRun(deps, lease.requestId);
+  if (!run) return false;
+  const guard: WriteGuard = (trx) => holdLease(trx, lease, deps.now(), deps.leaseMs);
+  /** Routes a concurrent payout took first: not failures, not attempts; only for this runner's steps. */
+  const refused = new Set<string>();
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const payouts = await payoutsOf(deps, run.id);
+    const next = nextStep(run.amount, payouts);
+    if (next.kind === 'decide' && payouts.length && next.attempt > Math.max(...payouts.map((p) => p.attempt))) await failover(deps, guard, run, next);
+    if (next.kind === 'wait') return true;
+    if (next.kind === 'send') {
+      for (const p of next.payouts) await sendPayout(deps, p.id, guard);
+    } else if (next.kind === 'finish') {
+      await finish(deps, guard, run, { status: next.status, resolution: null, block: null });
+      return false;
+    } else if (!(await decideAndReserve(deps, guard, run, next, refused))) return false;
   }
+  await finish(deps, guard, run, { status: 'failed', resolution: 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED', block: null });
+  return false;
+}
 
-  /** Rebuilds where the request stood from its payouts: paid, failed (excluded) and pending. */
-  async restore(): Promise<void> {
-    const payouts = await this.db.selectFrom('payouts').selectAll().where('payout_request_id', '=', this.subject.id).orderBy('created_at').execute();
-    const failedAttempts = new Set<number>();
-    for (const p of payouts) {
-      if (p.status === 'succeeded') this.remaining = sub(this.remaining, parseDecimal(p.request_amount)!);
-      if (p.status === 'failed' || p.error === PARTIAL) {
-        failedAttempts.add(p.attempt);
-        this.exclude.push(p.route);
-        this.lastError = p.error ?? undefined;
-      }
-    }
-    this.pending = payouts
-      .filter((p) => p.status === 'pending')
-      .map((p) => ({ id: p.id, route: p.route, requestAmount: p.request_amount, strategyKey: p.strategy_key, reservation: this.reservationOf(p.route, p.amount, p.fee, p.p2p, p.reserved_day) }));
-    const pendingAttempt = Math.max(0, ...payouts.filter((p) => p.status === 'pending').map((p) => p.attempt));
-    this.attempt = Math.max(failedAttempts.size + 1, pendingAttempt);
-    await this.event('resumed', { attempt: this.attempt, remaining: this.amountText(), pending: this.pending.map((p) => p.id) });
+/** The event that says why the run tries again: the attempt it makes, the routes left out, the last error, what is left. */
+async function failover(deps: GatewayDeps, guard: WriteGuard, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await guard(trx);
+    const data = { next_attempt: next.attempt, exclude: next.exclude, last_error: next.lastError, remaining: text(next.remaining, minorUnits(run.currency)) };
+    await logEvent(trx, { requestId: run.id }, 'failover', data);
+  });
+}
+
+async function loadRun(deps: GatewayDeps, id: string): Promise<RunRow | undefined> {
+  const row = await deps.db.selectFrom('payout_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.status !== 'processing') return undefined;
+  const active = await deps.schemes.resolve(row.mode, row.scheme, row.version ?? undefined);
+  const attrs = row.attributes as unknown as PayoutRequestAttributes;
+  const request = schemeRequest(attrs, row.mode, new Date(row.created_at));
+  const amount = parseDecimal(typeof attrs.point_amount === 'number' ? String(attrs.point_amount) : attrs.point_amount)!;
+  return { id, mode: row.mode, scheme: row.scheme, compiled: active.scheme, request, amount, currency: attrs.point_currency };
+}
+
+async function payoutsOf(deps: GatewayDeps, id: string) {
+  const rows = await deps.db.selectFrom('payouts').selectAll().where('payout_request_id', '=', id).orderBy('created_at').orderBy('attempt').execute();
+  return rows.map(runPayout);
+}
+
+type Final = { status: 'processed' | 'failed' | 'blocked' | 'reversed'; resolution: string | null; block: string | null };
+
+const FINAL_EVENT = { processed: 'payout_request.processed', failed: 'payout_request.failed', blocked: 'payout_request.failed', reversed: 'payout_request.reversed' } as const;
+
+async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: Final): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await guard(trx);
+    const now = deps.now();
+    await trx.updateTable('payout_requests').set({ ...final, lease_owner: null, lease_until: null, updated_at: now }).where('id', '=', run.id).execute();
+    await logEvent(trx, { requestId: run.id }, 'final_status', final);
+    await deps.events.emit(trx, run.mode, FINAL_EVENT[final.status], { id: run.id, type: 'payout-request', ...final });
+  });
+}
+
+/**
+ * Decides what is left and reserves every allocation with its payout row in one transaction, or
+ * none. Returns false when the run ended (blocked, failed); a refused reservation re-decides
+ * without that route.
+ */
+async function decideAndReserve(deps: GatewayDeps, guard: WriteGuard, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, refused: Set<string>): Promise<boolean> {
+  const exclude = [...new Set([...next.exclude, ...refused])];
+  const decided = decide(deps, run, next, exclude, await deps.states.read(run.mode, run.scheme, run.compiled, deps.now()));
+  await deps.db.transaction().execute(async (trx) => {
+    await guard(trx);
+    const decision = 'status' in decided ? decisionJson(decided) : decided;
+    await logEvent(trx, { requestId: run.id }, 'decision', { attempt: next.attempt, amount: text(next.remaining, minorUnits(run.currency)), exclude, decision });
+  });
+  const final = 'status' in decided ? finalOf(decided) : { status: 'failed' as const, resolution: 'STATE_UNREADABLE', block: null };
+  if (final) {
+    await finish(deps, guard, run, final);
+    return false;
   }
-
-  async run(): Promise<void> {
-    const final = await this.loop();
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('payout_requests').set({ ...final, updated_at: this.deps.now() }).where('id', '=', this.subject.id).execute();
-      await this.event('final_status', final, trx);
+  const decision = decided as Decision;
+  const refusal = await reserveAll(deps, guard, run, decision, next.attempt);
+  if (refusal) {
+    refused.add(refusal.route);
+    await deps.db.transaction().execute(async (trx) => {
+      await guard(trx);
+      await logEvent(trx, { requestId: run.id }, 'reservation_refused', { route: refusal.route, reason: refusal.message });
     });
   }
+  return true;
+}
 
-  private async loop(): Promise<Final> {
-    for (let step = 0; step < MAX_STEPS; step++) {
-      if (this.pending.length && (await this.settlePending())) continue;
-      if (cmp(this.remaining, ZERO) <= 0) return { status: 'processed', resolution: null, block: null };
-      const decision = this.decide(await this.deps.states.read(this.subject.mode, this.subject.scheme, this.subject.compiled, this.deps.now()));
-      await this.event('decision', { attempt: this.attempt, amount: this.amountText(), exclude: [...this.excluded()], decision: decisionJson(decision) });
-      if (decision.status !== 'routed') return this.end(decision);
-      await this.reserveAll(decision);
-    }
-    return { status: 'failed', resolution: 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED', block: null };
-  }
+/** How a decision ends the run, or null when it routes something payable. A zero debit pays nothing: never reserved. */
+function finalOf(d: Decision): Final | null {
+  if (d.status === 'blocked') return { status: 'blocked', resolution: null, block: d.block };
+  if (d.status !== 'routed') return { status: 'failed', resolution: d.resolution, block: null };
+  if (!payable(d.allocations.map((a) => parseDecimal(a.amount)!))) return { status: 'failed', resolution: 'AMOUNT_TOO_SMALL', block: null };
+  return null;
+}
 
-  private excluded(): Set<string> {
-    return new Set([...this.exclude, ...this.refused]);
-  }
+/** The decision on what is left, or why the stored state could not be read (the run fails before any provider is called). */
+function decide(deps: GatewayDeps, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclude: string[], state: Parameters<typeof decideParsedState>[2]): Decision | { unreadable: string } {
+  const req = {
+    ...run.request,
+    amount: text(next.remaining, minorUnits(run.currency)),
+    attempt: next.attempt,
+    exclude,
+    ...(next.lastError === null ? {} : { last_error: next.lastError }),
+  };
+  const d = decideParsedState(run.compiled, req, state);
+  if (d.status !== 'invalid') return d;
+  const unreadable = d.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  deps.log(`payout request ${run.id}: its decision's input is unreadable: ${unreadable}`);
+  return { unreadable };
+}
 
-  private amountText(): string {
-    const scale = minorUnits(this.currency);
-    return toDecimalString(roundHalfUp(this.remaining, scale), scale);
-  }
-
-  private decide(state: StateResult): Decision {
-    const req = {
-      ...this.subject.request,
-      amount: this.amountText(),
-      attempt: this.attempt,
-      exclude: [...this.excluded()],
-      ...(this.lastError === undefined ? {} : { last_error: this.lastError }),
-    };
-    const d = decideParsedState(this.subject.compiled, req, state);
-    if (d.status === 'invalid') throw new Problem(500, 'internal', `stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
-    return d;
-  }
-
-  private end(d: Decision): Final {
-    if (d.status === 'blocked') return { status: 'blocked', resolution: null, block: d.block };
-    return { status: 'failed', resolution: d.resolution, block: null };
-  }
-
-  private reservationOf(route: string, amount: string, fee: string, p2p: readonly { id: string; amount: string }[], day: string): Reservation {
-    const def = this.routes.get(route);
-    const cost = ratToString(add(parseDecimal(amount)!, parseDecimal(fee)!));
-    return { route, debit: amount, cost, daily: def?.daily ? ratToString(def.daily) : null, monthly: def?.monthly ? ratToString(def.monthly) : null, p2p, day };
-  }
-
-  /** Every allocation reserved with its payout row in one transaction, or none: a refusal re-decides without that route. */
-  private async reserveAll(decision: Decision): Promise<void> {
-    const day = period(this.deps.now()).day;
-    const planned = decision.allocations.map((a: Allocation): PendingPayout => ({
-      id: randomUUID(),
-      route: a.route,
-      requestAmount: a.requestAmount,
-      strategyKey: decision.strategyKey!,
-      reservation: this.reservationOf(a.route, a.amount, a.fee, a.p2p ?? [], day),
-    }));
-    const refusal = await this.deps.states
-      .transaction(async (trx) => {
-        for (const [i, p] of planned.entries()) {
-          const why = await reserve(trx, this.subject.mode, p.reservation, this.deps.now());
-          if (why) throw new Refused(p.route, why);
-          const a = decision.allocations[i]!;
-          await trx
-            .insertInto('payouts')
-            .values({ id: p.id, payout_request_id: this.subject.id, attempt: this.attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, request_amount: a.requestAmount, p2p: JSON.stringify(a.p2p ?? []), reserved_day: day, strategy_key: p.strategyKey, status: 'pending' })
-            .execute();
-          await this.event('payout_created', { payout: p.id, attempt: this.attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, p2p: a.p2p ?? [] }, trx);
-        }
-        return undefined;
-      })
-      .catch((e: unknown) => {
-        if (e instanceof Refused) return e;
-        throw e;
-      });
-    if (refusal) {
-      this.refused.add(refusal.route);
-      await this.event('reservation_refused', { route: refusal.route, reason: refusal.message });
-      return;
-    }
-    this.pending = planned;
-  }
-
-  /** Sends each pending payout and records the answer; returns true when some failed or paid only part (failover). */
-  private async settlePending(): Promise<boolean> {
-    const failures: string[] = [];
-    for (const p of this.pending) {
-      const answer = await this.deps.provider.send(this.subject.mode, p.route, p.id, p.reservation.debit);
-      const outcome = await this.deps.states.transaction((trx) => this.record(trx, p, answer));
-      this.remaining = sub(this.remaining, outcome.paid);
-      if (outcome.error) {
-        failures.push(outcome.error);
-        this.exclude.push(p.route);
+/** Every allocation reserved with its payout row in one transaction, or none: the refused route, or undefined. */
+async function reserveAll(deps: GatewayDeps, guard: WriteGuard, run: RunRow, decision: Decision, attempt: number): Promise<Refused | undefined> {
+  const day = period(deps.now()).day;
+  const routes = routesOf(run.compiled.ast);
+  const version = (await deps.db.selectFrom('payout_requests').select('version').where('id', '=', run.id).executeTakeFirstOrThrow()).version;
+  return deps.states
+    .transaction(async (trx) => {
+      await guard(trx);
+      for (const a of decision.allocations) {
+        const id = randomUUID();
+        const row = { route: a.route, amount: a.amount, fee: a.fee, p2p: [...(a.p2p ?? [])], reserved_day: day };
+        const why = await reserve(trx, run.mode, reservationOf(row, routes.get(a.route)), deps.now());
+        if (why) throw new Refused(a.route, why);
+        await trx
+          .insertInto('payouts')
+          .values({ id, mode: run.mode, payout_request_id: run.id, attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, request_amount: a.requestAmount, p2p: JSON.stringify(a.p2p ?? []), reserved_day: day, strategy_key: decision.strategyKey!, status: 'created', scheme: run.scheme, version, created_at: deps.now(), updated_at: deps.now() })
+          .execute();
+        await logEvent(trx, { requestId: run.id }, 'payout_created', { payout: id, attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, p2p: a.p2p ?? [] });
       }
-    }
-    this.pending = [];
-    if (!failures.length) return false;
-    this.lastError = failures[failures.length - 1]!;
-    this.attempt++;
-    await this.event('failover', { next_attempt: this.attempt, exclude: [...this.exclude], last_error: this.lastError, remaining: this.amountText() });
-    return true;
-  }
-
-  /** Records a provider's answer in one transaction; returns the piece of the request paid, and the error if any. */
-  private async record(trx: Kysely<Database>, p: PendingPayout, answer: ProviderAnswer): Promise<{ paid: Rat; error?: string }> {
-    await this.event('provider_answer', { payout: p.id, route: p.route, ...(answer.ok ? { ok: true, ...(answer.processed ? { processed: answer.processed } : {}) } : { ok: false, error: answer.code }) }, trx);
-    if (!answer.ok) {
-      await trx.updateTable('payouts').set({ status: 'failed', error: answer.code }).where('id', '=', p.id).execute();
-      await release(trx, this.subject.mode, p.reservation);
-      return { paid: ZERO, error: answer.code };
-    }
-    const partial = answer.processed === undefined ? undefined : this.partialOf(p, answer.processed);
-    if (partial) {
-      await trx.updateTable('payouts').set({ status: 'succeeded', amount: partial.amount, fee: partial.fee, request_amount: partial.piece, error: PARTIAL }).where('id', '=', p.id).execute();
-      await release(trx, this.subject.mode, partial.giveBack);
-    } else await trx.updateTable('payouts').set({ status: 'succeeded' }).where('id', '=', p.id).execute();
-    const piece = partial?.piece ?? p.requestAmount;
-    await this.recordVolume(trx, p, piece);
-    return { paid: parseDecimal(piece)!, ...(partial ? { error: PARTIAL } : {}) };
-  }
-
-  /**
-   * A payout the provider paid only in part: its debit becomes what was processed, its fee is the
-   * route's fee on that, and the rest of the reservation goes back to the balance and the caps.
-   * The piece of the request it paid shrinks in proportion, rounded once to the request's currency.
-   */
-  private partialOf(p: PendingPayout, processed: string) {
-    const route = this.routes.get(p.route)!;
-    const scale = route.calc.scale;
-    const debit = parseDecimal(p.reservation.debit)!;
-    const paid = fromMinor(roundHalfUp(parseDecimal(processed)!, scale), scale);
-    const fee = fromMinor(big(feeUnits(route, norm(roundHalfUp(paid, scale)))), scale);
-    const reservedFee = sub(parseDecimal(p.reservation.cost)!, debit);
-    const reqScale = minorUnits(this.currency);
-    const piece = fromMinor(roundHalfUp(div(mul(parseDecimal(p.requestAmount)!, paid), debit)!, reqScale), reqScale);
-    const text = (r: Rat, sc: number) => toDecimalString(roundHalfUp(r, sc), sc);
-    return {
-      amount: text(paid, scale),
-      fee: text(fee, scale),
-      piece: text(piece, reqScale),
-      giveBack: { ...p.reservation, debit: ratToString(sub(debit, paid)), cost: ratToString(add(sub(debit, paid), sub(reservedFee, fee))), p2p: [] },
-    };
-  }
-
-  private async recordVolume(trx: Kysely<Database>, p: PendingPayout, requestAmount: string): Promise<void> {
-    const rates = await loadRates(trx, this.subject.mode, this.subject.compiled);
-    const piece = inBase(parseState({ rates }).state, parseDecimal(requestAmount)!, this.currency, this.subject.compiled.settings.base);
-    if (!piece) return;
-    const rounded = toDecimalString(roundHalfUp(piece, VOLUME_SCALE), VOLUME_SCALE);
-    await addVolume(trx, this.subject.mode, this.subject.scheme, p.strategyKey, p.route, rounded);
-  }
-
-  /** Appends to the event log; also the request's heartbeat, so recovery leaves a live request alone. */
-  private async event(type: string, data: Record<string, unknown>, db: Kysely<Database> = this.db): Promise<void> {
-    await db.insertInto('events').values({ payout_request_id: this.subject.id, type, data: JSON.stringify(data) }).execute();
-    await db.updateTable('payout_requests').set({ updated_at: this.deps.now() }).where('id', '=', this.subject.id).execute();
-  }
+      return undefined;
+    })
+    .catch((e: unknown) => {
+      if (e instanceof Refused) return e;
+      throw e;
+    });
 }
 
 class Refused extends Error {
@@ -342,3 +300,5 @@ class Refused extends Error {
     super(reason);
   }
 }
+
+export { payoutJson };

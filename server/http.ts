@@ -85,6 +85,11 @@ function readStream(incoming: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** The body as text, unparsed (a provider's webhook, whose signature covers its exact bytes). */
+export function rawBody(c: Context<AppEnv>): Awaitable<string> {
+  return readBody(c);
+}
+
 export type AppContext = Context<AppEnv>;
 
 /** Parses and validates a JSON body: 400 when it is not JSON, 422 with each path when it breaks its schema. */

@@ -6,14 +6,12 @@ import { isCurrency, minorUnits } from '../runtime/currencies.js';
 import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO } from '../runtime/rational.js';
 import { notFound, Problem } from './problem.js';
 import { iso } from './route-state.js';
+import { payoutJson } from './payouts.js';
 
 
 type RequestRow = Selectable<PayoutRequestTable>;
 type PayoutRow = Selectable<PayoutTable>;
 
-function payoutJson(p: PayoutRow) {
-  return { id: p.id, attempt: p.attempt, route: p.route, amount: p.amount, currency: p.currency, fee: p.fee, request_amount: p.request_amount, p2p: p.p2p, status: p.status, error: p.error };
-}
 
 /** What the request's succeeded payouts paid of it, in its currency. */
 function processedAmount(row: RequestRow, payouts: readonly PayoutRow[]): string {
@@ -46,7 +44,7 @@ function resource(row: RequestRow, payouts: readonly PayoutRow[], extra: Record<
 async function payoutsOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, PayoutRow[]>> {
   const rows = ids.length ? await db.selectFrom('payouts').selectAll().where('payout_request_id', 'in', ids).orderBy('created_at').orderBy('attempt').execute() : [];
   const by = new Map<string, PayoutRow[]>(ids.map((id) => [id, []]));
-  for (const p of rows) by.get(p.payout_request_id)!.push(p);
+  for (const p of rows) by.get(p.payout_request_id!)!.push(p);
   return by;
 }
 

@@ -1,37 +1,62 @@
-// Crash recovery: a payout request left `processing` with no heartbeat for a while belonged to an
-// instance that died. One instance claims it (SKIP LOCKED, so two never take the same one),
-// settles its pending payouts with the provider and carries it to a final state.
+// The gateway's background work: asks providers for the status of payouts that are due a check
+// (sent, pending, unknown; with backoff), and takes over requests nobody drives (their runner died,
+// or a payout's change was committed but its request never went on). Every instance runs it;
+// claims use SKIP LOCKED and leases, so two never work on the same payout or request at once.
 import { sql } from 'kysely';
-import { resumePayoutRequest, type GatewayDeps } from './gateway.js';
+import { advance, payoutChanged, type GatewayDeps } from './gateway.js';
+import { idleRequests } from './lease.js';
+import { checkPayout, type PayoutRow } from './payouts.js';
 
 export interface Recovery {
-  /** Resumes every stale request now; returns how many. */
+  /** Checks every due payout and resumes every idle request now; returns how many it handled. */
   sweep(): Promise<number>;
-  stop(): void;
+  /** Stops the timer and waits for a sweep under way. */
+  stop(): Promise<void>;
 }
 
-export function startRecovery(deps: GatewayDeps, staleAfterMs: number, log: (line: string) => void): Recovery {
+/** How many payouts or requests one sweep takes at a time. */
+const BATCH = 20;
+
+/** Claims due payouts by pushing their next check out by the lease, so another instance skips them meanwhile. */
+async function claimDue(deps: GatewayDeps): Promise<PayoutRow[]> {
+  const now = deps.now();
+  const until = new Date(now.getTime() + deps.leaseMs);
+  const claimed = await sql<PayoutRow>`
+    update payouts set next_check_at = ${until}, checks = checks + 1
+    where id in (select id from payouts where status in ('sent', 'pending', 'unknown', 'succeeded')
+                 and next_check_at is not null and next_check_at <= ${now}
+                 order by next_check_at limit ${BATCH} for update skip locked)
+    returning *`.execute(deps.db);
+  return claimed.rows;
+}
+
+export function startRecovery(deps: GatewayDeps, intervalMs: number, log: (line: string) => void): Recovery {
   let running: Promise<number> | undefined;
-  const claim = async (): Promise<string | undefined> => {
-    const cutoff = new Date(deps.now().getTime() - staleAfterMs);
-    const claimed = await sql<{ id: string }>`
-      update payout_requests set updated_at = ${deps.now()}
-      where id = (select id from payout_requests where status = 'processing' and updated_at < ${cutoff}
-                  order by updated_at limit 1 for update skip locked)
-      returning id`.execute(deps.db);
-    return claimed.rows[0]?.id;
-  };
-  const sweepOnce = async (): Promise<number> => {
+  const checkDue = async (): Promise<number> => {
     let n = 0;
-    for (let id = await claim(); id; id = await claim()) {
-      await resumePayoutRequest(deps, id);
-      log(`recovered payout request ${id}`);
-      n++;
+    for (let due = await claimDue(deps); due.length; due = await claimDue(deps)) {
+      for (const row of due) {
+        await payoutChanged(deps, await checkPayout(deps, row));
+        n++;
+      }
     }
     return n;
   };
+  const resumeIdle = async (): Promise<number> => {
+    const ids = await idleRequests(deps.db, deps.now(), deps.leaseMs, BATCH);
+    for (const id of ids) {
+      await advance(deps, id);
+      log(`resumed payout request ${id}`);
+    }
+    return ids.length;
+  };
+  const sweepOnce = async (): Promise<number> => (await checkDue()) + (await resumeIdle());
   const sweep = (): Promise<number> => (running ??= sweepOnce().finally(() => (running = undefined)));
-  const timer = setInterval(() => void sweep().catch((e: unknown) => log(`recovery sweep failed: ${e instanceof Error ? e.message : String(e)}`)), Math.max(100, Math.min(staleAfterMs, 10_000)));
+  const timer = setInterval(() => void sweep().catch((e: unknown) => log(`payout sweep failed: ${e instanceof Error ? e.message : String(e)}`)), intervalMs);
   timer.unref();
-  return { sweep, stop: () => clearInterval(timer) };
+  const stop = async (): Promise<void> => {
+    clearInterval(timer);
+    await running?.catch(() => undefined);
+  };
+  return { sweep, stop };
 }

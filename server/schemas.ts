@@ -96,6 +96,30 @@ export const BODY_SCHEMAS = {
       },
     },
   },
+  Payout: {
+    type: 'object',
+    required: ['data'],
+    properties: {
+      data: {
+        type: 'object',
+        required: ['type', 'attributes'],
+        properties: {
+          type: { const: 'payout' },
+          attributes: {
+            type: 'object',
+            required: ['route', 'amount', 'currency', 'point_id'],
+            properties: {
+              route: NAME,
+              amount: DECIMAL,
+              currency: CODE,
+              point_id: { type: 'string', minLength: 1, maxLength: 200 },
+              fields: { type: 'object' },
+            },
+          },
+        },
+      },
+    },
+  },
 } as const satisfies Record<string, Schema>;
 
 export type BodyName = keyof typeof BODY_SCHEMAS;

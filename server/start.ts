@@ -14,7 +14,8 @@ import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
 import { bufferBodies, type AppEnv } from './http.js';
 import { generateSecret, Keys } from './keys.js';
 import { subscribe } from './notifications.js';
-import { testProvider } from './providers.js';
+import { testConnectors } from './providers.js';
+import type { GatewayDeps } from './gateway.js';
 import { startRecovery } from './recovery.js';
 import { Schemes } from './schemes.js';
 import { StateSnapshots } from './state-snapshots.js';
@@ -32,8 +33,12 @@ export interface ServiceOptions {
   readonly seedExamples?: boolean;
   readonly quiet?: boolean;
   readonly rateLimit?: RateLimit;
-  /** A request `processing` without a heartbeat for this long is resumed (default 30 s). */
+  /** A payout request's runner lease: one that has not written for this long is taken over (default 30 s). */
   readonly recoverAfterMs?: number;
+  /** The first status query of a payout waits this long, each later one twice as long (default 1 s). */
+  readonly pollBaseMs?: number;
+  /** How often this instance checks due payouts and idle requests (default 1 s). */
+  readonly sweepMs?: number;
 }
 
 export interface Service {
@@ -83,8 +88,18 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   await subscribe(store, [keys, schemes, states]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
-  const gateway = { db: store.db, schemes, states, provider: testProvider(store.db), now: () => new Date() };
-  const recovery = startRecovery(gateway, options.recoverAfterMs ?? 30_000, log);
+  const gateway: GatewayDeps = {
+    db: store.db,
+    schemes,
+    states,
+    connectors: testConnectors(store.db),
+    events: { emit: async () => {} },
+    now: () => new Date(),
+    leaseMs: options.recoverAfterMs ?? 30_000,
+    pollBaseMs: options.pollBaseMs ?? 1_000,
+    log,
+  };
+  const recovery = startRecovery(gateway, options.sweepMs ?? 1_000, log);
   const app = createApp({
     store,
     keys,
@@ -99,7 +114,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     store,
     adminKey,
     close: async () => {
-      recovery.stop();
+      await recovery.stop();
       await store.close();
     },
   };

@@ -128,7 +128,51 @@ const initial: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+
+/** The payout lifecycle: payouts of their own (the payout operation), asynchronous statuses, and fenced runs. */
+const payoutLifecycle: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('payouts')
+      .addColumn('mode', 'text')
+      .addColumn('reference', 'text')
+      .addColumn('sent_at', 'timestamptz')
+      .addColumn('next_check_at', 'timestamptz')
+      .addColumn('checks', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('updated_at', 'timestamptz')
+      .addColumn('idempotency_key', 'text')
+      .addColumn('body_hash', 'text')
+      .addColumn('point_id', 'text')
+      .addColumn('scheme', 'text')
+      .addColumn('version', 'integer')
+      .execute();
+    await sql`update payouts set mode = r.mode, scheme = r.scheme, version = r.version, updated_at = payouts.created_at from payout_requests r where r.id = payouts.payout_request_id`.execute(db);
+    await sql`update payouts set status = 'created' where status = 'pending'`.execute(db);
+    await db.schema.alterTable('payouts').alterColumn('mode', (c) => c.setNotNull()).execute();
+    await db.schema.alterTable('payouts').alterColumn('updated_at', (c) => c.setNotNull()).execute();
+    await db.schema.alterTable('payouts').alterColumn('updated_at', (c) => c.setDefault(sql`now()`)).execute();
+    await db.schema.alterTable('payouts').alterColumn('payout_request_id', (c) => c.dropNotNull()).execute();
+    await db.schema.createIndex('payouts_idempotency').unique().on('payouts').columns(['mode', 'idempotency_key']).execute();
+    await db.schema.createIndex('payouts_due').on('payouts').columns(['status', 'next_check_at']).execute();
+    await db.schema.createIndex('payouts_reference').on('payouts').columns(['mode', 'route', 'reference']).execute();
+    await db.schema.createIndex('payouts_mode_created').on('payouts').columns(['mode', 'created_at', 'id']).execute();
+    await db.schema
+      .alterTable('payout_requests')
+      .addColumn('fence', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_until', 'timestamptz')
+      .addColumn('body_hash', 'text')
+      .execute();
+    await db.schema.alterTable('events').addColumn('payout_id', 'text').execute();
+    await db.schema.alterTable('events').alterColumn('payout_request_id', (c) => c.dropNotNull()).execute();
+    await db.schema.createIndex('events_payout').on('events').column('payout_id').execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': initial,
+  '0004_payout_lifecycle': payoutLifecycle,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -1,5 +1,6 @@
 // The tables, as kysely sees them. Amounts are `numeric` in SQL and strings in JS: exact, never floats.
 import type { ColumnType, Generated } from 'kysely';
+import type { PayoutStatus } from '../../runtime/payout-status.js';
 
 export type Mode = 'test' | 'live';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -89,11 +90,20 @@ export interface PayoutRequestTable {
   attributes: Json<Record<string, unknown>>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Bumped by each runner that takes the request: a write under an older fence is refused. */
+  fence: Generated<number>;
+  lease_owner: string | null;
+  /** The runner's lease ends then; recovery takes only requests whose lease ended. */
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** SHA-256 of the request's body, to tell a replay from an Idempotency-Key reused with another body. */
+  body_hash: string | null;
 }
 
 export interface PayoutTable {
   id: string;
-  payout_request_id: string;
+  mode: Mode;
+  /** Null for a payout made by the payout operation, without a request. */
+  payout_request_id: string | null;
   attempt: number;
   route: string;
   amount: string;
@@ -105,15 +115,32 @@ export interface PayoutTable {
   reserved_day: string;
   /** The strategy that chose it, whose volume it adds to. */
   strategy_key: string;
-  /** pending (reserved, not yet answered), succeeded or failed. */
-  status: string;
+  /** runtime/payout-status.ts's PayoutStatus. */
+  status: PayoutStatus;
   error: string | null;
   created_at: Timestamp;
+  updated_at: Timestamp;
+  /** The provider's reference, once it gave one. */
+  reference: string | null;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When its status is next asked for (sent, pending and unknown payouts). */
+  next_check_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Status queries made so far: the backoff grows with them. */
+  checks: Generated<number>;
+  /** The payout operation's: its Idempotency-Key, the body's hash, and the payout point named. */
+  idempotency_key: string | null;
+  body_hash: string | null;
+  point_id: string | null;
+  /** The scheme version whose route line prices it (a partial payment's fee). */
+  scheme: string | null;
+  version: number | null;
 }
 
 export interface EventTable {
   id: Generated<number>;
-  payout_request_id: string;
+  /** The request the event belongs to, or null for a payout made without one. */
+  payout_request_id: string | null;
+  payout_id: string | null;
   type: string;
   data: Json<Record<string, unknown>>;
   created_at: Timestamp;

@@ -2,7 +2,9 @@
 import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
 import type { Database, Mode } from '../db/schema.js';
-import { findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
+import { FINAL_PAYOUT_STATUSES, PAYOUT_STATUSES, type PayoutStatus } from '../../runtime/payout-status.js';
+import { bodyHash, findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
+import { createPayout, findPayoutByKey, listPayouts, payoutResource, type PayoutAttributes } from '../payout-operation.js';
 import { body, type AppEnv } from '../http.js';
 import { listPayoutRequests, payoutRequestResource, type ListFilters } from '../payout-resource.js';
 import { notFound, Problem } from '../problem.js';
@@ -53,27 +55,56 @@ function idempotencyKey(header: string | undefined): string | undefined {
   return header;
 }
 
+/** 201 for a resource whose status is final, 202 for one still on its way (`processing`, `pending`). */
+const createdStatus = (status: string): 201 | 202 => (FINAL_STATUSES.has(status) ? 201 : 202);
+const FINAL_STATUSES = new Set<string>([...FINAL_PAYOUT_STATUSES, 'processed', 'blocked']);
+
+function limitParam(q: Record<string, string>): number {
+  const limit = q['limit'] === undefined ? 50 : Number(q['limit']);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Problem(400, 'invalid-body', 'limit must be a whole number from 1 to 500');
+  return limit;
+}
+
 export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', async (c) => {
     const mode = c.get('mode');
     const key = idempotencyKey(c.req.header('idempotency-key'));
     const b = await body<{ data: { attributes: PayoutRequestAttributes } }>(c, 'PayoutRequest');
-    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key);
-    if (earlier) {
-      c.header('Idempotent-Replayed', 'true');
-      return c.json(await payoutRequestResource(deps.db, mode, earlier, false), 201);
-    }
-    const id = await processPayoutRequest(deps, mode, b.data.attributes, key);
-    return c.json(await payoutRequestResource(deps.db, mode, id, false), 201);
+    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key, bodyHash(b.data.attributes));
+    if (earlier) c.header('Idempotent-Replayed', 'true');
+    const id = earlier ?? (await processPayoutRequest(deps, mode, b.data.attributes, key));
+    const resource = await payoutRequestResource(deps.db, mode, id, false);
+    return c.json(resource, createdStatus(resource.data.attributes.status));
   });
   app.get('/', async (c) => {
     const q = c.req.query();
-    const limit = q['limit'] === undefined ? 50 : Number(q['limit']);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Problem(400, 'invalid-body', 'limit must be a whole number from 1 to 500');
-    const filters: ListFilters = { limit, ...pick(q, ['status', 'service', 'point_id', 'from', 'to', 'cursor']) };
+    const filters: ListFilters = { limit: limitParam(q), ...pick(q, ['status', 'service', 'point_id', 'from', 'to', 'cursor']) };
     return c.json(await listPayoutRequests(deps.db, c.get('mode'), filters));
   });
   app.get('/:id', async (c) => c.json(await payoutRequestResource(deps.db, c.get('mode'), c.req.param('id'), true)));
+  return app;
+}
+
+/** The payout operation: a payout to a named route, without routing. */
+export function payoutRoutes(deps: GatewayDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', async (c) => {
+    const mode = c.get('mode');
+    const key = idempotencyKey(c.req.header('idempotency-key'));
+    const b = await body<{ data: { attributes: PayoutAttributes } }>(c, 'Payout');
+    const earlier = key === undefined ? undefined : await findPayoutByKey(deps.db, mode, key, bodyHash(b.data.attributes));
+    if (earlier) c.header('Idempotent-Replayed', 'true');
+    const id = earlier ?? (await createPayout(deps, mode, b.data.attributes, key));
+    const resource = await payoutResource(deps.db, mode, id, false);
+    return c.json(resource, createdStatus(resource.data.attributes.status));
+  });
+  app.get('/', async (c) => {
+    const q = c.req.query();
+    const status = q['status'];
+    if (status !== undefined && !(PAYOUT_STATUSES as readonly string[]).includes(status)) throw new Problem(400, 'invalid-body', `status must be one of ${PAYOUT_STATUSES.join(', ')}`);
+    return c.json(await listPayouts(deps.db, c.get('mode'), limitParam(q), status as PayoutStatus | undefined));
+  });
+  app.get('/:id', async (c) => c.json(await payoutResource(deps.db, c.get('mode'), c.req.param('id'), true)));
   return app;
 }

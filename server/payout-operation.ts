@@ -1,0 +1,106 @@
+// The payout operation: one payout to a named route, without routing. The route's line in the
+// payout point's active scheme prices it; it is reserved, sent and followed to its final status
+// exactly as a payout request's payouts are (payouts.ts).
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { routesOf } from '../compiler/lower.js';
+import { isCurrency, minorUnits } from '../runtime/currencies.js';
+import { big, norm } from '../runtime/int.js';
+import { feeUnits } from '../runtime/quote.js';
+import { cmp, fromMinor, parseJsonDecimal, roundHalfUp, ZERO } from '../runtime/rational.js';
+import type { Database, Mode } from './db/schema.js';
+import { bodyHash, pointScheme } from './gateway.js';
+import type { PayoutStatus } from '../runtime/payout-status.js';
+import { logEvent, payoutJson, reservationOf, sendPayout, text, type PayoutDeps, type PayoutRow } from './payouts.js';
+import { Problem } from './problem.js';
+import { period, reserve } from './route-state.js';
+
+export interface PayoutAttributes {
+  readonly route: string;
+  readonly amount: string | number;
+  readonly currency: string;
+  readonly point_id: string;
+  readonly fields?: Record<string, unknown>;
+}
+
+const invalid = (path: string, message: string): Problem => new Problem(422, 'invalid-request', `${path}: ${message}`, { errors: [{ path, message }] });
+
+/** The payout an Idempotency-Key named before, when its body was the same; 422 when it was another. */
+export async function findPayoutByKey(db: Kysely<Database>, mode: Mode, key: string, hash: string): Promise<string | undefined> {
+  const row = await db.selectFrom('payouts').select(['id', 'body_hash']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
+  if (row && row.body_hash !== hash) throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${key}' was used with another body`);
+  return row?.id;
+}
+
+/** The debit in the route's minor units, exact: 422 when it is not a positive amount its currency can hold. */
+function debitOf(attrs: PayoutAttributes, scale: number) {
+  const amount = parseJsonDecimal(attrs.amount);
+  if (!amount || cmp(amount, ZERO) <= 0) throw invalid('/data/attributes/amount', 'must be a positive decimal amount');
+  const units = roundHalfUp(amount, scale);
+  if (cmp(fromMinor(units, scale), amount) !== 0) throw invalid('/data/attributes/amount', `has more than ${scale} decimal places for ${attrs.currency}`);
+  return units;
+}
+
+/**
+ * Reserves and sends a payout to a named route; returns its id. Refused before anything is stored
+ * when the point, the route or the amount is wrong (422), or the route cannot cover it now (409).
+ */
+export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAttributes, key: string | undefined): Promise<string> {
+  const hash = bodyHash(attrs);
+  if (key !== undefined) {
+    const earlier = await findPayoutByKey(deps.db, mode, key, hash);
+    if (earlier) return earlier;
+  }
+  const schemeName = await pointScheme(deps.db, mode, attrs.point_id, attrs.currency);
+  const active = await deps.schemes.resolve(mode, schemeName);
+  const def = routesOf(active.scheme.ast).get(attrs.route);
+  if (!def) throw invalid('/data/attributes/route', `is not a route of scheme '${schemeName}'`);
+  if (def.currency !== attrs.currency || !isCurrency(attrs.currency)) throw invalid('/data/attributes/currency', `route ${def.name} pays in ${def.currency}`);
+  const scale = minorUnits(def.currency);
+  const units = debitOf(attrs, scale);
+  const amount = text(fromMinor(units, scale), scale);
+  const fee = text(fromMinor(big(feeUnits(def, norm(units))), scale), scale);
+  const id = randomUUID();
+  const now = deps.now();
+  const row = { route: def.name, amount, fee, p2p: [], reserved_day: period(now).day };
+  await deps.states.transaction(async (trx) => {
+    const why = await reserve(trx, mode, reservationOf(row, def), now);
+    if (why) throw new Problem(409, 'conflict', why);
+    const inserted = await trx
+      .insertInto('payouts')
+      .values({ id, mode, payout_request_id: null, attempt: 1, route: def.name, amount, currency: def.currency, fee, request_amount: amount, p2p: '[]', reserved_day: row.reserved_day, strategy_key: '', status: 'created', scheme: schemeName, version: active.version, idempotency_key: key ?? null, body_hash: hash, point_id: attrs.point_id, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    // A concurrent request with the same key won: this one takes nothing.
+    if (!inserted) throw new Problem(409, 'conflict', `a payout with Idempotency-Key '${key}' is being created`);
+    await logEvent(trx, { id, payout_request_id: null }, 'payout_created', { payout: id, route: def.name, amount, currency: def.currency, fee });
+  });
+  await sendPayout(deps, id);
+  return id;
+}
+
+/** A payout of the mode as the API's JSON:API resource. */
+export async function payoutResource(db: Kysely<Database>, mode: Mode, id: string, withEvents: boolean) {
+  const row = await db.selectFrom('payouts').selectAll().where('mode', '=', mode).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new Problem(404, 'not-found', `no payout '${id.slice(0, 100)}'`);
+  const events = withEvents ? await db.selectFrom('events').selectAll().where('payout_id', '=', id).orderBy('id').execute() : [];
+  return { data: payoutData(row, withEvents ? events.map((e) => ({ type: e.type, at: new Date(e.created_at).toISOString(), ...e.data })) : undefined) };
+}
+
+function payoutData(row: PayoutRow, events?: Record<string, unknown>[]) {
+  const { id, ...attributes } = payoutJson(row);
+  return {
+    type: 'payout',
+    id,
+    attributes: { ...attributes, point_id: row.point_id, created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString(), ...(events ? { events } : {}) },
+  };
+}
+
+/** The mode's payouts, newest first (both the payout operation's and those of payout requests). */
+export async function listPayouts(db: Kysely<Database>, mode: Mode, limit: number, status?: PayoutStatus) {
+  let q = db.selectFrom('payouts').selectAll().where('mode', '=', mode);
+  if (status) q = q.where('status', '=', status);
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return { data: rows.map((r) => payoutData(r)) };
+}
