@@ -127,6 +127,8 @@ export async function applyAnswer(deps: PayoutDeps, id: string, answer: Provider
   const def = routesOf(scheme.ast).get(row.route);
   return deps.states.transaction(async (trx) => {
     await guard?.(trx);
+    // Locks in one order everywhere (request, payout, route), or a run and a webhook deadlock.
+    if (row.payout_request_id) await trx.selectFrom('payout_requests').select('id').where('id', '=', row.payout_request_id).forUpdate().execute();
     const locked = await trx.selectFrom('payouts').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
     const requestScale = minorUnits(locked.payout_request_id ? await requestCurrency(trx, locked.payout_request_id) : locked.currency);
     const s = def ? settle({ ...runPayout(locked), reference: locked.reference, requestScale }, answer, def) : null;

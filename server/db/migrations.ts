@@ -176,8 +176,12 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Brings the database up to date; returns an error message, or undefined on success. */
-export async function migrate(db: Kysely<unknown>): Promise<string | undefined> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the database up to date; returns an error message, or undefined on success. In a schema
+ * of its own, the migration tables are looked for there: found in another schema, they would be
+ * taken as this one's.
+ */
+export async function migrate(db: Kysely<unknown>, schema?: string): Promise<string | undefined> {
+  const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
 }

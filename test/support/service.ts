@@ -9,6 +9,8 @@ export const ADMIN = 'sk_admin_for_tests';
 
 export interface Backend {
   readonly name: string;
+  /** PostgreSQL's URL and the harness's schema, for tests that reach the database beside the service. */
+  readonly postgres?: { readonly url: string; readonly schema: string };
   /** Opens a service; services opened with the same `shared` name see one database. */
   open(options?: Partial<ServiceOptions>): Promise<Service>;
   cleanup(): Promise<void>;
@@ -34,6 +36,7 @@ function postgresBackend(url: string): Backend {
   const opened: Service[] = [];
   return {
     name: 'PostgreSQL',
+    postgres: { url, schema },
     async open(options = {}) {
       const s = await createService({ adminKey: ADMIN, seedExamples: false, quiet: true, databaseUrl: url, databaseSchema: schema, ...options });
       opened.push(s);
