@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
 import { createApp } from './app.js';
 import type { RateLimit } from './guards.js';
+import { Connectors } from './connectors/registry.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
 import { bufferBodies, type AppEnv } from './http.js';
 import { generateSecret, Keys } from './keys.js';
@@ -81,7 +82,8 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const keys = new Keys(store.db, adminKey);
   const schemes = new Schemes(store.db);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
-  await subscribe(store, [keys, schemes, states]);
+  const connectors = new Connectors(store.db);
+  await subscribe(store, [keys, schemes, states, connectors]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
   const gateway = { db: store.db, schemes, states, provider: testProvider(store.db), now: () => new Date() };
   const recovery = startRecovery(gateway, options.recoverAfterMs ?? 30_000, log);
@@ -90,6 +92,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     keys,
     schemes,
     gateway,
+    connectors,
     editorDir: join(projectRoot(), 'dist', 'editor'),
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),

@@ -128,7 +128,25 @@ const initial: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+/** A route's provider connector per mode; without a row, the mode's default (DESIGN.md, Payouts). */
+const connectors: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('route_connectors')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('config', 'jsonb', (c) => c.notNull())
+      .addColumn('secrets', 'jsonb', (c) => c.notNull())
+      .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('route_connectors_pk', ['mode', 'route'])
+      .execute();
+    // Webhooks name the route, not the mode.
+    await db.schema.createIndex('route_connectors_route').on('route_connectors').column('route').execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0003_connectors': connectors };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
