@@ -145,9 +145,15 @@ describe('http connector against the provider simulator', () => {
   it('checks the plain hex scheme too, and skips events whose status it does not map', async () => {
     const sim = await simulator();
     const c = connectorFor(sim, (cfg) => ({ ...cfg, webhook: { signature_header: 'X-Signature', scheme: 'hmac-sha256-hex', events: 'data', payout_id: 'id' } }));
-    const body = JSON.stringify({ data: [{ id: 'a', reference: 'r1', status: 'declined', code: 'account_closed' }, { id: 'b', status: 'on_hold' }] });
+    const body = JSON.stringify({ data: [{ id: 'a', reference: 'r1', status: 'declined', code: 'account_closed' }, { id: 'b', status: 'on_hold' }, { reference: 'r3', status: 'paid', processed: '7.50' }] });
     const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-    expect(c.webhook({ 'x-signature': signature }, body)).toEqual({ ok: true, events: [{ payoutId: 'a', reference: 'r1', answer: { kind: 'failed', code: 'account_closed', reference: 'r1' } }] });
+    expect(c.webhook({ 'x-signature': signature }, body)).toEqual({
+      ok: true,
+      events: [
+        { payoutId: 'a', reference: 'r1', answer: { kind: 'failed', code: 'account_closed', reference: 'r1' } },
+        { reference: 'r3', answer: { kind: 'succeeded', reference: 'r3', processed: '7.50' } },
+      ],
+    });
     expect(c.webhook({ 'x-signature': signature.replace(/.$/, (d) => (d === '0' ? '1' : '0')) }, body).ok).toBe(false);
     expect(c.webhook({ 'x-signature': signature }, 'not json').ok).toBe(false);
   });
@@ -159,6 +165,22 @@ describe('http connector against the provider simulator', () => {
     expect((await c.send(order(id))).kind).toBe('succeeded');
     expect(Object.keys(sim.ledger().payouts)).toEqual([id]);
     expect(await c.status(order(id))).toEqual({ kind: 'succeeded', reference: 'sim_1' });
+  });
+
+  it('reads a processed amount below the amount asked, and ignores one that is not', async () => {
+    const answers = ['"10.00"', '25', '"1e1"', '-1'];
+    const provider = createServer((_, res) => res.writeHead(200).end(`{"status":"paid","reference":"p1","processed":${answers.shift()}}`));
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    const c = new HttpConnector(simulatorConnector(`http://127.0.0.1:${(provider.address() as AddressInfo).port}`).config, {});
+    const got = [];
+    for (let i = 0; i < 4; i++) got.push(await c.send(order(`po_p${i}`)));
+    provider.close();
+    expect(got).toEqual([
+      { kind: 'succeeded', reference: 'p1', processed: '10.00' },
+      { kind: 'succeeded', reference: 'p1' },
+      { kind: 'succeeded', reference: 'p1' },
+      { kind: 'succeeded', reference: 'p1' },
+    ]);
   });
 
   it('answers not_found for a payout the provider never had', async () => {

@@ -311,7 +311,7 @@ export class HttpConnector implements Connector {
     const ref = reference === undefined ? {} : { reference };
     if (mapped === 'accepted' || mapped === 'reversed') return { kind: mapped, ...ref };
     if (mapped === 'failed') return { kind: 'failed', code: this.code(this.at(body, 'code')), ...ref };
-    const processed = amount === undefined ? undefined : this.processed(body, amount);
+    const processed = this.processed(body, amount);
     return { kind: 'succeeded', ...ref, ...(processed ? { processed } : {}) };
   }
 
@@ -320,12 +320,15 @@ export class HttpConnector implements Connector {
     return p ? scalar(readPath(body, p)) : undefined;
   }
 
-  /** The processed amount when the provider paid less than asked (a plain decimal, at least zero). */
-  private processed(body: unknown, amount: string): string | undefined {
+  /**
+   * The processed amount when the provider paid less than asked (a plain decimal, at least zero).
+   * A webhook event does not say what was asked (`amount` undefined): its amount is passed on as given.
+   */
+  private processed(body: unknown, amount: string | undefined): string | undefined {
     const p = this.config.response.processed ? readPath(body, this.config.response.processed) : undefined;
     const paid = parseJsonDecimal(p);
-    const asked = parseDecimal(amount);
-    if (!paid || !asked || paid.n < 0n || cmp(paid, asked) >= 0) return undefined;
+    const asked = amount === undefined ? undefined : parseDecimal(amount);
+    if (!paid || paid.n < 0n || (asked && cmp(paid, asked) >= 0) || (amount !== undefined && !asked)) return undefined;
     return typeof p === 'string' ? p : String(p);
   }
 
