@@ -78,7 +78,7 @@ function answerAt(outcome: TestOutcome, order: PayoutOrder, sentAt: number, now:
 const PREFIX = 'test:';
 
 /** `test:SENT_AT:ID:OUTCOME`, the id URI-encoded (so it holds no `:`); the outcome text comes last. */
-export function testReference(order: PayoutOrder, sentAt: number, outcomeText: string): string {
+function testReference(order: PayoutOrder, sentAt: number, outcomeText: string): string {
   return `${PREFIX}${sentAt}:${encodeURIComponent(order.id)}:${outcomeText}`;
 }
 
