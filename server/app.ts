@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
+import type { Connectors } from './connectors/registry.js';
 import type { Store } from './db/connect.js';
 import { rateLimiter, securityHeaders, withSecurityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
@@ -11,6 +12,7 @@ import type { AppEnv } from './http.js';
 import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, sendProblem } from './problem.js';
+import { connectorRoutes } from './routes/connectors.js';
 import { keyRoutes } from './routes/keys.js';
 import { payoutPointRoutes, payoutRequestRoutes, payoutRoutes } from './routes/gateway.js';
 import { providerWebhookHandler } from './routes/provider-webhooks.js';
@@ -24,6 +26,8 @@ export interface AppDeps {
   readonly schemes: Schemes;
   /** The payout gateway's dependencies (database, schemes, provider, clock), shared with recovery. */
   readonly gateway: GatewayDeps;
+  /** Each route's provider connector per mode. */
+  readonly connectors: Connectors;
   /** The built editor's folder, served at `/` when present. */
   readonly editorDir?: string;
   readonly log?: (line: string) => void;
@@ -131,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   mount(app, '/v1/compile', compileRoute(), guarded);
   mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now), guarded);
   mount(app, '/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now), guarded);
+  mount(app, '/v1/routes', connectorRoutes(deps.connectors), guarded);
   mount(app, '/v1/rates', rateRoutes(deps.store.db, gateway.states), guarded);
   mount(app, '/v1/payout-points', payoutPointRoutes(deps.store.db), guarded);
   mount(app, '/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway), guarded);

@@ -9,7 +9,8 @@ const CHANNEL = 'sluice_changes';
 export type Change =
   | { readonly kind: 'key'; readonly id: string }
   | { readonly kind: 'active'; readonly mode: string; readonly name: string }
-  | { readonly kind: 'state' };
+  | { readonly kind: 'state' }
+  | { readonly kind: 'connector'; readonly mode: string; readonly route: string };
 
 export interface ChangeHandler {
   changed(change: Change): void;
@@ -36,7 +37,7 @@ export async function publish(db: Kysely<Database>, change: Change): Promise<voi
 function parse(payload: string): Change | undefined {
   try {
     const v = JSON.parse(payload) as Change;
-    return v.kind === 'key' || v.kind === 'active' || v.kind === 'state' ? v : undefined;
+    return v.kind === 'key' || v.kind === 'active' || v.kind === 'state' || v.kind === 'connector' ? v : undefined;
   } catch {
     return undefined;
   }

@@ -34,6 +34,11 @@ const PATHS: Record<string, Record<string, Op>> = {
     put: op('Set stored route state', { '200': json('route state') }, { parameters: [param('route')], requestBody: withBody('RoutePut') }),
     get: op('Stored route state', { '200': json('route state'), '404': problem }, { parameters: [param('route')] }),
   },
+  '/v1/routes/{route}/connector': {
+    put: op("Set the route's provider connector in this mode (secrets are write-only; a secret not given is kept, null removes it)", { '200': json('the connector, secrets shown as "set"') }, { parameters: [param('route')], requestBody: withBody('ConnectorPut') }),
+    get: op("The route's connector: kind, config, which secrets are set (never their values); the mode's default when none is configured", { '200': json('the connector') }, { parameters: [param('route')] }),
+    delete: op("Remove the route's connector: the mode's default pays again (test: test_outcome; live: nothing)", { '204': { description: 'removed' }, '404': problem }, { parameters: [param('route')] }),
+  },
   '/v1/routes/{route}/p2p-payments': { post: op("Add payments to a p2p route's pool", { '201': json('added') }, { parameters: [param('route')], requestBody: withBody('P2PPayments') }) },
   '/v1/rates': { get: op("The mode's rate tables: { data: [{ rate_scheme, rates }] }", { '200': json('rate tables') }) },
   '/v1/rates/{rate_scheme}': {

@@ -3,6 +3,8 @@
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LIMITS } from '../grammar/limits.js';
+import { HTTP_CONFIG_SCHEMA, HTTP_SECRETS_SCHEMA } from './connectors/http.js';
+import { TEST_OUTCOME_PATTERN } from './connectors/test.js';
 import { Problem } from './problem.js';
 
 type Schema = Readonly<Record<string, unknown>>;
@@ -46,8 +48,14 @@ export const BODY_SCHEMAS = {
       balance: { anyOf: [DECIMAL, { type: 'null' }] },
       currency: CODE,
       enabled: { type: 'boolean' },
-      test_outcome: { type: 'string', pattern: '^(success|fail:[A-Za-z0-9_.-]{1,100}|partial:\\d{1,15}(\\.\\d{1,6})?)$' },
+      test_outcome: { type: 'string', pattern: TEST_OUTCOME_PATTERN },
     },
+  },
+  ConnectorPut: {
+    type: 'object',
+    required: ['kind', 'config'],
+    additionalProperties: false,
+    properties: { kind: { enum: ['http'] }, config: HTTP_CONFIG_SCHEMA, secrets: HTTP_SECRETS_SCHEMA },
   },
   RatesPut: {
     type: 'object',

@@ -10,11 +10,11 @@ import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
 import { createApp } from './app.js';
 import type { RateLimit } from './guards.js';
+import { Connectors } from './connectors/registry.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
 import { bufferBodies, type AppEnv } from './http.js';
 import { generateSecret, Keys } from './keys.js';
 import { subscribe } from './notifications.js';
-import { testConnectors } from './providers.js';
 import type { GatewayDeps } from './gateway.js';
 import { startRecovery } from './recovery.js';
 import { Schemes } from './schemes.js';
@@ -86,13 +86,14 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const keys = new Keys(store.db, adminKey);
   const schemes = new Schemes(store.db);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
-  await subscribe(store, [keys, schemes, states]);
+  const connectors = new Connectors(store.db);
+  await subscribe(store, [keys, schemes, states, connectors]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
   const gateway: GatewayDeps = {
     db: store.db,
     schemes,
     states,
-    connectors: testConnectors(store.db),
+    connectors,
     events: { emit: async () => {} },
     now: () => new Date(),
     leaseMs: options.recoverAfterMs ?? 30_000,
@@ -105,6 +106,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     keys,
     schemes,
     gateway,
+    connectors,
     editorDir: join(projectRoot(), 'dist', 'editor'),
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),

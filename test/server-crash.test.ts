@@ -68,12 +68,12 @@ async function setUp(s: ServeProcess): Promise<string> {
   return key;
 }
 
-/** Posts (or re-posts) request i until it has a final answer; a 409 means recovery has not reached it yet. */
+/** Posts (or re-posts) request i until it has a final answer; a 202 means it is still processing (recovery has not ended it yet). */
 async function settle(s: ServeProcess, key: string, i: number) {
   for (let tries = 0; tries < 200; tries++) {
     const res = await api(s.url, key, 'POST', '/v1/payout-gateway/payout-requests', body(i), { 'idempotency-key': `crash-${i}` });
     if (res.status === 201) return res.body.data;
-    if (res.status !== 409) throw new Error(`request ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 202) throw new Error(`request ${i}: ${res.status} ${JSON.stringify(res.body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`request ${i} never settled:\n${s.output()}`);
@@ -114,7 +114,7 @@ describe.each(targets)('crash recovery on $name', (target) => {
       }
       expect(results.filter((r) => r.attributes.status === 'processed')).toHaveLength(N);
       // Only PostgreSQL's run must show a resumed request: none was found half done on PGlite here.
-      if (target.name === 'PostgreSQL') expect(second.output(), 'some request was caught half done and resumed').toMatch(/recovered payout request/);
+      if (target.name === 'PostgreSQL') expect(second.output(), 'some request was caught half done and resumed').toMatch(/resumed payout request/);
       for (const route of ['flaky_eur', 'steady_eur'] as const) {
         const state = (await api(second.url, key, 'GET', `/v1/routes/${route}`)).body;
         expect(cents(state.balance), `${route}\n${second.output()}`).toBe(cents(START[route]) - cost[route]);

@@ -128,6 +128,24 @@ const initial: Migration = {
   },
 };
 
+/** A route's provider connector per mode; without a row, the mode's default (DESIGN.md, Payouts). */
+const connectors: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('route_connectors')
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('config', 'jsonb', (c) => c.notNull())
+      .addColumn('secrets', 'jsonb', (c) => c.notNull())
+      .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('route_connectors_pk', ['mode', 'route'])
+      .execute();
+    // Webhooks name the route, not the mode.
+    await db.schema.createIndex('route_connectors_route').on('route_connectors').column('route').execute();
+  },
+};
+
 
 /** The payout lifecycle: payouts of their own (the payout operation), asynchronous statuses, and fenced runs. */
 const payoutLifecycle: Migration = {
@@ -171,6 +189,7 @@ const payoutLifecycle: Migration = {
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0003_connectors': connectors,
   '0004_payout_lifecycle': payoutLifecycle,
 };
 

@@ -146,6 +146,16 @@ export interface EventTable {
   created_at: Timestamp;
 }
 
+/** A route's configured connector; `secrets` are never returned by the API nor logged. */
+export interface RouteConnectorTable {
+  mode: Mode;
+  route: string;
+  kind: string;
+  config: Json<Record<string, unknown>>;
+  secrets: Json<Record<string, string>>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   schemes: SchemeTable;
@@ -158,4 +168,5 @@ export interface Database {
   payout_requests: PayoutRequestTable;
   payouts: PayoutTable;
   events: EventTable;
+  route_connectors: RouteConnectorTable;
 }
