@@ -3,16 +3,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
-import { createApp } from './app.js';
+import { createApp, gate } from './app.js';
+import { Authenticator } from './auth.js';
 import type { RateLimit } from './guards.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
-import { bufferBodies, type AppEnv } from './http.js';
+import { bufferBodies, EDGE_LIMITS, limitConnections, type AppEnv, type EdgeLimits, type Gate } from './http.js';
 import { generateSecret, Keys } from './keys.js';
+import { printable } from './log.js';
 import { subscribe } from './notifications.js';
 import { testProvider } from './providers.js';
 import { startRecovery } from './recovery.js';
@@ -32,12 +34,20 @@ export interface ServiceOptions {
   readonly seedExamples?: boolean;
   readonly quiet?: boolean;
   readonly rateLimit?: RateLimit;
+  /** Unknown keys per client before 429 (default 20/s with bursts of 100). */
+  readonly unknownKeyLimit?: RateLimit;
+  /** Bodies held and connections open at once (startService). */
+  readonly edgeLimits?: EdgeLimits;
+  /** Where log lines go (default stderr), control characters escaped. */
+  readonly log?: (line: string) => void;
   /** A request `processing` without a heartbeat for this long is resumed (default 30 s). */
   readonly recoverAfterMs?: number;
 }
 
 export interface Service {
   readonly app: Hono<AppEnv>;
+  /** What the edge asks before reading a body (startService). */
+  readonly gate: Gate;
   readonly store: Store;
   readonly adminKey: string;
   close(): Promise<void>;
@@ -70,7 +80,8 @@ async function seedExamples(store: Store, schemes: Schemes, log: (line: string) 
 
 /** The service without a listener: for `app.request()` in tests, or to serve yourself. */
 export async function createService(options: ServiceOptions = {}): Promise<Service> {
-  const log = options.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const sink = options.log ?? (options.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`));
+  const log = sink ? (line: string) => sink(printable(line)) : () => {};
   const db: DatabaseOptions = options.databaseUrl
     ? { url: options.databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) }
     : options.dataDir
@@ -79,6 +90,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const store = await openStore(db);
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
+  const auth = new Authenticator(keys, options.unknownKeyLimit ?? { perSecond: 20, burst: 100 });
   const schemes = new Schemes(store.db);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   await subscribe(store, [keys, schemes, states]);
@@ -88,6 +100,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const app = createApp({
     store,
     keys,
+    auth,
     schemes,
     gateway,
     editorDir: join(projectRoot(), 'dist', 'editor'),
@@ -96,6 +109,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   });
   return {
     app,
+    gate: gate(app, auth),
     store,
     adminKey,
     close: async () => {
@@ -105,12 +119,20 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   };
 }
 
+/**
+ * A client gets 20 s for its headers and 60 s for its whole request (4 MiB at 70 KB/s) before
+ * Node answers 408 and closes; the timers are checked every 2 s rather than every 30.
+ */
+const SERVER_TIMEOUTS: ServerOptions = { headersTimeout: 20_000, requestTimeout: 60_000, connectionsCheckingInterval: 2_000 };
+
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const service = await createService(options);
   const host = options.host ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
     // @hono/node-server's listener, as serve() makes it, behind bufferBodies.
-    const s = createServer(bufferBodies(getRequestListener(service.app.fetch, { hostname: host })));
+    const limits = options.edgeLimits ?? EDGE_LIMITS;
+    const s = createServer(SERVER_TIMEOUTS, bufferBodies(getRequestListener(service.app.fetch, { hostname: host }), service.gate, limits));
+    limitConnections(s, limits.connections);
     s.once('error', reject);
     s.listen(options.port ?? 8080, host, () => resolve({ server: s, port: (s.address() as AddressInfo).port }));
   });
