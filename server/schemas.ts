@@ -108,11 +108,13 @@ export type BodyName = keyof typeof BODY_SCHEMAS;
 export const NUL_ALLOWED: Partial<Record<BodyName, readonly string[]>> = { Compile: ['/source'] };
 
 /**
- * An ISO 8601 date-time with a four-digit year: JavaScript takes years to ±275,760, which
- * PostgreSQL's timestamps cannot hold.
+ * An ISO 8601 date-time in the years 1 to 9999 (in UTC): JavaScript takes years to ±275,760,
+ * which PostgreSQL's timestamps and its driver cannot carry.
  */
 export function isDateTime(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s));
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(s)) return false;
+  const year = new Date(s).getUTCFullYear();
+  return year >= 1 && year <= 9999;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true });
