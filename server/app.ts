@@ -8,7 +8,8 @@ import type { Store } from './db/connect.js';
 import { rateLimiter, securityHeaders, withSecurityHeaders, type RateLimit } from './guards.js';
 import type { GatewayDeps } from './gateway.js';
 import { andThen, type Awaitable } from './awaitable.js';
-import type { AppEnv } from './http.js';
+import { Authenticator, clientOf } from './auth.js';
+import { refusedAtEdge, type AppEnv, type Gate } from './http.js';
 import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, sendProblem } from './problem.js';
@@ -23,6 +24,8 @@ import type { Schemes } from './schemes.js';
 export interface AppDeps {
   readonly store: Store;
   readonly keys: Keys;
+  /** The key check, shared with the edge so both count a client's unknown keys together. */
+  readonly auth: Authenticator;
   readonly schemes: Schemes;
   /** The payout gateway's dependencies (database, schemes, provider, clock), shared with recovery. */
   readonly gateway: GatewayDeps;
@@ -30,33 +33,24 @@ export interface AppDeps {
   readonly connectors: Connectors;
   /** The built editor's folder, served at `/` when present. */
   readonly editorDir?: string;
+  /** Where lines go; they may hold request text (a path), so the sink escapes control characters. */
   readonly log?: (line: string) => void;
   /** Per-key request rate limit (default 2,000/s with bursts of 4,000). */
   readonly rateLimit?: RateLimit;
-}
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-function bearer(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  // As clients send it, read without a regex match (its array and strings are per request).
-  const plain = header.startsWith('Bearer ') ? header.slice(7) : '';
-  if (plain && !/\s/.test(plain)) return plain;
-  return BEARER.exec(header)?.[1];
 }
 
 const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.startsWith('/v1/api-keys/');
 
 /**
  * Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. A key seen
- * before is admitted at once (neither the admin key's hash nor the database is needed).
+ * before is admitted at once (neither the admin key's hash nor the database is needed); a key the
+ * edge refused before reading the body is not looked up twice.
  */
-function keyCheck(keys: Keys): (c: Context<AppEnv>) => Awaitable<void> {
+function keyCheck(auth: Authenticator): (c: Context<AppEnv>) => Awaitable<void> {
   return (c) => {
-    const key = bearer(c.req.header('authorization'));
-    if (!key) throw new Problem(401, 'unauthorized', 'send the API key as "Authorization: Bearer KEY"');
-    const known = keys.known(key);
-    return known ? admit(c, known) : identify(keys, key).then((identity) => admit(c, identity));
+    const refused = refusedAtEdge(c);
+    if (refused) throw refused;
+    return andThen(auth.identify(c.req.header('authorization'), clientOf(c.env?.incoming)), (identity) => admit(c, identity));
   };
 }
 
@@ -71,11 +65,9 @@ function admit(c: Context<AppEnv>, identity: KeyIdentity | 'admin'): void {
   c.set('keyId', identity.id);
 }
 
-async function identify(keys: Keys, key: string): Promise<KeyIdentity | 'admin'> {
-  if (keys.isAdmin(key)) return 'admin';
-  const identity = await keys.authenticate(key);
-  if (!identity) throw new Problem(401, 'unauthorized', 'this API key is unknown or revoked');
-  return identity;
+/** PostgreSQL refuses U+0000 in text: no path or query parameter may hold one. */
+function refuseNul(c: Context<AppEnv>): void {
+  if (c.req.url.includes('%00')) throw new Problem(400, 'invalid-parameter', 'the path or query holds U+0000 (%00), which is not accepted');
 }
 
 /** Errors that mean the database is away: the answer is 503, and the service recovers when it returns. */
@@ -98,14 +90,17 @@ type Handler = (c: Context<AppEnv>) => Awaitable<Response>;
  * directly, and a handler that answers at once (decide on cached state) stays synchronous, where
  * a middleware chain costs a promise per link and per request.
  */
-function guard(keys: Keys, limit: RateLimit): (handler: Handler) => Handler {
-  const check = keyCheck(keys);
+function guard(auth: Authenticator, limit: RateLimit): (handler: Handler) => Handler {
+  const check = keyCheck(auth);
   const limited = rateLimiter(limit);
   const run = (c: Context<AppEnv>, handler: Handler): Awaitable<Response> => {
     limited(c);
     return andThen(handler(c), withSecurityHeaders);
   };
-  return (handler) => (c) => andThen(check(c), () => run(c, handler));
+  return (handler) => (c) => {
+    refuseNul(c);
+    return andThen(check(c), () => run(c, handler));
+  };
 }
 
 /** The router's routes under `base`, each handler guarded (in place of app.route behind middleware); routers hold handlers only. */
@@ -130,7 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/healthz', async (c) => withSecurityHeaders((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
   app.get('/openapi.json', (c) => withSecurityHeaders(c.json(openApiDocument())));
 
-  const guarded = guard(deps.keys, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
+  const guarded = guard(deps.auth, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
   mount(app, '/v1/api-keys', keyRoutes(deps.keys), guarded);
   mount(app, '/v1/compile', compileRoute(), guarded);
   mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now), guarded);
@@ -151,4 +146,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.get('/', (c) => withSecurityHeaders(c.text('Sluice is running. The editor is not built: run `npm run build`.\n')));
   }
   return app;
+}
+
+/** The edge's questions, answered by the app's router and key check. */
+/** Providers send their webhooks without an API key: the signature, checked by the handler, is their credential. */
+const PROVIDER_WEBHOOK = /^\/v1\/providers\/[^/?]+\/webhooks(\?|$)/;
+
+export function gate(app: Hono<AppEnv>, auth: Authenticator): Gate {
+  return {
+    routes: (method, path) => app.router.match(method, path)[0].length > 0,
+    identify: (incoming) => (PROVIDER_WEBHOOK.test(incoming.url ?? '') ? undefined : auth.identify(incoming.headers.authorization, clientOf(incoming))),
+  };
 }

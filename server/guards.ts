@@ -95,22 +95,58 @@ interface Bucket {
 }
 
 /**
+ * A token bucket per id. At most `max` ids are kept: past that the one added first is forgotten
+ * (its next request starts with a full bucket), so a caller inventing ids cannot grow the map.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly max = Infinity,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Takes a token: undefined when there was one, else the seconds to wait for the next. */
+  consume(id: string): number | undefined {
+    const b = this.refill(id);
+    if (b.tokens < 1) return this.wait(b);
+    b.tokens -= 1;
+    return undefined;
+  }
+
+  /** As consume, without taking the token. */
+  peek(id: string): number | undefined {
+    const b = this.refill(id);
+    return b.tokens < 1 ? this.wait(b) : undefined;
+  }
+
+  private wait(b: Bucket): number {
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.limit.perSecond));
+  }
+
+  private refill(id: string): Bucket {
+    const t = this.now();
+    let b = this.buckets.get(id);
+    if (!b) {
+      if (this.buckets.size >= this.max) this.buckets.delete(this.buckets.keys().next().value!);
+      b = { tokens: this.limit.burst, at: t };
+      this.buckets.set(id, b);
+    }
+    b.tokens = Math.min(this.limit.burst, b.tokens + ((t - b.at) / 1000) * this.limit.perSecond);
+    b.at = t;
+    return b;
+  }
+}
+
+/**
  * A token bucket per key, checked after authentication so one noisy client cannot starve the
  * others. Throws a 429 problem (with Retry-After) when the key's bucket is empty.
  */
-export function rateLimiter(limit: RateLimit, now: () => number = () => performance.now()): (c: Context<AppEnv>) => void {
-  const buckets = new Map<string, Bucket>();
+export function rateLimiter(limit: RateLimit, now?: () => number): (c: Context<AppEnv>) => void {
+  const buckets = new TokenBuckets(limit, Infinity, now);
   return (c) => {
-    const id = c.get('keyId') ?? 'admin';
-    const t = now();
-    const b = buckets.get(id) ?? { tokens: limit.burst, at: t };
-    b.tokens = Math.min(limit.burst, b.tokens + ((t - b.at) / 1000) * limit.perSecond);
-    b.at = t;
-    buckets.set(id, b);
-    if (b.tokens < 1) {
-      c.header('Retry-After', String(Math.max(1, Math.ceil((1 - b.tokens) / limit.perSecond))));
-      throw new Problem(429, 'rate-limited', `more than ${limit.perSecond} requests per second with this key; slow down`);
-    }
-    b.tokens -= 1;
+    const wait = buckets.consume(c.get('keyId') ?? 'admin');
+    if (wait !== undefined) throw new Problem(429, 'rate-limited', `more than ${limit.perSecond} requests per second with this key; slow down`, {}, wait);
   };
 }

@@ -1,10 +1,13 @@
 // What every route shares: the app's environment, reading a JSON body, and path parameters.
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Context } from 'hono';
 import type { Mode } from './db/schema.js';
 import { andThen, type Awaitable } from './awaitable.js';
-import { Problem } from './problem.js';
-import { checkBody, type BodyName } from './schemas.js';
+import { API_HEADERS } from './guards.js';
+import { Problem, problemBody, problemHeaders } from './problem.js';
+import { checkDepth, checkNul } from './json-limits.js';
+import { checkBody, NUL_ALLOWED, type BodyName } from './schemas.js';
 
 export interface AppEnv {
   /** Under @hono/node-server, the Node request itself (absent under `app.request`). */
@@ -17,27 +20,107 @@ export const MAX_BODY = 4 * 1024 * 1024;
 
 const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are limited to 4 MiB');
 
-/** A body read before the app ran (bufferBodies): its bytes, or TOO_LARGE past MAX_BODY. */
-const BUFFERED = Symbol('buffered body');
+/** What collect gives past MAX_BODY. */
 const TOO_LARGE = Symbol('body too large');
-type Buffered = IncomingMessage & { [BUFFERED]?: Buffer | typeof TOO_LARGE };
+
+const busy = (what: string): Problem => new Problem(503, 'busy', `too many ${what} at once; try again shortly`, {}, 1);
+
+/** What the edge found before the app ran: the body read (or why not), and a key it refused. */
+const BODY = Symbol('body read at the edge');
+const REFUSED = Symbol('key refused at the edge');
+type AtEdge = IncomingMessage & { [BODY]?: Buffer | Problem; [REFUSED]?: Problem };
+
+/** The key problem the edge found before reading the body, for the app to answer with. */
+export const refusedAtEdge = (c: Context<AppEnv>): Problem | undefined => (c.env?.incoming as AtEdge | undefined)?.[REFUSED];
+
+export interface EdgeLimits {
+  /** Bytes of request bodies held at once, all requests together. */
+  readonly bodyBytes: number;
+  /** Open connections; a request on one past this is answered 503 and its connection closed. */
+  readonly connections: number;
+}
+
+export const EDGE_LIMITS: EdgeLimits = { bodyBytes: 64 * 1024 * 1024, connections: 1_000 };
+
+/** What the edge asks the app before reading a body. */
+export interface Gate {
+  /** Whether a route takes this method and path (the app answers 404 otherwise). */
+  routes(method: string, path: string): boolean;
+  /** The key check: throws (or rejects with) the problem that refuses the request. */
+  identify(incoming: IncomingMessage): Awaitable<unknown>;
+}
 
 /**
- * Reads each request's body before handing the request on. A body reaches Node's parser just
- * after the request's headers, so an app reading it must wait for it, and that wait made every
- * decide asynchronous through Hono and @hono/node-server (a promise per layer). Read first, the
- * app answers in one synchronous pass. Bodies over MAX_BODY are not kept (the app answers 413).
+ * Reads each request's body before handing the request on, once its route and key are known to
+ * be good. A body reaches Node's parser just after the request's headers, so an app reading it
+ * must wait for it, and that wait made every decide asynchronous through Hono and
+ * @hono/node-server (a promise per layer). Read first, the app answers in one synchronous pass.
+ *
+ * A body is not read for an unknown route, a missing, unknown or rate-limited key, a declared
+ * size over MAX_BODY, or while the bodies being held would pass `limits.bodyBytes`: the app
+ * answers 404, 401, 429, 413 or 503 at once and @hono/node-server drains and closes the rest.
  */
-export function bufferBodies(listener: RequestListener): RequestListener {
-  return (incoming, outgoing) => {
-    const declared = Number(incoming.headers['content-length'] ?? 0);
-    if (incoming.method === 'GET' || incoming.method === 'HEAD' || declared > MAX_BODY) return listener(incoming, outgoing);
+export function bufferBodies(listener: RequestListener, gate: Gate, limits: EdgeLimits = EDGE_LIMITS): RequestListener {
+  let held = 0;
+  const read = (incoming: AtEdge, outgoing: ServerResponse): void => {
+    // A chunked body's size is unknown until its end: it is counted at the most it may be.
+    const size = incoming.headers['transfer-encoding'] ? MAX_BODY : Number(incoming.headers['content-length'] ?? 0);
+    if (held + size > limits.bodyBytes) {
+      incoming[BODY] = busy('request bodies');
+      return listener(incoming, outgoing);
+    }
+    held += size;
+    outgoing.once('close', () => (held -= size));
     // A client gone mid-body never gets to 'end': there is nobody to answer.
     collect(incoming, (body) => {
-      (incoming as Buffered)[BUFFERED] = body;
+      incoming[BODY] = body === TOO_LARGE ? tooLarge() : body;
       listener(incoming, outgoing);
     });
   };
+  const refuse = (incoming: AtEdge, outgoing: ServerResponse, e: unknown): void => {
+    // Anything but a problem (the database away) is left for the app's own check to report.
+    if (e instanceof Problem) incoming[REFUSED] = e;
+    listener(incoming, outgoing);
+  };
+  return (incoming: AtEdge, outgoing) => {
+    if ((incoming.socket as Counted)[OVER]) return answerAtEdge(outgoing, busy('connections'));
+    const method = incoming.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD' || !gate.routes(method, (incoming.url ?? '/').split('?')[0]!)) return listener(incoming, outgoing);
+    if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY) return listener(incoming, outgoing);
+    let verdict: Awaitable<unknown>;
+    try {
+      verdict = gate.identify(incoming);
+    } catch (e) {
+      return refuse(incoming, outgoing, e);
+    }
+    if (verdict instanceof Promise) verdict.then(() => read(incoming, outgoing), (e: unknown) => refuse(incoming, outgoing, e));
+    else read(incoming, outgoing);
+  };
+}
+
+/** Connections past the limit, marked for the edge to answer 503. */
+const OVER = Symbol('over the connection limit');
+type Counted = Socket & { [OVER]?: true };
+
+/**
+ * Counts the server's open connections: one past `limit` gets a 503 to its first request and is
+ * closed; Node drops any past twice the limit at once (`maxConnections`), and a connection that
+ * is slow to send its headers or its body is cut off by the server's timeouts.
+ */
+export function limitConnections(server: Server, limit: number): void {
+  let open = 0;
+  server.maxConnections = limit * 2;
+  server.on('connection', (socket: Counted) => {
+    if (++open > limit) socket[OVER] = true;
+    socket.once('close', () => open--);
+  });
+}
+
+/** A problem answered by the edge itself, the app never seeing the request; the connection closes. */
+function answerAtEdge(outgoing: ServerResponse, p: Problem): void {
+  const body = JSON.stringify(problemBody(p));
+  outgoing.writeHead(p.status, { ...API_HEADERS, ...problemHeaders(p), connection: 'close', 'content-length': Buffer.byteLength(body) });
+  outgoing.end(body);
 }
 
 /**
@@ -61,9 +144,9 @@ function collect(incoming: IncomingMessage, done: (body: Buffer | typeof TOO_LAR
  * else (app.request in tests) from the web Request.
  */
 function readBody(c: Context<AppEnv>): Awaitable<string> {
-  const incoming = c.env?.incoming as Buffered | undefined;
-  const buffered = incoming?.[BUFFERED];
-  if (buffered === TOO_LARGE) throw tooLarge();
+  const incoming = c.env?.incoming as AtEdge | undefined;
+  const buffered = incoming?.[BODY];
+  if (buffered instanceof Problem) throw buffered;
   if (buffered) return buffered.toString('utf8');
   if (Number((incoming ? incoming.headers['content-length'] : c.req.header('content-length')) ?? 0) > MAX_BODY) throw tooLarge();
   if (!incoming) return c.req.text().then(limited);
@@ -92,9 +175,17 @@ export function rawBody(c: Context<AppEnv>): Awaitable<string> {
 
 export type AppContext = Context<AppEnv>;
 
-/** Parses and validates a JSON body: 400 when it is not JSON, 422 with each path when it breaks its schema. */
+/**
+ * Parses and validates a JSON body: 422 `too-deep` past MAX_DEPTH levels (checked before
+ * parsing), 400 when it is not JSON, 422 with each path for a NUL or when it breaks its schema.
+ */
 export function body<T>(c: Context<AppEnv>, name: BodyName): Awaitable<T> {
-  return andThen(readBody(c), (text) => checkBody<T>(name, parseJson(text)));
+  return andThen(readBody(c), (text) => {
+    checkDepth(text);
+    const parsed = parseJson(text);
+    checkNul(text, parsed, NUL_ALLOWED[name]);
+    return checkBody<T>(name, parsed);
+  });
 }
 
 function parseJson(text: string): unknown {

@@ -7,7 +7,7 @@ import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO } from '../runtim
 import { notFound, Problem } from './problem.js';
 import { iso } from './route-state.js';
 import { payoutJson } from './payouts.js';
-
+import { isDateTime } from './schemas.js';
 
 type RequestRow = Selectable<PayoutRequestTable>;
 type PayoutRow = Selectable<PayoutTable>;
@@ -78,7 +78,7 @@ const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toStr
 function decodeCursor(text: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
-    if (typeof c.at === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.at))) return c;
+    if (typeof c.at === 'string' && typeof c.id === 'string' && isDateTime(c.at) && !c.id.includes('\u0000')) return c;
   } catch {
     // falls through to the problem below
   }
@@ -87,9 +87,8 @@ function decodeCursor(text: string): Cursor {
 
 function date(text: string | undefined, name: string): Date | undefined {
   if (text === undefined) return undefined;
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Problem(400, 'invalid-body', `${name} must be a date-time such as 2026-11-20T00:00:00Z`);
-  return d;
+  if (!isDateTime(text)) throw new Problem(400, 'invalid-body', `${name} must be a date-time such as 2026-11-20T00:00:00Z`);
+  return new Date(text);
 }
 
 /** Newest first; `next_cursor` continues after the last one, null at the end. */

@@ -16,6 +16,9 @@ export type ProblemType =
   | 'idempotency-key-reused'
   | 'invalid-signature'
   | 'body-too-large'
+  | 'too-deep'
+  | 'invalid-parameter'
+  | 'busy'
   | 'rate-limited'
   | 'unavailable'
   | 'internal';
@@ -34,6 +37,9 @@ const TITLES: Record<ProblemType, string> = {
   'idempotency-key-reused': 'This Idempotency-Key was used with another body',
   'invalid-signature': 'The webhook signature does not verify',
   'body-too-large': 'The request body is over 4 MiB',
+  'too-deep': 'The request body nests too deeply',
+  'invalid-parameter': 'A path or query parameter is not valid',
+  busy: 'The service is busy',
   'rate-limited': 'Too many requests',
   unavailable: 'The database cannot be reached',
   internal: 'Internal error',
@@ -48,6 +54,8 @@ export class Problem extends Error {
     readonly type: ProblemType,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Seconds, sent as Retry-After (429 and 503). */
+    readonly retryAfter?: number,
   ) {
     super(detail);
   }
@@ -58,7 +66,11 @@ export function problemBody(p: Problem): Record<string, unknown> {
 }
 
 export function sendProblem(c: Context, p: Problem): Response {
-  return c.body(JSON.stringify(problemBody(p)), p.status, { 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(problemBody(p)), p.status, problemHeaders(p));
+}
+
+export function problemHeaders(p: Problem): Record<string, string> {
+  return { 'content-type': 'application/problem+json', ...(p.retryAfter === undefined ? {} : { 'retry-after': String(p.retryAfter) }) };
 }
 
 export const notFound = (what: string): Problem => new Problem(404, 'not-found', what);

@@ -132,8 +132,25 @@ export const BODY_SCHEMAS = {
 
 export type BodyName = keyof typeof BODY_SCHEMAS;
 
+/**
+ * Where a body may hold U+0000 (refused everywhere else). The language allows it in a comment,
+ * and the compiler reports it elsewhere with its own diagnostic; /v1/compile stores nothing.
+ * A version's source is stored, so it is refused there.
+ */
+export const NUL_ALLOWED: Partial<Record<BodyName, readonly string[]>> = { Compile: ['/source'] };
+
+/**
+ * An ISO 8601 date-time in the years 1 to 9999 (in UTC): JavaScript takes years to ±275,760,
+ * which PostgreSQL's timestamps and its driver cannot carry.
+ */
+export function isDateTime(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(s)) return false;
+  const year = new Date(s).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+
 const ajv = new Ajv({ allErrors: true, strict: true });
-ajv.addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s) });
+ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
 const validators = new Map<BodyName, ValidateFunction>(
   Object.entries(BODY_SCHEMAS).map(([name, schema]) => [name as BodyName, ajv.compile(schema)]),
 );

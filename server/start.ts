@@ -3,17 +3,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
-import { createApp } from './app.js';
+import { createApp, gate } from './app.js';
+import { Authenticator } from './auth.js';
 import type { RateLimit } from './guards.js';
 import { Connectors } from './connectors/registry.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
-import { bufferBodies, type AppEnv } from './http.js';
+import { bufferBodies, EDGE_LIMITS, limitConnections, type AppEnv, type EdgeLimits, type Gate } from './http.js';
 import { generateSecret, Keys } from './keys.js';
+import { printable } from './log.js';
 import { subscribe } from './notifications.js';
 import type { GatewayDeps } from './gateway.js';
 import { startRecovery } from './recovery.js';
@@ -33,6 +35,12 @@ export interface ServiceOptions {
   readonly seedExamples?: boolean;
   readonly quiet?: boolean;
   readonly rateLimit?: RateLimit;
+  /** Unknown keys per client before 429 (default 20/s with bursts of 100). */
+  readonly unknownKeyLimit?: RateLimit;
+  /** Bodies held and connections open at once (startService). */
+  readonly edgeLimits?: EdgeLimits;
+  /** Where log lines go (default stderr), control characters escaped. */
+  readonly log?: (line: string) => void;
   /** A payout request's runner lease: one that has not written for this long is taken over (default 30 s). */
   readonly recoverAfterMs?: number;
   /** The first status query of a payout waits this long, each later one twice as long (default 1 s). */
@@ -43,6 +51,8 @@ export interface ServiceOptions {
 
 export interface Service {
   readonly app: Hono<AppEnv>;
+  /** What the edge asks before reading a body (startService). */
+  readonly gate: Gate;
   readonly store: Store;
   readonly adminKey: string;
   close(): Promise<void>;
@@ -75,7 +85,8 @@ async function seedExamples(store: Store, schemes: Schemes, log: (line: string) 
 
 /** The service without a listener: for `app.request()` in tests, or to serve yourself. */
 export async function createService(options: ServiceOptions = {}): Promise<Service> {
-  const log = options.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const sink = options.log ?? (options.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`));
+  const log = sink ? (line: string) => sink(printable(line)) : () => {};
   const db: DatabaseOptions = options.databaseUrl
     ? { url: options.databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) }
     : options.dataDir
@@ -84,6 +95,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const store = await openStore(db);
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
+  const auth = new Authenticator(keys, options.unknownKeyLimit ?? { perSecond: 20, burst: 100 });
   const schemes = new Schemes(store.db);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   const connectors = new Connectors(store.db);
@@ -104,6 +116,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const app = createApp({
     store,
     keys,
+    auth,
     schemes,
     gateway,
     connectors,
@@ -113,6 +126,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   });
   return {
     app,
+    gate: gate(app, auth),
     store,
     adminKey,
     close: async () => {
@@ -122,12 +136,20 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   };
 }
 
+/**
+ * A client gets 20 s for its headers and 60 s for its whole request (4 MiB at 70 KB/s) before
+ * Node answers 408 and closes; the timers are checked every 2 s rather than every 30.
+ */
+const SERVER_TIMEOUTS: ServerOptions = { headersTimeout: 20_000, requestTimeout: 60_000, connectionsCheckingInterval: 2_000 };
+
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const service = await createService(options);
   const host = options.host ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
     // @hono/node-server's listener, as serve() makes it, behind bufferBodies.
-    const s = createServer(bufferBodies(getRequestListener(service.app.fetch, { hostname: host })));
+    const limits = options.edgeLimits ?? EDGE_LIMITS;
+    const s = createServer(SERVER_TIMEOUTS, bufferBodies(getRequestListener(service.app.fetch, { hostname: host }), service.gate, limits));
+    limitConnections(s, limits.connections);
     s.once('error', reject);
     s.listen(options.port ?? 8080, host, () => resolve({ server: s, port: (s.address() as AddressInfo).port }));
   });

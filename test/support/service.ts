@@ -3,7 +3,7 @@
 // PostgreSQL harness works in a fresh schema of its own and drops it afterwards.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createService, type Service, type ServiceOptions } from '../../server/start.js';
+import { createService, startService, type RunningService, type Service, type ServiceOptions } from '../../server/start.js';
 
 export const ADMIN = 'sk_admin_for_tests';
 
@@ -13,15 +13,23 @@ export interface Backend {
   readonly postgres?: { readonly url: string; readonly schema: string };
   /** Opens a service; services opened with the same `shared` name see one database. */
   open(options?: Partial<ServiceOptions>): Promise<Service>;
+  /** As open, listening on a free port of 127.0.0.1 behind the edge (bodies, connections). */
+  serve(options?: Partial<ServiceOptions>): Promise<RunningService>;
   cleanup(): Promise<void>;
 }
 
 function pgliteBackend(): Backend {
   const opened: Service[] = [];
+  const base = { adminKey: ADMIN, seedExamples: false, quiet: true };
   return {
     name: 'PGlite',
     async open(options = {}) {
-      const s = await createService({ adminKey: ADMIN, seedExamples: false, quiet: true, ...options });
+      const s = await createService({ ...base, ...options });
+      opened.push(s);
+      return s;
+    },
+    async serve(options = {}) {
+      const s = await startService({ ...base, port: 0, ...options });
       opened.push(s);
       return s;
     },
@@ -34,11 +42,17 @@ function pgliteBackend(): Backend {
 function postgresBackend(url: string): Backend {
   const schema = `sluice_test_${randomBytes(6).toString('hex')}`;
   const opened: Service[] = [];
+  const base = { adminKey: ADMIN, seedExamples: false, quiet: true, databaseUrl: url, databaseSchema: schema };
   return {
     name: 'PostgreSQL',
     postgres: { url, schema },
     async open(options = {}) {
-      const s = await createService({ adminKey: ADMIN, seedExamples: false, quiet: true, databaseUrl: url, databaseSchema: schema, ...options });
+      const s = await createService({ ...base, ...options });
+      opened.push(s);
+      return s;
+    },
+    async serve(options = {}) {
+      const s = await startService({ ...base, port: 0, ...options });
       opened.push(s);
       return s;
     },
