@@ -131,7 +131,8 @@ export function settle(p: SettledPayout, answer: ProviderAnswer, route: RouteDef
   if (answer.kind === 'not_found') return isInFlight(p.status) ? { ...base, resend: true } : null;
   const to = targetOf[answer.kind];
   const reference = ('reference' in answer ? answer.reference : undefined) ?? p.reference;
-  if (to === p.status) return reference !== p.reference ? { ...base, reference } : null;
+  // The same status again changes nothing, except to learn the provider's reference when it had none.
+  if (to === p.status) return p.reference === null && reference !== null ? { ...base, reference } : null;
   // A reversal of a payout not yet known as paid means it was paid first.
   if (to === 'reversed' && isInFlight(p.status)) return reversal({ ...base, reference });
   if (!canMove(p.status, to)) return null;
