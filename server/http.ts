@@ -2,6 +2,7 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Context } from 'hono';
 import type { Mode } from './db/schema.js';
+import { inexactNumber } from '../runtime/json-numbers.js';
 import { andThen, type Awaitable } from './awaitable.js';
 import { Problem } from './problem.js';
 import { checkBody, type BodyName } from './schemas.js';
@@ -87,7 +88,7 @@ function readStream(incoming: IncomingMessage): Promise<Buffer> {
 
 export type AppContext = Context<AppEnv>;
 
-/** Parses and validates a JSON body: 400 when it is not JSON, 422 with each path when it breaks its schema. */
+/** Parses and validates a JSON body: 400 when it is not JSON, 422 with each path when it breaks its schema or holds a number that a double does not hold exactly. */
 export function body<T>(c: Context<AppEnv>, name: BodyName): Awaitable<T> {
   return andThen(readBody(c), (text) => checkBody<T>(name, parseJson(text)));
 }
@@ -98,6 +99,11 @@ function parseJson(text: string): unknown {
     parsed = JSON.parse(text);
   } catch {
     throw new Problem(400, 'invalid-body', 'the body is not valid JSON');
+  }
+  const inexact = inexactNumber(text);
+  if (inexact) {
+    const error = { path: inexact.path, message: `${inexact.literal} cannot be read exactly as a number; send it as a string` };
+    throw new Problem(422, 'invalid-body', `${error.path}: ${error.message}`, { errors: [error] });
   }
   return parsed;
 }
