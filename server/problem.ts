@@ -13,6 +13,7 @@ export type ProblemType =
   | 'mode-mismatch'
   | 'unknown-currency'
   | 'conflict'
+  | 'idempotency-key-reused'
   | 'body-too-large'
   | 'rate-limited'
   | 'unavailable'
@@ -29,6 +30,7 @@ const TITLES: Record<ProblemType, string> = {
   'mode-mismatch': "The scheme's mode differs from the key's mode",
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
+  'idempotency-key-reused': 'The Idempotency-Key was used with a different body',
   'body-too-large': 'The request body is over 4 MiB',
   'rate-limited': 'Too many requests',
   unavailable: 'The database cannot be reached',

@@ -128,7 +128,14 @@ const initial: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+/** A hash of each payout request's canonical body, so an Idempotency-Key reused with another body is refused. */
+const requestHash: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('payout_requests').addColumn('request_hash', 'text').execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0002_request_hash': requestHash };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
