@@ -139,8 +139,12 @@ const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0002_r
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Brings the database up to date; returns an error message, or undefined on success. */
-export async function migrate(db: Kysely<unknown>): Promise<string | undefined> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the database up to date; returns an error message, or undefined on success. `schema`:
+ * where the migration tables are, when not the default; kysely looks for them in every schema
+ * otherwise, and would take another schema's for this one's.
+ */
+export async function migrate(db: Kysely<unknown>, schema?: string): Promise<string | undefined> {
+  const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
 }
