@@ -229,7 +229,9 @@ class Run {
         throw e;
       });
     if (pending) throw e;
-    await this.event('error', { message: e instanceof Error ? e.message : String(e) }).catch(() => {
+    // Only the state's own errors are the caller's to read; others could show internals.
+    const message = e instanceof UnreadableState ? e.message : 'an internal error occurred before any payout was sent';
+    await this.event('error', { message }).catch(() => {
       throw e;
     });
     return { status: 'failed', resolution: PROCESSING_ERROR, block: null };
@@ -265,7 +267,7 @@ class Run {
       ...(this.lastError === undefined ? {} : { last_error: this.lastError }),
     };
     const d = decideParsedState(this.subject.compiled, req, state);
-    if (d.status === 'invalid') throw new Error(`stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
+    if (d.status === 'invalid') throw new UnreadableState(`stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
     return d;
   }
 
@@ -403,3 +405,6 @@ class Refused extends Error {
     super(reason);
   }
 }
+
+/** Stored state the runtime cannot read (stored before write-time checks): the request fails. */
+class UnreadableState extends Error {}
