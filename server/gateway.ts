@@ -1,7 +1,7 @@
 // Payout requests: blocks and routing, an atomic reservation, the provider, and failover with
 // the failed route excluded until the scheme's attempts are spent. Every step is an event, and
 // every step is durable: a request interrupted by a crash is resumed from its rows (recovery.ts).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
 import { routesOf } from '../compiler/lower.js';
@@ -50,6 +50,10 @@ interface PendingPayout {
   readonly strategyKey: string;
 }
 
+/** The resolution of a request that failed before any provider was asked (its event `error` says why). */
+const PROCESSING_ERROR = 'PROCESSING_ERROR';
+/** The error of a payout the provider answered with nothing processed: failed, and no fee. */
+const NOTHING_PROCESSED = 'nothing_processed';
 /** The error a partly processed payout records; the rest of its amount fails over. */
 const PARTIAL = 'partially_processed';
 /** Volumes are history for `weight`; pieces converted by a derived rate are kept to 12 places. */
@@ -57,9 +61,31 @@ const VOLUME_SCALE = 12;
 /** Reservations refused by a concurrent payout re-decide without costing an attempt; this bounds them. */
 const MAX_STEPS = 50;
 
-export async function findByIdempotencyKey(db: Kysely<Database>, mode: Mode, key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('payout_requests').select(['id', 'status']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
-  if (row?.status === 'processing') throw new Problem(409, 'conflict', `a payout request with Idempotency-Key '${key}' is still being processed`);
+/** A payout request's Idempotency-Key, with the hash of the body it came with (requestHash). */
+export interface Idempotency {
+  readonly key: string;
+  readonly hash: string;
+}
+
+/** The canonical body's sha256: keys sorted at every level, so key order and spacing do not count. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+}
+
+/** The request stored under the key, if any; a different body under it is a 422, as at Stripe. */
+export async function findByIdempotencyKey(db: Kysely<Database>, mode: Mode, idem: Idempotency): Promise<string | undefined> {
+  const row = await db.selectFrom('payout_requests').select(['id', 'status', 'request_hash']).where('mode', '=', mode).where('idempotency_key', '=', idem.key).executeTakeFirst();
+  if (row && row.request_hash !== null && row.request_hash !== idem.hash) {
+    throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${idem.key}' was used with a different body; use a new key for a new payout request`);
+  }
+  if (row?.status === 'processing') throw new Problem(409, 'conflict', `a payout request with Idempotency-Key '${idem.key}' is still being processed`);
   return row?.id;
 }
 
@@ -80,14 +106,22 @@ function schemeRequest(attrs: PayoutRequestAttributes, mode: Mode, createdAt: Da
     service: attrs.service,
     point: attrs.point_id,
     created_at: createdAt.toISOString(),
-    test_mode: attrs.test_mode ?? mode === 'test',
+    test_mode: mode === 'test',
     ...(attrs.country === undefined ? {} : { country: attrs.country }),
     fields: attrs.fields ?? {},
   };
 }
 
+/** The key's mode decides test or live: a body that says otherwise is refused, never obeyed. */
+function checkTestMode(attrs: PayoutRequestAttributes, mode: Mode): void {
+  if (attrs.test_mode === undefined || attrs.test_mode === (mode === 'test')) return;
+  const error = { path: '/data/attributes/test_mode', message: `must be ${mode === 'test'} (or absent) with a ${mode} key` };
+  throw new Problem(422, 'invalid-request', `${error.path}: ${error.message}`, { errors: [error] });
+}
+
 /** Runs a payout request to its end; returns its id. Invalid requests are refused before anything is stored. */
-export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs: PayoutRequestAttributes, idempotencyKey: string | undefined): Promise<string> {
+export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs: PayoutRequestAttributes, idempotency: Idempotency | undefined): Promise<string> {
+  checkTestMode(attrs, mode);
   const schemeName = await pointScheme(deps.db, mode, attrs);
   const active = await deps.schemes.resolve(mode, schemeName);
   const createdAt = deps.now();
@@ -97,11 +131,11 @@ export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs:
   const id = randomUUID();
   const inserted = await deps.db
     .insertInto('payout_requests')
-    .values({ id, mode, idempotency_key: idempotencyKey ?? null, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
+    .values({ id, mode, idempotency_key: idempotency?.key ?? null, request_hash: idempotency?.hash ?? null, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
     .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) return (await findByIdempotencyKey(deps.db, mode, idempotencyKey!))!;
+  if (!inserted) return (await findByIdempotencyKey(deps.db, mode, idempotency!))!;
   await new Run(deps, { id, mode, scheme: schemeName, compiled: active.scheme, request }).run();
   return id;
 }
@@ -170,11 +204,37 @@ class Run {
   }
 
   async run(): Promise<void> {
-    const final = await this.loop();
+    const final = await this.loop().catch((e: unknown) => this.failedBeforeProvider(e));
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('payout_requests').set({ ...final, updated_at: this.deps.now() }).where('id', '=', this.subject.id).execute();
       await this.event('final_status', final, trx);
     });
+  }
+
+  /**
+   * An error with no payout pending (none reserved and not yet settled) came before any
+   * provider was asked: the request ends `failed` now, so that a caller who got an error is
+   * never paid later by recovery. With a payout pending, or when the database cannot say, the
+   * error stands and the request stays `processing` for recovery to settle.
+   */
+  private async failedBeforeProvider(e: unknown): Promise<Final> {
+    if (this.pending.length) throw e;
+    const pending = await this.db
+      .selectFrom('payouts')
+      .select('id')
+      .where('payout_request_id', '=', this.subject.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst()
+      .catch(() => {
+        throw e;
+      });
+    if (pending) throw e;
+    // Only the state's own errors are the caller's to read; others could show internals.
+    const message = e instanceof UnreadableState ? e.message : 'an internal error occurred before any payout was sent';
+    await this.event('error', { message }).catch(() => {
+      throw e;
+    });
+    return { status: 'failed', resolution: PROCESSING_ERROR, block: null };
   }
 
   private async loop(): Promise<Final> {
@@ -207,7 +267,7 @@ class Run {
       ...(this.lastError === undefined ? {} : { last_error: this.lastError }),
     };
     const d = decideParsedState(this.subject.compiled, req, state);
-    if (d.status === 'invalid') throw new Problem(500, 'internal', `stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
+    if (d.status === 'invalid') throw new UnreadableState(`stored state is unreadable: ${d.errors.map((e) => e.message).join('; ')}`);
     return d;
   }
 
@@ -281,12 +341,13 @@ class Run {
   /** Records a provider's answer in one transaction; returns the piece of the request paid, and the error if any. */
   private async record(trx: Kysely<Database>, p: PendingPayout, answer: ProviderAnswer): Promise<{ paid: Rat; error?: string }> {
     await this.event('provider_answer', { payout: p.id, route: p.route, ...(answer.ok ? { ok: true, ...(answer.processed ? { processed: answer.processed } : {}) } : { ok: false, error: answer.code }) }, trx);
-    if (!answer.ok) {
-      await trx.updateTable('payouts').set({ status: 'failed', error: answer.code }).where('id', '=', p.id).execute();
+    const partial = answer.ok && answer.processed !== undefined ? this.partialOf(p, answer.processed) : undefined;
+    if (!answer.ok || partial?.nothing) {
+      const error = answer.ok ? NOTHING_PROCESSED : answer.code;
+      await trx.updateTable('payouts').set({ status: 'failed', error }).where('id', '=', p.id).execute();
       await release(trx, this.subject.mode, p.reservation);
-      return { paid: ZERO, error: answer.code };
+      return { paid: ZERO, error };
     }
-    const partial = answer.processed === undefined ? undefined : this.partialOf(p, answer.processed);
     if (partial) {
       await trx.updateTable('payouts').set({ status: 'succeeded', amount: partial.amount, fee: partial.fee, request_amount: partial.piece, error: PARTIAL }).where('id', '=', p.id).execute();
       await release(trx, this.subject.mode, partial.giveBack);
@@ -300,6 +361,7 @@ class Run {
    * A payout the provider paid only in part: its debit becomes what was processed, its fee is the
    * route's fee on that, and the rest of the reservation goes back to the balance and the caps.
    * The piece of the request it paid shrinks in proportion, rounded once to the request's currency.
+   * `nothing`: it processed nothing (0.00 once rounded), which record() treats as a failure.
    */
   private partialOf(p: PendingPayout, processed: string) {
     const route = this.routes.get(p.route)!;
@@ -312,6 +374,7 @@ class Run {
     const piece = fromMinor(roundHalfUp(div(mul(parseDecimal(p.requestAmount)!, paid), debit)!, reqScale), reqScale);
     const text = (r: Rat, sc: number) => toDecimalString(roundHalfUp(r, sc), sc);
     return {
+      nothing: cmp(paid, ZERO) <= 0,
       amount: text(paid, scale),
       fee: text(fee, scale),
       piece: text(piece, reqScale),
@@ -342,3 +405,6 @@ class Refused extends Error {
     super(reason);
   }
 }
+
+/** Stored state the runtime cannot read (stored before write-time checks): the request fails. */
+class UnreadableState extends Error {}

@@ -13,6 +13,7 @@ export type ProblemType =
   | 'mode-mismatch'
   | 'unknown-currency'
   | 'conflict'
+  | 'idempotency-key-reused'
   | 'body-too-large'
   | 'too-deep'
   | 'invalid-parameter'
@@ -32,6 +33,7 @@ const TITLES: Record<ProblemType, string> = {
   'mode-mismatch': "The scheme's mode differs from the key's mode",
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
+  'idempotency-key-reused': 'The Idempotency-Key was used with a different body',
   'body-too-large': 'The request body is over 4 MiB',
   'too-deep': 'The request body nests too deeply',
   'invalid-parameter': 'A path or query parameter is not valid',

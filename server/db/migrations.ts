@@ -128,12 +128,23 @@ const initial: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+/** A hash of each payout request's canonical body, so an Idempotency-Key reused with another body is refused. */
+const requestHash: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('payout_requests').addColumn('request_hash', 'text').execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0002_request_hash': requestHash };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Brings the database up to date; returns an error message, or undefined on success. */
-export async function migrate(db: Kysely<unknown>): Promise<string | undefined> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the database up to date; returns an error message, or undefined on success. `schema`:
+ * where the migration tables are, when not the default; kysely looks for them in every schema
+ * otherwise, and would take another schema's for this one's.
+ */
+export async function migrate(db: Kysely<unknown>, schema?: string): Promise<string | undefined> {
+  const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
 }

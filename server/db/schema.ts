@@ -79,6 +79,8 @@ export interface PayoutRequestTable {
   id: string;
   mode: Mode;
   idempotency_key: string | null;
+  /** sha256 of the canonical request body; null for requests stored before it was kept. */
+  request_hash: string | null;
   status: string;
   resolution: string | null;
   block: string | null;

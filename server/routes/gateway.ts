@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
 import type { Database, Mode } from '../db/schema.js';
-import { findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
+import { findByIdempotencyKey, processPayoutRequest, requestHash, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
 import { body, type AppEnv } from '../http.js';
 import { listPayoutRequests, payoutRequestResource, type ListFilters } from '../payout-resource.js';
 import { notFound, Problem } from '../problem.js';
@@ -59,12 +59,13 @@ export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
     const mode = c.get('mode');
     const key = idempotencyKey(c.req.header('idempotency-key'));
     const b = await body<{ data: { attributes: PayoutRequestAttributes } }>(c, 'PayoutRequest');
-    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key);
+    const idempotency = key === undefined ? undefined : { key, hash: requestHash(b) };
+    const earlier = idempotency === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, idempotency);
     if (earlier) {
       c.header('Idempotent-Replayed', 'true');
       return c.json(await payoutRequestResource(deps.db, mode, earlier, false), 201);
     }
-    const id = await processPayoutRequest(deps, mode, b.data.attributes, key);
+    const id = await processPayoutRequest(deps, mode, b.data.attributes, idempotency);
     return c.json(await payoutRequestResource(deps.db, mode, id, false), 201);
   });
   app.get('/', async (c) => {
