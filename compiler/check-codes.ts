@@ -1,4 +1,5 @@
-// ISO codes: every currency must be in ISO 4217 and every country in ISO 3166-1 alpha-2.
+// ISO codes: every currency must be in ISO 4217 and every country in ISO 3166-1 alpha-2; and
+// the code of the warning for a route whose bounds admit nothing.
 import type { CodeLit } from '../grammar/ast.js';
 import { error, type Diagnostic } from '../grammar/diagnostics.js';
 import { CURRENCY_CODES, isCurrency } from '../runtime/currencies.js';
@@ -10,6 +11,9 @@ const COUNTRY_ALIASES: ReadonlyMap<string, string> = new Map([
   ['UK', 'GB'],
   ['EL', 'GR'],
 ]);
+
+/** A route's `min` above its `max`: no debit can satisfy both (LANGUAGE.md §2). */
+export const W_MIN_ABOVE_MAX = 'W_MIN_ABOVE_MAX';
 
 /** Undefined for a valid code, or a code the parser had to invent while recovering (empty). */
 export function currencyProblem(code: CodeLit): Diagnostic | undefined {

@@ -1,11 +1,11 @@
 // Top-level declarations: the scheme line, setting lines, fields, routes, blocks, services.
 // Collects them into Symbols (first declaration wins) and reports what is wrong with them.
 import type * as A from '../grammar/ast.js';
-import { error, type Diagnostic } from '../grammar/diagnostics.js';
+import { error, warning, type Diagnostic } from '../grammar/diagnostics.js';
 import { cmp, parseDecimal, rat } from '../runtime/rational.js';
 import type { SchemeSettings } from '../runtime/types.js';
 import { fieldValueType, type FieldInfo } from './attributes.js';
-import { currencyProblem } from './check-codes.js';
+import { currencyProblem, W_MIN_ABOVE_MAX } from './check-codes.js';
 import { lineOf, type Symbols } from './check-context.js';
 
 type Setting = A.SchemeStmt | A.ModeStmt | A.RatesStmt | A.BaseStmt | A.AttemptsStmt | A.P2PFirstStmt;
@@ -84,6 +84,20 @@ function checkRoute(s: A.RouteStmt, out: Diagnostic[]): void {
       out.push(error('E_INVALID_NUMBER', `a ${o.kind} of ${percent.text}% is more than the whole amount; expected at most 100%`, percent.span));
     }
   }
+  checkMinMax(s, out);
+}
+
+type Bound = { readonly kind: 'min' | 'max' | 'daily' | 'monthly'; readonly amount: A.NumberLit; readonly span: A.Span };
+
+/** A route whose `min` exceeds its `max` can take no debit at all: legal, but surely a slip. */
+function checkMinMax(s: A.RouteStmt, out: Diagnostic[]): void {
+  const bound = (kind: 'min' | 'max') => s.options.find((o): o is Bound => o.kind === kind);
+  const min = bound('min');
+  const max = bound('max');
+  const lo = min && parseDecimal(min.amount.text);
+  const hi = max && parseDecimal(max.amount.text);
+  if (!lo || !hi || cmp(lo, hi) <= 0) return;
+  out.push(warning(W_MIN_ABOVE_MAX, `route ${s.name.name} has min ${min.amount.text} above max ${max.amount.text}, so no debit can fit it`, min.span));
 }
 
 function settingsOf(file: A.SchemeFile, out: Diagnostic[]): SchemeSettings {

@@ -11,7 +11,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 
 const DECIMAL = '^\\d+(\\.\\d+)?$';
 /** The ajv options of the request validator, in process and in `sluice build`'s modules. */
-const AJV_OPTIONS: Options = { allErrors: true, strict: true };
+const AJV_OPTIONS: Options = { allErrors: true, strict: true, ownProperties: true };
 
 /** An ajv instance set up for request schemas (`code`: how to emit standalone source). */
 export function requestAjv(code?: Options['code']): Ajv {

@@ -41,6 +41,10 @@ export function subInt(a: Int, b: Int): Int {
   return addInt(a, typeof b === 'number' ? -b : -b);
 }
 
+export function isZeroInt(a: Int): boolean {
+  return a === 0 || a === 0n;
+}
+
 export function cmpInt(a: Int, b: Int): -1 | 0 | 1 {
   return a < b ? -1 : a > b ? 1 : 0;
 }

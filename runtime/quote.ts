@@ -4,7 +4,7 @@
 // piece × rate × (1 + markup) and the fee P% × debit + FIXED, each one fraction rounded once.
 import type { DecideContext } from './context.js';
 import { minorUnits } from './currencies.js';
-import { addInt, big, cmpInt, divHalfUp, mulDivHalfUp, mulInt, norm, pow10Int, ratParts, type Int } from './int.js';
+import { addInt, big, cmpInt, divHalfUp, isZeroInt, mulDivHalfUp, mulInt, norm, pow10Int, ratParts, type Int } from './int.js';
 import { add, cmp, fromMinor, rat, sub, type Rat } from './rational.js';
 import type { RateParts, RouteDef, RouteState } from './types.js';
 
@@ -134,10 +134,14 @@ export function debitLimit(ctx: DecideContext, route: RouteDef): Rat | null {
   return limit;
 }
 
-/** Why a whole-amount quote breaks min/max/caps, or null. */
+/** A debit that rounds to nothing (a tiny rate) would report the request paid while paying nothing. */
+export const ZERO_DEBIT = 'debit rounds to zero';
+
+/** Why a whole-amount quote breaks min/max/caps (or pays nothing), or null. */
 export function limitsBroken(ctx: DecideContext, q: Quote): string | null {
   const { route } = q;
   const { minUnits, maxUnits } = route.calc;
+  if (isZeroInt(q.debitUnits)) return ZERO_DEBIT;
   if (minUnits !== null && cmpInt(q.debitUnits, minUnits) < 0) return `debit below min`;
   if (maxUnits !== null && cmpInt(q.debitUnits, maxUnits) > 0) return `debit above max`;
   if (!route.daily && !route.monthly) return null;

@@ -10,35 +10,35 @@ export type RateTable = Required<RateLookup>;
 
 const PAIR = /^([A-Z]{3})\/([A-Z]{3})$/;
 
+/** A rate table entry that cannot be used: its key (a pair, or not) and why. */
+export interface RateError {
+  readonly key: string;
+  readonly message: string;
+}
+
 /** Builds the table from the state's `rates`; invalid entries are reported and skipped. */
 export function rateTable(raw: Record<string, string | number> | undefined): {
   table: RateTable;
-  errors: string[];
+  errors: RateError[];
 } {
-  const errors: string[] = [];
+  const errors: RateError[] = [];
   const given = new Map<string, Rat>();
   // The state is user JSON: guard against a non-object even though the type says otherwise.
   const entries = typeof raw === 'object' && raw !== null ? Object.entries(raw) : [];
   for (const [key, value] of entries) {
-    const error = addGiven(given, key, value);
-    if (error !== undefined) errors.push(error);
+    const message = addGiven(given, key, value);
+    if (message !== undefined) errors.push({ key, message });
   }
   return { table: lookup(withInverses(given)), errors };
 }
 
-// Returns an error message, or undefined once the pair is recorded (or is a harmless X/X = 1).
+// Returns why the entry is unusable, or undefined once the pair is recorded (or is a harmless X/X = 1).
 function addGiven(given: Map<string, Rat>, key: string, value: unknown): string | undefined {
   const m = PAIR.exec(key);
-  if (m === null || !isCurrency(m[1]) || !isCurrency(m[2])) {
-    return `rates: ${JSON.stringify(key)} is not a pair of ISO 4217 codes (CODE/CODE)`;
-  }
+  if (m === null || !isCurrency(m[1]) || !isCurrency(m[2])) return 'is not a pair of ISO 4217 codes (CODE/CODE)';
   const r = parseJsonDecimal(value);
-  if (r === undefined || r.n <= 0n) {
-    return `rates: ${JSON.stringify(key)} must be a positive decimal, got ${JSON.stringify(value)}`;
-  }
-  if (m[1] === m[2]) {
-    return r.n === r.d ? undefined : `rates: ${JSON.stringify(key)} must be 1, a currency's rate to itself`;
-  }
+  if (r === undefined || r.n <= 0n) return `must be a positive decimal, got ${JSON.stringify(value)}`;
+  if (m[1] === m[2]) return r.n === r.d ? undefined : "must be 1, a currency's rate to itself";
   given.set(key, r);
   return undefined;
 }

@@ -2,7 +2,7 @@
 // the largest piece that fits its max, remaining caps and (under `balance`) its balance.
 import type { DecideContext } from './context.js';
 import { debitLimit, quote, routeState, type Quote } from './quote.js';
-import { big } from './int.js';
+import { big, isZeroInt } from './int.js';
 import { add, cmp } from './rational.js';
 import type { RouteDef, StrategyKind } from './types.js';
 
@@ -13,7 +13,8 @@ export function splitPayout(ctx: DecideContext, kind: StrategyKind, ordered: rea
   for (const route of ordered) {
     if (remaining === 0n) break;
     const piece = largestPiece(ctx, kind, route, remaining);
-    if (!piece || (route.min && cmp(piece.debit, route.min) < 0)) continue;
+    // A piece whose debit rounds to zero would pay nothing and still count as paid.
+    if (!piece || isZeroInt(piece.debitUnits) || (route.min && cmp(piece.debit, route.min) < 0)) continue;
     pieces.push(piece);
     remaining -= big(piece.pieceUnits);
   }

@@ -9,6 +9,11 @@ export interface StateResult {
   readonly errors: string[];
 }
 
+/** A JSON Pointer one key below `path` ("EUR/USD" is escaped to "EUR~1USD"). */
+export function pointer(path: string, key: string): string {
+  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -78,13 +83,20 @@ function volumes(v: unknown, errors: string[]): Map<string, Map<string, Rat>> {
   return out;
 }
 
+/** What is wrong with a list of pool payments, each as `/INDEX/FIELD: message`. */
+export function poolErrors(json: unknown): string[] {
+  const errors: string[] = [];
+  pool(json, '', errors);
+  return errors;
+}
+
 export function parseState(json: unknown): StateResult {
   const errors: string[] = [];
   const o = json === undefined ? {} : isObject(json) ? json : (errors.push('state: expected an object'), {});
   const routes = new Map(entries(o['routes'], '/routes', errors).map(([k, v]) => [k, routeState(v, `/routes/${k}`, errors)]));
   const rates = rateTable(isObject(o['rates']) ? (o['rates'] as Record<string, string>) : undefined);
   if (o['rates'] !== undefined && !isObject(o['rates'])) errors.push('/rates: expected an object');
-  errors.push(...rates.errors);
+  errors.push(...rates.errors.map((e) => `${pointer('/rates', e.key)}: ${e.message}`));
   const p2p = new Map(entries(o['p2p'], '/p2p', errors).map(([k, v]) => [k, pool(v, `/p2p/${k}`, errors)]));
   return { state: { routes, rates: rates.table, p2p, volumes: volumes(o['volumes'], errors) }, errors };
 }

@@ -4,6 +4,7 @@
 import type { ErrorObject } from 'ajv';
 import { isCountry } from './countries.js';
 import { isCurrency, minorUnits } from './currencies.js';
+import { EXACT_DIGITS, isExactNumber } from './json-numbers.js';
 import { parseJsonDecimal, type Rat } from './rational.js';
 
 export interface ValidationError {
@@ -55,13 +56,19 @@ function describe(e: ErrorObject): ValidationError {
   return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
 }
 
+const INEXACT_NUMBER = `as a number may have at most ${EXACT_DIGITS} significant digits, which a number holds exactly; send it as a string such as "90071992547409.93"`;
+
 const badAmount = (message: string): RequestRead => ({ ok: false, errors: [{ path: '/amount', message }] });
 
-/** What a schema cannot say: the amount positive and within its currency's minor unit. */
+/**
+ * What a schema cannot say: the amount positive, within its currency's minor unit, and, when a
+ * number, one that a double holds exactly (json-numbers.ts).
+ */
 function readAmount(json: Record<string, unknown>): RequestRead {
   const amount = parseJsonDecimal(json['amount']);
   if (amount === undefined) return badAmount('must be a plain decimal such as "100.00" (no exponent)');
   if (amount.n <= 0n) return badAmount('must be greater than zero');
+  if (typeof json['amount'] === 'number' && !isExactNumber(json['amount'])) return badAmount(INEXACT_NUMBER);
   const scale = minorUnits(json['currency'] as string);
   const scaled = amount.n * 10n ** BigInt(scale);
   if (scaled % amount.d !== 0n) return badAmount(`has more decimal places than ${json['currency']} allows (${scale})`);

@@ -11,6 +11,7 @@ import { minorUnits } from '../runtime/currencies.js';
 import { decideParsedState } from '../runtime/decide-request.js';
 import { decisionJson } from '../runtime/decision-json.js';
 import { nextStep, payable, requestStatus, type NextStep } from '../runtime/payout-run.js';
+import { IN_FLIGHT_PAYOUT_STATUSES } from '../runtime/payout-status.js';
 import { parseDecimal, type Rat } from '../runtime/rational.js';
 import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
@@ -38,16 +39,27 @@ export interface PayoutRequestAttributes {
 /** Reservations refused by a concurrent payout re-decide without costing an attempt; this bounds a run's steps. */
 const MAX_STEPS = 50;
 
-export const bodyHash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+/** The canonical body's sha256: keys sorted at every level, so key order and spacing do not count. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+}
 
 /**
  * The request an Idempotency-Key named before: its id, when its body was the same. A key reused
  * with another body is a 422, as Stripe answers.
  */
 export async function findByIdempotencyKey(db: Kysely<Database>, mode: Mode, key: string, hash: string): Promise<string | undefined> {
-  const row = await db.selectFrom('payout_requests').select(['id', 'body_hash']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
-  if (row && row.body_hash !== null && row.body_hash !== hash) {
-    throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${key}' was used with another body`);
+  const row = await db.selectFrom('payout_requests').select(['id', 'request_hash']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
+  // Requests stored before hashes were kept have none, and replay.
+  if (row && row.request_hash !== null && row.request_hash !== hash) {
+    throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${key}' was used with a different body; use a new key for a new payout request`);
   }
   return row?.id;
 }
@@ -69,10 +81,17 @@ function schemeRequest(attrs: PayoutRequestAttributes, mode: Mode, createdAt: Da
     service: attrs.service,
     point: attrs.point_id,
     created_at: createdAt.toISOString(),
-    test_mode: attrs.test_mode ?? mode === 'test',
+    test_mode: mode === 'test',
     ...(attrs.country === undefined ? {} : { country: attrs.country }),
     fields: attrs.fields ?? {},
   };
+}
+
+/** The key's mode decides test or live: a body that says otherwise is refused, never obeyed. */
+function checkTestMode(attrs: PayoutRequestAttributes, mode: Mode): void {
+  if (attrs.test_mode === undefined || attrs.test_mode === (mode === 'test')) return;
+  const error = { path: '/data/attributes/test_mode', message: `must be ${mode === 'test'} (or absent) with a ${mode} key` };
+  throw new Problem(422, 'invalid-request', `${error.path}: ${error.message}`, { errors: [error] });
 }
 
 /**
@@ -80,19 +99,17 @@ function schemeRequest(attrs: PayoutRequestAttributes, mode: Mode, createdAt: Da
  * for their providers); returns its id. Invalid requests are refused before anything is stored.
  */
 export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs: PayoutRequestAttributes, idempotencyKey: string | undefined): Promise<string> {
-  if (attrs.test_mode !== undefined && attrs.test_mode !== (mode === 'test')) {
-    throw new Problem(422, 'invalid-request', `test_mode must be ${mode === 'test'} with a ${mode} key`, { errors: [{ path: '/data/attributes/test_mode', message: `must be ${mode === 'test'} with a ${mode} key` }] });
-  }
+  checkTestMode(attrs, mode);
   const schemeName = await pointScheme(deps.db, mode, attrs.point_id, attrs.point_currency);
   const active = await deps.schemes.resolve(mode, schemeName);
   const createdAt = deps.now();
   const errors = active.scheme.validate(schemeRequest(attrs, mode, createdAt));
   if (errors.length) throw new Problem(422, 'invalid-request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   const id = randomUUID();
-  const hash = bodyHash(attrs);
+  const hash = requestHash(attrs);
   const inserted = await deps.db
     .insertInto('payout_requests')
-    .values({ id, mode, idempotency_key: idempotencyKey ?? null, body_hash: hash, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
+    .values({ id, mode, idempotency_key: idempotencyKey ?? null, request_hash: hash, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
     .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -120,7 +137,7 @@ export async function advance(deps: GatewayDeps, id: string): Promise<void> {
   const lease = await takeLease(deps.db, id, deps.now(), deps.leaseMs);
   if (!lease) return;
   try {
-    const waiting = await drive(deps, lease);
+    const waiting = await drive(deps, lease).catch((e: unknown) => failedBeforeProvider(deps, lease, e));
     if (!waiting) return;
     await dropLease(deps.db, lease, deps.now());
     // A payout may have changed between the last look and the drop, when its own advance found the
@@ -148,6 +165,40 @@ export async function payoutChanged(deps: GatewayDeps, requestId: string | null 
     await logEvent(trx, { requestId }, 'final_status', { status: 'reversed', resolution: null, block: null });
     await deps.events.emit(trx, row.mode, 'payout_request.reversed', { id: requestId, type: 'payout-request', status: 'reversed' });
   });
+}
+
+/** The resolution of a request that failed before any provider was asked (its event `error` says why). */
+const PROCESSING_ERROR = 'PROCESSING_ERROR';
+
+/** Stored state the runtime cannot read (stored before write-time checks): the request fails. */
+class UnreadableState extends Error {}
+
+/**
+ * An error while no payout is with a provider (none reserved, sent, pending or unknown) came before
+ * any provider was asked: the request ends `failed` now, so that a caller who got an error is never
+ * paid later. With a payout out, or when the database cannot say, the error stands and the request
+ * stays `processing` for recovery.
+ */
+async function failedBeforeProvider(deps: GatewayDeps, lease: Lease, e: unknown): Promise<false> {
+  if (e instanceof LeaseLost) throw e;
+  const out = await deps.db
+    .selectFrom('payouts')
+    .select('id')
+    .where('payout_request_id', '=', lease.requestId)
+    .where('status', 'in', IN_FLIGHT_PAYOUT_STATUSES)
+    .executeTakeFirst()
+    .catch(() => {
+      throw e;
+    });
+  const run = out ? undefined : await loadRun(deps, lease.requestId).catch(() => undefined);
+  if (!run) throw e;
+  // Only the state's own errors are the caller's to read; others could show internals.
+  const message = e instanceof UnreadableState ? e.message : 'an internal error occurred before any payout was sent';
+  const guard: WriteGuard = (trx) => holdLease(trx, lease, deps.now(), deps.leaseMs);
+  await finish(deps, guard, run, { status: 'failed', resolution: PROCESSING_ERROR, block: null }, { message }).catch(() => {
+    throw e;
+  });
+  return false;
 }
 
 /** Runs the request's steps; true when it waits for providers, false when it ended. */
@@ -201,10 +252,11 @@ type Final = { status: 'processed' | 'failed' | 'blocked' | 'reversed'; resoluti
 
 const FINAL_EVENT = { processed: 'payout_request.processed', failed: 'payout_request.failed', blocked: 'payout_request.failed', reversed: 'payout_request.reversed' } as const;
 
-async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: Final): Promise<void> {
+async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: Final, error?: { message: string }): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await guard(trx);
     const now = deps.now();
+    if (error) await logEvent(trx, { requestId: run.id }, 'error', error);
     await trx.updateTable('payout_requests').set({ ...final, lease_owner: null, lease_until: null, updated_at: now }).where('id', '=', run.id).execute();
     await logEvent(trx, { requestId: run.id }, 'final_status', final);
     await deps.events.emit(trx, run.mode, FINAL_EVENT[final.status], { id: run.id, type: 'payout-request', ...final });
@@ -218,18 +270,16 @@ async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: 
  */
 async function decideAndReserve(deps: GatewayDeps, guard: WriteGuard, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, refused: Set<string>): Promise<boolean> {
   const exclude = [...new Set([...next.exclude, ...refused])];
-  const decided = decide(deps, run, next, exclude, await deps.states.read(run.mode, run.scheme, run.compiled, deps.now()));
+  const decision = decide(run, next, exclude, await deps.states.read(run.mode, run.scheme, run.compiled, deps.now()));
   await deps.db.transaction().execute(async (trx) => {
     await guard(trx);
-    const decision = 'status' in decided ? decisionJson(decided) : decided;
-    await logEvent(trx, { requestId: run.id }, 'decision', { attempt: next.attempt, amount: text(next.remaining, minorUnits(run.currency)), exclude, decision });
+    await logEvent(trx, { requestId: run.id }, 'decision', { attempt: next.attempt, amount: text(next.remaining, minorUnits(run.currency)), exclude, decision: decisionJson(decision) });
   });
-  const final = 'status' in decided ? finalOf(decided) : { status: 'failed' as const, resolution: 'STATE_UNREADABLE', block: null };
+  const final = finalOf(decision);
   if (final) {
     await finish(deps, guard, run, final);
     return false;
   }
-  const decision = decided as Decision;
   const refusal = await reserveAll(deps, guard, run, decision, next.attempt);
   if (refusal) {
     refused.add(refusal.route);
@@ -249,8 +299,8 @@ function finalOf(d: Decision): Final | null {
   return null;
 }
 
-/** The decision on what is left, or why the stored state could not be read (the run fails before any provider is called). */
-function decide(deps: GatewayDeps, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclude: string[], state: Parameters<typeof decideParsedState>[2]): Decision | { unreadable: string } {
+/** The decision on what is left; stored state the runtime cannot read throws UnreadableState. */
+function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclude: string[], state: Parameters<typeof decideParsedState>[2]): Decision {
   const req = {
     ...run.request,
     amount: text(next.remaining, minorUnits(run.currency)),
@@ -259,10 +309,8 @@ function decide(deps: GatewayDeps, run: RunRow, next: Extract<NextStep, { kind: 
     ...(next.lastError === null ? {} : { last_error: next.lastError }),
   };
   const d = decideParsedState(run.compiled, req, state);
-  if (d.status !== 'invalid') return d;
-  const unreadable = d.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-  deps.log(`payout request ${run.id}: its decision's input is unreadable: ${unreadable}`);
-  return { unreadable };
+  if (d.status === 'invalid') throw new UnreadableState(`stored state is unreadable: ${d.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return d;
 }
 
 /** Every allocation reserved with its payout row in one transaction, or none: the refused route, or undefined. */

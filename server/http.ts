@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { Socket } from 'node:net';
 import type { Context } from 'hono';
 import type { Mode } from './db/schema.js';
+import { inexactNumber } from '../runtime/json-numbers.js';
 import { andThen, type Awaitable } from './awaitable.js';
 import { API_HEADERS } from './guards.js';
 import { Problem, problemBody, problemHeaders } from './problem.js';
@@ -177,7 +178,8 @@ export type AppContext = Context<AppEnv>;
 
 /**
  * Parses and validates a JSON body: 422 `too-deep` past MAX_DEPTH levels (checked before
- * parsing), 400 when it is not JSON, 422 with each path for a NUL or when it breaks its schema.
+ * parsing), 400 when it is not JSON, 422 with each path for a NUL, for a number that a double does
+ * not hold exactly, or when it breaks its schema.
  */
 export function body<T>(c: Context<AppEnv>, name: BodyName): Awaitable<T> {
   return andThen(readBody(c), (text) => {
@@ -194,6 +196,11 @@ function parseJson(text: string): unknown {
     parsed = JSON.parse(text);
   } catch {
     throw new Problem(400, 'invalid-body', 'the body is not valid JSON');
+  }
+  const inexact = inexactNumber(text);
+  if (inexact) {
+    const error = { path: inexact.path, message: `${inexact.literal} cannot be read exactly as a number; send it as a string` };
+    throw new Problem(422, 'invalid-body', `${error.path}: ${error.message}`, { errors: [error] });
   }
   return parsed;
 }

@@ -42,7 +42,7 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/v1/routes/{route}/p2p-payments': { post: op("Add payments to a p2p route's pool", { '201': json('added') }, { parameters: [param('route')], requestBody: withBody('P2PPayments') }) },
   '/v1/rates': { get: op("The mode's rate tables: { data: [{ rate_scheme, rates }] }", { '200': json('rate tables') }) },
   '/v1/rates/{rate_scheme}': {
-    put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD)', { '200': json('rates') }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }),
+    put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD); a table the runtime could not use is a 422', { '200': json('rates'), '422': problem }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }),
     get: op('One rate table: { rate_scheme, rates }', { '200': json('rates'), '404': problem }, { parameters: [param('rate_scheme')] }),
   },
   '/v1/payout-points': {
@@ -56,8 +56,8 @@ const PATHS: Record<string, Record<string, Op>> = {
     }),
     post: op(
       'Create a payout request: blocks, routing, atomic reservation, provider, failover',
-      { '201': json('payout request'), '409': problem },
-      { requestBody: withBody('PayoutRequest'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] },
+      { '201': json('payout request'), '409': problem, '422': problem },
+      { requestBody: withBody('PayoutRequest'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays the first answer for the same body; a different body under a used key is a 422 idempotency-key-reused' }] },
     ),
   },
   '/v1/payout-gateway/payout-requests/{id}': { get: op('A payout request with its payouts and event log', { '200': json('payout request'), '404': problem }, { parameters: [param('id')] }) },

@@ -9,7 +9,7 @@ import { big, norm } from '../runtime/int.js';
 import { feeUnits } from '../runtime/quote.js';
 import { cmp, fromMinor, parseJsonDecimal, roundHalfUp, ZERO } from '../runtime/rational.js';
 import type { Database, Mode } from './db/schema.js';
-import { bodyHash, pointScheme } from './gateway.js';
+import { requestHash, pointScheme } from './gateway.js';
 import type { PayoutStatus } from '../runtime/payout-status.js';
 import { logEvent, payoutJson, reservationOf, sendPayout, text, type PayoutDeps, type PayoutRow } from './payouts.js';
 import { Problem } from './problem.js';
@@ -27,8 +27,8 @@ const invalid = (path: string, message: string): Problem => new Problem(422, 'in
 
 /** The payout an Idempotency-Key named before, when its body was the same; 422 when it was another. */
 export async function findPayoutByKey(db: Kysely<Database>, mode: Mode, key: string, hash: string): Promise<string | undefined> {
-  const row = await db.selectFrom('payouts').select(['id', 'body_hash']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
-  if (row && row.body_hash !== hash) throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${key}' was used with another body`);
+  const row = await db.selectFrom('payouts').select(['id', 'request_hash']).where('mode', '=', mode).where('idempotency_key', '=', key).executeTakeFirst();
+  if (row && row.request_hash !== hash) throw new Problem(422, 'idempotency-key-reused', `Idempotency-Key '${key}' was used with another body`);
   return row?.id;
 }
 
@@ -46,7 +46,7 @@ function debitOf(attrs: PayoutAttributes, scale: number) {
  * when the point, the route or the amount is wrong (422), or the route cannot cover it now (409).
  */
 export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAttributes, key: string | undefined): Promise<string> {
-  const hash = bodyHash(attrs);
+  const hash = requestHash(attrs);
   if (key !== undefined) {
     const earlier = await findPayoutByKey(deps.db, mode, key, hash);
     if (earlier) return earlier;
@@ -68,7 +68,7 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
     if (why) throw new Problem(409, 'conflict', why);
     const inserted = await trx
       .insertInto('payouts')
-      .values({ id, mode, payout_request_id: null, attempt: 1, route: def.name, amount, currency: def.currency, fee, request_amount: amount, p2p: '[]', reserved_day: row.reserved_day, strategy_key: '', status: 'created', scheme: schemeName, version: active.version, idempotency_key: key ?? null, body_hash: hash, point_id: attrs.point_id, created_at: now, updated_at: now })
+      .values({ id, mode, payout_request_id: null, attempt: 1, route: def.name, amount, currency: def.currency, fee, request_amount: amount, p2p: '[]', reserved_day: row.reserved_day, strategy_key: '', status: 'created', scheme: schemeName, version: active.version, idempotency_key: key ?? null, request_hash: hash, point_id: attrs.point_id, created_at: now, updated_at: now })
       .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
       .returning('id')
       .executeTakeFirst();

@@ -48,7 +48,7 @@ export interface PayoutDeps {
 /** A guard the run puts on each write: it throws when the run lost its lease. */
 export type WriteGuard = (trx: Kysely<Database>) => Promise<void>;
 
-const POLL_CAP_MS = 5 * 60_000;
+export const POLL_CAP_MS = 5 * 60_000;
 
 export const text = (r: Rat, scale: number): string => toDecimalString(roundHalfUp(r, scale), scale);
 

@@ -34,7 +34,7 @@ const TITLES: Record<ProblemType, string> = {
   'mode-mismatch': "The scheme's mode differs from the key's mode",
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
-  'idempotency-key-reused': 'This Idempotency-Key was used with another body',
+  'idempotency-key-reused': 'The Idempotency-Key was used with a different body',
   'invalid-signature': 'The webhook signature does not verify',
   'body-too-large': 'The request body is over 4 MiB',
   'too-deep': 'The request body nests too deeply',

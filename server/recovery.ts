@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { advance, payoutChanged, type GatewayDeps } from './gateway.js';
 import { idleRequests } from './lease.js';
-import { checkPayout, type PayoutRow } from './payouts.js';
+import { checkPayout, POLL_CAP_MS, type PayoutRow } from './payouts.js';
 
 export interface Recovery {
   /** Checks every due payout and resumes every idle request now; returns how many it handled. */
@@ -17,12 +17,15 @@ export interface Recovery {
 /** How many payouts or requests one sweep takes at a time. */
 const BATCH = 20;
 
-/** Claims due payouts by pushing their next check out by the lease, so another instance skips them meanwhile. */
+/**
+ * Claims due payouts by setting their next check by the backoff (so another instance skips them
+ * meanwhile, and an answer that changes nothing leaves them due then).
+ */
 async function claimDue(deps: GatewayDeps): Promise<PayoutRow[]> {
   const now = deps.now();
-  const until = new Date(now.getTime() + deps.leaseMs);
+  const backoffMs = sql`least(${POLL_CAP_MS}, ${deps.pollBaseMs} * power(2, least(checks, 20)))`;
   const claimed = await sql<PayoutRow>`
-    update payouts set next_check_at = ${until}, checks = checks + 1
+    update payouts set next_check_at = ${now}::timestamptz + make_interval(secs => ${backoffMs} / 1000.0), checks = checks + 1
     where id in (select id from payouts where status in ('sent', 'pending', 'unknown', 'succeeded')
                  and next_check_at is not null and next_check_at <= ${now}
                  order by next_check_at limit ${BATCH} for update skip locked)

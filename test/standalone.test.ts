@@ -147,6 +147,15 @@ describe('sluice build: the module decides exactly as the in-process compile', (
     expectSameDecisions(jobs);
   });
 
+  it('validates own fields only: an omitted `constructor` is absent, an omitted required `__proto__` is missing', () => {
+    const source = 'scheme s\nfield constructor string\nfield __proto__ string required\nroute a EUR\nservice x {\n  when fields.constructor = "c" or fields.__proto__ = "p" {\n    optimal a\n  }\n}\n';
+    const base = { amount: '1.00', currency: 'EUR', service: 'x' };
+    const requests = [{ ...base, fields: {} }, { ...base, fields: JSON.parse('{"__proto__": "p"}') }, { ...base, fields: JSON.parse('{"__proto__": "q", "constructor": "c"}') }];
+    const report = expectSameDecisions([{ source, cases: requests.map((request) => ({ request, trace: false })) }]);
+    expect(report.results[0]!.map((d) => (d as { status: string }).status)).toEqual(['invalid', 'routed', 'routed']);
+    expect((report.results[0]![0] as { errors: unknown }).errors).toEqual([{ path: '/fields/__proto__', message: 'is required' }]);
+  });
+
   it('for long chains (indexed dispatch trees, switch functions split in parts)', () => {
     const countries = ['DE', 'FR', 'US', 'IT', 'ES'];
     const branches = Array.from({ length: 300 }, (_, i) => {

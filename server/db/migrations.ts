@@ -128,6 +128,13 @@ const initial: Migration = {
   },
 };
 
+/** A hash of each payout request's canonical body, so an Idempotency-Key reused with another body is refused. */
+const requestHash: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('payout_requests').addColumn('request_hash', 'text').execute();
+  },
+};
+
 /** A route's provider connector per mode; without a row, the mode's default (DESIGN.md, Payouts). */
 const connectors: Migration = {
   async up(db: Kysely<unknown>) {
@@ -159,7 +166,7 @@ const payoutLifecycle: Migration = {
       .addColumn('checks', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('updated_at', 'timestamptz')
       .addColumn('idempotency_key', 'text')
-      .addColumn('body_hash', 'text')
+      .addColumn('request_hash', 'text')
       .addColumn('point_id', 'text')
       .addColumn('scheme', 'text')
       .addColumn('version', 'integer')
@@ -179,7 +186,6 @@ const payoutLifecycle: Migration = {
       .addColumn('fence', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('lease_owner', 'text')
       .addColumn('lease_until', 'timestamptz')
-      .addColumn('body_hash', 'text')
       .execute();
     await db.schema.alterTable('events').addColumn('payout_id', 'text').execute();
     await db.schema.alterTable('events').alterColumn('payout_request_id', (c) => c.dropNotNull()).execute();
@@ -189,6 +195,7 @@ const payoutLifecycle: Migration = {
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_request_hash': requestHash,
   '0003_connectors': connectors,
   '0004_payout_lifecycle': payoutLifecycle,
 };
@@ -196,9 +203,9 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /**
- * Brings the database up to date; returns an error message, or undefined on success. In a schema
- * of its own, the migration tables are looked for there: found in another schema, they would be
- * taken as this one's.
+ * Brings the database up to date; returns an error message, or undefined on success. `schema`:
+ * where the migration tables are, when not the default; kysely looks for them in every schema
+ * otherwise, and would take another schema's for this one's.
  */
 export async function migrate(db: Kysely<unknown>, schema?: string): Promise<string | undefined> {
   const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();

@@ -80,6 +80,8 @@ export interface PayoutRequestTable {
   id: string;
   mode: Mode;
   idempotency_key: string | null;
+  /** sha256 of the canonical request body; null for requests stored before it was kept. */
+  request_hash: string | null;
   status: string;
   resolution: string | null;
   block: string | null;
@@ -95,8 +97,6 @@ export interface PayoutRequestTable {
   lease_owner: string | null;
   /** The runner's lease ends then; recovery takes only requests whose lease ended. */
   lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  /** SHA-256 of the request's body, to tell a replay from an Idempotency-Key reused with another body. */
-  body_hash: string | null;
 }
 
 export interface PayoutTable {
@@ -129,7 +129,7 @@ export interface PayoutTable {
   checks: Generated<number>;
   /** The payout operation's: its Idempotency-Key, the body's hash, and the payout point named. */
   idempotency_key: string | null;
-  body_hash: string | null;
+  request_hash: string | null;
   point_id: string | null;
   /** The scheme version whose route line prices it (a partial payment's fee). */
   scheme: string | null;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
 import type { Database, Mode } from '../db/schema.js';
 import { FINAL_PAYOUT_STATUSES, PAYOUT_STATUSES, type PayoutStatus } from '../../runtime/payout-status.js';
-import { bodyHash, findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
+import { requestHash, findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
 import { createPayout, findPayoutByKey, listPayouts, payoutResource, type PayoutAttributes } from '../payout-operation.js';
 import { body, type AppEnv } from '../http.js';
 import { listPayoutRequests, payoutRequestResource, type ListFilters } from '../payout-resource.js';
@@ -71,7 +71,7 @@ export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
     const mode = c.get('mode');
     const key = idempotencyKey(c.req.header('idempotency-key'));
     const b = await body<{ data: { attributes: PayoutRequestAttributes } }>(c, 'PayoutRequest');
-    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key, bodyHash(b.data.attributes));
+    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key, requestHash(b.data.attributes));
     if (earlier) c.header('Idempotent-Replayed', 'true');
     const id = earlier ?? (await processPayoutRequest(deps, mode, b.data.attributes, key));
     const resource = await payoutRequestResource(deps.db, mode, id, false);
@@ -93,7 +93,7 @@ export function payoutRoutes(deps: GatewayDeps): Hono<AppEnv> {
     const mode = c.get('mode');
     const key = idempotencyKey(c.req.header('idempotency-key'));
     const b = await body<{ data: { attributes: PayoutAttributes } }>(c, 'Payout');
-    const earlier = key === undefined ? undefined : await findPayoutByKey(deps.db, mode, key, bodyHash(b.data.attributes));
+    const earlier = key === undefined ? undefined : await findPayoutByKey(deps.db, mode, key, requestHash(b.data.attributes));
     if (earlier) c.header('Idempotent-Replayed', 'true');
     const id = earlier ?? (await createPayout(deps, mode, b.data.attributes, key));
     const resource = await payoutResource(deps.db, mode, id, false);
