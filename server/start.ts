@@ -16,7 +16,7 @@ import { generateSecret, Keys } from './keys.js';
 import { subscribe } from './notifications.js';
 import { testProvider } from './providers.js';
 import { startRecovery } from './recovery.js';
-import { Schemes } from './schemes.js';
+import { Schemes, type SchemesOptions } from './schemes.js';
 import { StateSnapshots } from './state-snapshots.js';
 
 export interface ServiceOptions {
@@ -34,6 +34,8 @@ export interface ServiceOptions {
   readonly rateLimit?: RateLimit;
   /** A request `processing` without a heartbeat for this long is resumed (default 30 s). */
   readonly recoverAfterMs?: number;
+  /** The compile pool, storage limits and compiled-version cache (defaults in schemes.ts). */
+  readonly schemes?: SchemesOptions;
 }
 
 export interface Service {
@@ -79,7 +81,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const store = await openStore(db);
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
-  const schemes = new Schemes(store.db);
+  const schemes = new Schemes(store.db, options.schemes);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   await subscribe(store, [keys, schemes, states]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
@@ -100,6 +102,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     adminKey,
     close: async () => {
       recovery.stop();
+      await schemes.close();
       await store.close();
     },
   };

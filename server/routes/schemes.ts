@@ -1,7 +1,5 @@
 // /v1/compile and /v1/schemes: versions, activation, decisions.
 import { Hono } from 'hono';
-import { compile } from '../../compiler/compile.js';
-import { diagnosticToJSON, hasErrors } from '../../grammar/diagnostics.js';
 import { decide } from '../../index.js';
 import { decideParsedState, type InvalidRequest } from '../../runtime/decide-request.js';
 import { decisionJson } from '../../runtime/decision-json.js';
@@ -13,11 +11,12 @@ import { Problem } from '../problem.js';
 import type { ActiveScheme, Schemes } from '../schemes.js';
 import type { StateSnapshots } from '../state-snapshots.js';
 
-export function compileRoute(): Hono<AppEnv> {
+/** Checked in the compile pool, off the request thread: 503 when the pool is full or the check passes its deadline. */
+export function compileRoute(schemes: Schemes): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/', async (c) => {
     const { source } = await body<{ source: string }>(c, 'Compile');
-    const { diagnostics } = compile(source);
-    return c.json({ ok: !hasErrors(diagnostics), diagnostics: diagnostics.map(diagnosticToJSON) });
+    const { diagnostics } = await schemes.pool.check(source);
+    return c.json({ ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics });
   });
 }
 
