@@ -40,10 +40,10 @@ const UNKNOWN: Facts = { exact: null, necessary: new Map() };
 
 /**
  * Steps one check's analysis may take, a step being an item or interval of a set it combines
- * or compares: a few times what the heaviest plain sources within the limits need (2 MB of
- * long `amount not in [...]` lists takes 1.5 million), and a few seconds on a slow, busy core.
+ * or compares: twice what the heaviest plain sources within the limits need (2 MB of long
+ * `amount not in [...]` lists takes 1.5 million), and one to three seconds on a busy core.
  */
-export const ANALYSIS_BUDGET = 5_000_000;
+export const ANALYSIS_BUDGET = 3_000_000;
 
 /** The analysis's allowance for one check, shared by all its chains. */
 export class Budget {

@@ -3,16 +3,17 @@
 import { parentPort } from 'node:worker_threads';
 import { checkSource } from '../compiler/check.js';
 import { settingsOf } from '../compiler/lower.js';
-import { diagnosticToJSON, hasErrors } from '../grammar/diagnostics.js';
+import { diagnosticToJSON } from '../grammar/diagnostics.js';
 import type { CheckReply, CheckJob } from './compile-pool.js';
 
 parentPort?.on('message', (job: CheckJob) => {
   const checked = checkSource(job.source);
-  const clean = !hasErrors(checked.diagnostics);
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error').length;
   const reply: CheckReply = {
     id: job.id,
-    diagnostics: checked.diagnostics.map(diagnosticToJSON),
-    ...(clean ? { settings: settingsOf(checked.ast) } : {}),
+    diagnostics: JSON.stringify(checked.diagnostics.map(diagnosticToJSON)),
+    errors,
+    ...(errors === 0 ? { settings: settingsOf(checked.ast) } : {}),
   };
   parentPort?.postMessage(reply);
 });

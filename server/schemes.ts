@@ -19,7 +19,8 @@ export interface VersionCreated {
   readonly name: string;
   readonly version: number;
   readonly hash: string;
-  readonly diagnostics: DiagnosticJSON[];
+  /** DiagnosticJSON[] as JSON text (see CheckReply). */
+  readonly diagnostics: string;
   /** False when the source equals the latest version, which is returned instead. */
   readonly created: boolean;
 }
@@ -58,13 +59,14 @@ export interface SchemesOptions {
 }
 
 /** A checked source fit for storage: 422 on errors, on a name that differs from the URL's, or a mode that differs from the key's. */
-function acceptable(mode: Mode, name: string, checked: CheckReply): DiagnosticJSON[] {
-  const { diagnostics, settings } = checked;
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (!settings || errors > 0) throw new Problem(422, 'scheme-errors', `the scheme has ${errors} error(s)`, { diagnostics });
-  if (settings.name !== name) throw new Problem(422, 'scheme-name-mismatch', `the source says 'scheme ${settings.name}' but the URL names '${name}'`, { diagnostics });
-  if (settings.mode !== mode) throw new Problem(422, 'mode-mismatch', `the scheme says 'mode ${settings.mode}' but this is a ${mode} key`, { diagnostics });
-  return diagnostics;
+function acceptable(mode: Mode, name: string, checked: CheckReply): string {
+  const { settings, errors } = checked;
+  // Problems carry the diagnostics parsed: refusals are rarer than saves, and Problem takes values.
+  const diagnostics = (): { diagnostics: DiagnosticJSON[] } => ({ diagnostics: JSON.parse(checked.diagnostics) as DiagnosticJSON[] });
+  if (!settings || errors > 0) throw new Problem(422, 'scheme-errors', `the scheme has ${errors} error(s)`, diagnostics());
+  if (settings.name !== name) throw new Problem(422, 'scheme-name-mismatch', `the source says 'scheme ${settings.name}' but the URL names '${name}'`, diagnostics());
+  if (settings.mode !== mode) throw new Problem(422, 'mode-mismatch', `the scheme says 'mode ${settings.mode}' but this is a ${mode} key`, diagnostics());
+  return checked.diagnostics;
 }
 
 /** Compiles a stored version, which was checked clean when saved: parse and generate, no check. */

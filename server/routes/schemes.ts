@@ -15,9 +15,16 @@ import type { StateSnapshots } from '../state-snapshots.js';
 export function compileRoute(schemes: Schemes): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/', async (c) => {
     const { source } = await body<{ source: string }>(c, 'Compile');
-    const { diagnostics } = await schemes.pool.check(source);
-    return c.json({ ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics });
+    const { diagnostics, errors } = await schemes.pool.check(source);
+    return jsonWithRaw({ ok: errors === 0 }, 'diagnostics', diagnostics, 200);
   });
+}
+
+/** `value` as JSON with one more member whose value is JSON text already (diagnostics from the compile pool), not parsed and stringified again. */
+function jsonWithRaw(value: Record<string, unknown>, name: string, raw: string, status: 200 | 201): Response {
+  const head = JSON.stringify(value);
+  const body = `${head.slice(0, -1)}${head === '{}' ? '' : ','}${JSON.stringify(name)}:${raw}}`;
+  return new Response(body, { status, headers: { 'content-type': 'application/json' } });
 }
 
 interface DecideBody {
@@ -50,8 +57,8 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
 
   app.post('/:name/versions', async (c) => {
     const b = await body<{ source: string; message?: string }>(c, 'VersionCreate');
-    const { created, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message);
-    return c.json(v, created ? 201 : 200);
+    const { created, diagnostics, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message);
+    return jsonWithRaw(v, 'diagnostics', diagnostics, created ? 201 : 200);
   });
 
   app.get('/:name/versions', async (c) => c.json({ data: await schemes.versions(c.get('mode'), nameParam(c, 'name')) }));
