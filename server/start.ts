@@ -18,7 +18,7 @@ import { printable } from './log.js';
 import { subscribe } from './notifications.js';
 import { testProvider } from './providers.js';
 import { startRecovery } from './recovery.js';
-import { Schemes } from './schemes.js';
+import { Schemes, type SchemesOptions } from './schemes.js';
 import { StateSnapshots } from './state-snapshots.js';
 
 export interface ServiceOptions {
@@ -42,6 +42,8 @@ export interface ServiceOptions {
   readonly log?: (line: string) => void;
   /** A request `processing` without a heartbeat for this long is resumed (default 30 s). */
   readonly recoverAfterMs?: number;
+  /** The compile pool, storage limits and compiled-version cache (defaults in schemes.ts). */
+  readonly schemes?: SchemesOptions;
 }
 
 export interface Service {
@@ -91,7 +93,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
   const auth = new Authenticator(keys, options.unknownKeyLimit ?? { perSecond: 20, burst: 100 });
-  const schemes = new Schemes(store.db);
+  const schemes = new Schemes(store.db, options.schemes);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   await subscribe(store, [keys, schemes, states]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
@@ -114,6 +116,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     adminKey,
     close: async () => {
       recovery.stop();
+      await schemes.close();
       await store.close();
     },
   };
