@@ -3,7 +3,7 @@ import type { AttrRef, BlockStmt, RouteStmt, ServiceStmt } from '../grammar/ast.
 import type { Diagnostic } from '../grammar/diagnostics.js';
 import type { SchemeSettings } from '../runtime/types.js';
 import { resolveAttr, type FieldInfo, type ResolvedAttr } from './attributes.js';
-import type { Resolve } from './reachability.js';
+import type { Budget, Resolve } from './reachability.js';
 
 /**
  * The scheme's declarations, first declaration winning over a duplicate (which is an
@@ -27,6 +27,8 @@ export interface CheckContext {
   readonly usedFields: Set<string>;
   /** Attribute lookup against this scheme's fields (see resolver). */
   readonly resolve: Resolve;
+  /** The reachability analysis's steps, shared by every chain of the scheme. */
+  readonly budget: Budget;
 }
 
 export function hasOption(route: RouteStmt, kind: 'p2p' | 'disabled'): boolean {

@@ -19,7 +19,7 @@ function checkChain(chain: A.Chain, ctx: CheckContext, reachable: boolean): void
   const firstElse = chain.branches.findIndex((b) => b.condition === null);
   // Branches after a plain `else` are an error of their own, not part of the analysis.
   const analysed = firstElse < 0 ? chain.branches : chain.branches.slice(0, firstElse + 1);
-  const verdicts = reachable ? chainVerdicts(analysed.map((b) => b.condition), ctx.resolve) : [];
+  const verdicts = reachable ? chainVerdicts(analysed.map((b) => b.condition), ctx.resolve, ctx.budget) : [];
   chain.branches.forEach((b, i) => {
     if (b.condition) checkExpr(b.condition, ctx);
     const afterElse = firstElse >= 0 && i > firstElse;

@@ -1,13 +1,13 @@
 // The static checks of LANGUAGE.md §2: declarations, conditions, plans, reachability and
 // usage. Never throws on any AST the parser produces, partial ones included.
-import type { SchemeFile } from '../grammar/ast.js';
+import type { Expr, SchemeFile } from '../grammar/ast.js';
 import { sortDiagnostics, warning, type Diagnostic } from '../grammar/diagnostics.js';
 import { parse, type ParseResult } from '../grammar/parse.js';
 import { declare } from './check-declarations.js';
 import { resolver, type CheckContext, type Symbols } from './check-context.js';
 import { checkExpr } from './check-expr.js';
 import { checkBody } from './check-plan.js';
-import { chainVerdicts, describeKey } from './reachability.js';
+import { Budget, chainVerdicts, describeKey } from './reachability.js';
 
 export type { Symbols } from './check-context.js';
 
@@ -18,6 +18,8 @@ export interface CheckOptions {
    * too few routes).
    */
   readonly partial?: boolean;
+  /** Steps the reachability analysis may take (default ANALYSIS_BUDGET); past them it stops with W_REACHABILITY_SKIPPED. */
+  readonly analysisBudget?: number;
 }
 
 export interface CheckResult {
@@ -30,20 +32,22 @@ export function check(file: SchemeFile, options: CheckOptions = {}): CheckResult
   const partial = options.partial ?? false;
   const symbols = declare(file, partial, diagnostics);
   const resolve = resolver(symbols.fields);
-  const ctx: CheckContext = { symbols, partial, diagnostics, usedRoutes: new Set(), usedFields: new Set(), resolve };
+  const budget = new Budget(options.analysisBudget);
+  const ctx: CheckContext = { symbols, partial, diagnostics, usedRoutes: new Set(), usedFields: new Set(), resolve, budget };
   checkBlocks(file, ctx);
   for (const s of file.statements) if (s.kind === 'ServiceStmt') checkBody(s.body, ctx, true);
   if (!partial) checkUnused(ctx);
+  if (budget.stoppedAt) diagnostics.push(skipped(budget, budget.stoppedAt));
   return { diagnostics: sortDiagnostics(diagnostics), symbols };
 }
 
 export interface CheckSourceResult extends Omit<ParseResult, 'diagnostics'>, CheckResult {}
 
 /** Parse and check: the parser's and the checker's diagnostics together, in source order. */
-export function checkSource(source: string): CheckSourceResult {
+export function checkSource(source: string, options: Omit<CheckOptions, 'partial'> = {}): CheckSourceResult {
   const parsed = parse(source);
   const partial = parsed.diagnostics.some((d) => d.severity === 'error');
-  const checked = check(parsed.ast, { partial });
+  const checked = check(parsed.ast, { ...options, partial });
   return { ...parsed, ...checked, diagnostics: sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]) };
 }
 
@@ -51,7 +55,7 @@ export function checkSource(source: string): CheckSourceResult {
 function checkBlocks(file: SchemeFile, ctx: CheckContext): void {
   const blocks = file.statements.filter((s) => s.kind === 'BlockStmt');
   for (const b of blocks) checkExpr(b.condition, ctx);
-  chainVerdicts(blocks.map((b) => b.condition), ctx.resolve).forEach((v, i) => {
+  chainVerdicts(blocks.map((b) => b.condition), ctx.resolve, ctx.budget).forEach((v, i) => {
     if (!v) return;
     const b = blocks[i]!;
     const key = describeKey(v.key);
@@ -62,6 +66,13 @@ function checkBlocks(file: SchemeFile, ctx: CheckContext): void {
     }[v.kind];
     ctx.diagnostics.push(warning('W_UNREACHABLE', `block ${b.name.name} can never match: ${why}`, b.condition.span));
   });
+}
+
+/** Once per check, at the condition where the analysis stopped: W_UNREACHABLE is not given from there on. */
+function skipped(budget: Budget, at: Expr): Diagnostic {
+  const steps = budget.steps.toLocaleString('en-US');
+  const message = `reachability was not analysed from here on: the conditions need more than the analysis's ${steps} steps, so no branch or block from here is checked for W_UNREACHABLE`;
+  return warning('W_REACHABILITY_SKIPPED', message, at.span);
 }
 
 function checkUnused(ctx: CheckContext): void {

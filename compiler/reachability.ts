@@ -7,13 +7,16 @@
 // never holds) or lies inside what the earlier branches with exact conditions on that
 // attribute already take. Conditions mixing attributes are never "covered" by others: the
 // analysis is sound (no false warnings), not complete.
+// Its work grows with the sets it meets (the items and intervals the conditions write), not
+// with the domains: still, it is metered, and past its Budget it stops and says where, so no
+// source can make a check (in the editor or on the server) run unbounded.
 import type { AttrRef, CompareOp, Expr, Membership, Value } from '../grammar/ast.js';
 import { valueText } from '../grammar/format-expr.js';
 import { cmp, parseDecimal, type Rat } from '../runtime/rational.js';
 import { WEEKDAYS, type ResolvedAttr, type ValueType } from './attributes.js';
 import { Cover } from './cover.js';
 import {
-  complement, fromIntervals, fromItems, intersect, isEmpty, numDomain, setDomain, union, type Domain, type ValueSet,
+  complement, fromIntervals, fromItems, intersect, isEmpty, numDomain, setDomain, sizeOf, union, type Domain, type ValueSet,
 } from './value-sets.js';
 
 export type Resolve = (attr: AttrRef) => ResolvedAttr | undefined;
@@ -35,22 +38,89 @@ interface Facts {
 
 const UNKNOWN: Facts = { exact: null, necessary: new Map() };
 
-/** One verdict per condition, in order; null stands for a plain `else`. */
-export function chainVerdicts(conditions: readonly (Expr | null)[], resolve: Resolve): (Verdict | null)[] {
-  const covered = new Map<string, Cover>();
-  const atoms = atomsOf(resolve);
-  return conditions.map((c) => {
-    if (c === null) return anyFull(covered);
-    const f = facts(c, atoms);
-    // An earlier branch that takes every value of its attribute leaves nothing for this one.
-    const verdict = branchVerdict(f, covered) ?? anyFull(covered);
-    if (f.exact) {
-      const cover = covered.get(f.exact.key) ?? new Cover(f.exact.set.domain);
-      cover.add(f.exact.set);
-      covered.set(f.exact.key, cover);
+/**
+ * Steps one check's analysis may take, a step being an item or interval of a set it combines
+ * or compares: twice what the heaviest plain sources within the limits need (2 MB of long
+ * `amount not in [...]` lists takes 1.5 million), and one to three seconds on a busy core.
+ */
+export const ANALYSIS_BUDGET = 3_000_000;
+
+/** The analysis's allowance for one check, shared by all its chains. */
+export class Budget {
+  private left: number;
+  /** The condition at which the analysis stopped, once it has; no verdicts are given from there on. */
+  stoppedAt: Expr | null = null;
+
+  constructor(readonly steps: number = ANALYSIS_BUDGET) {
+    this.left = steps;
+  }
+
+  spend(steps: number): void {
+    this.left -= steps;
+    if (this.left < 0) throw new OutOfBudget();
+  }
+}
+
+class OutOfBudget extends Error {}
+
+interface Analysis {
+  readonly atoms: AtomFacts;
+  readonly budget: Budget;
+}
+
+/**
+ * One verdict per condition, in order; null stands for a plain `else`, and for every condition
+ * from the one at which the budget ran out (so for all of them once it has).
+ */
+export function chainVerdicts(conditions: readonly (Expr | null)[], resolve: Resolve, budget: Budget): (Verdict | null)[] {
+  const verdicts: (Verdict | null)[] = conditions.map(() => null);
+  if (budget.stoppedAt) return verdicts;
+  const covers = new Covers();
+  const a: Analysis = { atoms: atomsOf(resolve), budget };
+  let at = 0;
+  try {
+    for (; at < conditions.length; at++) verdicts[at] = verdictOf(conditions[at]!, covers, a);
+  } catch (e) {
+    if (!(e instanceof OutOfBudget)) throw e;
+    verdicts.fill(null, at);
+    budget.stoppedAt = conditions[at] ?? null;
+  }
+  return verdicts;
+}
+
+function verdictOf(c: Expr | null, covers: Covers, a: Analysis): Verdict | null {
+  if (c === null) return covers.full;
+  const f = facts(c, a);
+  a.budget.spend(necessarySize(f));
+  // An earlier branch that takes every value of its attribute leaves nothing for this one.
+  const verdict = branchVerdict(f, covers) ?? covers.full;
+  if (f.exact) covers.add(f.exact.key, f.exact.set);
+  return verdict;
+}
+
+/**
+ * The earlier branches' exact sets per attribute, and the first attribute (in the order the
+ * chain met them) they take entirely: covers only grow, so that is known as they grow, not
+ * asked of every attribute at every branch.
+ */
+class Covers {
+  private readonly byKey = new Map<string, { readonly cover: Cover; readonly order: number }>();
+  private fullAt = Infinity;
+  full: Verdict | null = null;
+
+  get(key: string): Cover | undefined {
+    return this.byKey.get(key)?.cover;
+  }
+
+  add(key: string, set: ValueSet): void {
+    let entry = this.byKey.get(key);
+    if (!entry) this.byKey.set(key, (entry = { cover: new Cover(set.domain), order: this.byKey.size }));
+    entry.cover.add(set);
+    if (entry.order < this.fullAt && entry.cover.coversAll()) {
+      this.fullAt = entry.order;
+      this.full = { kind: 'exhausted', key };
     }
-    return verdict;
-  });
+  }
 }
 
 /** How a message names a key: `amount@EUR` is the amount converted to EUR. */
@@ -59,15 +129,23 @@ export function describeKey(key: string): string {
   return at < 0 ? key : `${key.slice(0, at)} (in ${key.slice(at + 1)})`;
 }
 
-function branchVerdict(f: Facts, covered: ReadonlyMap<string, Cover>): Verdict | null {
+function branchVerdict(f: Facts, covers: Covers): Verdict | null {
   for (const [key, set] of f.necessary) if (isEmpty(set)) return { kind: 'never', key };
-  for (const [key, set] of f.necessary) if (covered.get(key)?.covers(set)) return { kind: 'covered', key };
+  for (const [key, set] of f.necessary) if (covers.get(key)?.covers(set)) return { kind: 'covered', key };
   return null;
 }
 
-function anyFull(covered: ReadonlyMap<string, Cover>): Verdict | null {
-  for (const [key, cover] of covered) if (cover.coversAll()) return { kind: 'exhausted', key };
-  return null;
+/** What asking about (or combining) these facts' sets costs: their items and intervals. */
+function necessarySize(f: Facts): number {
+  let size = 1;
+  for (const set of f.necessary.values()) size += sizeOf(set);
+  return size;
+}
+
+function partsSize(parts: readonly Facts[]): number {
+  let size = 0;
+  for (const f of parts) size += necessarySize(f);
+  return size;
 }
 
 /** The facts of one comparison. */
@@ -107,20 +185,21 @@ function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
   return found;
 }
 
-function facts(e: Expr, atoms: AtomFacts): Facts {
+function facts(e: Expr, a: Analysis): Facts {
   switch (e.kind) {
     case 'Paren':
-      return facts(e.inner, atoms);
+      return facts(e.inner, a);
     case 'Not':
-      return negate(facts(e.operand, atoms));
+      return negate(facts(e.operand, a), a.budget);
     case 'And':
     case 'Or':
       // Long `a and b and c ...` chains are left-deep: fold them in a loop, not by recursion.
-      return (e.kind === 'And' ? both : either)(operands(e).map((x) => facts(x, atoms)));
+      return (e.kind === 'And' ? both : either)(operands(e).map((x) => facts(x, a)), a.budget);
     case 'Compare':
-      return atoms(e.attr, e.op, e.value);
+      a.budget.spend(1);
+      return a.atoms(e.attr, e.op, e.value);
     case 'In':
-      return membership(e, atoms);
+      return membership(e, a);
   }
 }
 
@@ -136,22 +215,19 @@ function operands(e: Expr & { kind: 'And' | 'Or' }): Expr[] {
 }
 
 /** All must hold: per attribute, the intersection of what each requires. */
-function both(parts: readonly Facts[]): Facts {
+function both(parts: readonly Facts[], budget: Budget): Facts {
+  budget.spend(partsSize(parts));
   const exact = sameKey(parts);
   if (exact && parts.every(onlyExact)) return exactFacts(exact.key, intersect(...exact.sets));
-  // Usually every part constrains another attribute: no group to intersect.
+  // Each attribute's sets intersected in one pass: pairwise, n parts on one attribute cost n².
   const necessary = new Map<string, ValueSet>();
-  for (const f of parts) {
-    for (const [key, set] of f.necessary) {
-      const before = necessary.get(key);
-      necessary.set(key, before ? intersect(before, set) : set);
-    }
-  }
+  for (const [key, sets] of byKey(parts, () => true)) necessary.set(key, intersect(...sets));
   return { exact: exact && { key: exact.key, set: intersect(...exact.sets) }, necessary };
 }
 
 /** One must hold: an attribute is constrained only if every part constrains it. */
-function either(all: readonly Facts[]): Facts {
+function either(all: readonly Facts[], budget: Budget): Facts {
+  budget.spend(partsSize(all));
   // A part that never holds adds nothing to an `or`.
   const parts = all.filter((f) => !neverHolds(f));
   if (parts.length === 0) return all[0] ?? UNKNOWN;
@@ -202,8 +278,10 @@ function sameKey(parts: readonly Facts[]): { key: string; sets: [ValueSet, ...Va
   return { key: first.key, sets };
 }
 
-function negate(f: Facts): Facts {
+function negate(f: Facts, budget: Budget): Facts {
   if (!f.exact) return UNKNOWN;
+  // Complementing items flips a flag; intervals are rebuilt.
+  budget.spend(f.exact.set.values.kind === 'num' ? sizeOf(f.exact.set) : 1);
   return exactFacts(f.exact.key, complement(f.exact.set));
 }
 
@@ -213,9 +291,10 @@ function neverHolds(f: Facts): boolean {
 }
 
 /** `x in [a, b]` is `x = a or x = b`; `x not in [a, b]` is `x != a and x != b`. */
-function membership(e: Membership, atoms: AtomFacts): Facts {
-  const parts = e.values.map((v) => atoms(e.attr, e.negated ? '!=' : '=', v));
-  return parts.length === 0 ? UNKNOWN : (e.negated ? both : either)(parts);
+function membership(e: Membership, a: Analysis): Facts {
+  a.budget.spend(e.values.length);
+  const parts = e.values.map((v) => a.atoms(e.attr, e.negated ? '!=' : '=', v));
+  return parts.length === 0 ? UNKNOWN : (e.negated ? both : either)(parts, a.budget);
 }
 
 function atom(attr: AttrRef, op: CompareOp, value: Value, resolve: Resolve): Facts {
@@ -246,7 +325,7 @@ function operandOf(r: ResolvedAttr, v: Value): Operand | undefined {
   const domain = domainOf(r);
   const universe = domain.kind === 'set' ? domain.universe : null;
   // A value outside the attribute's values is an error the checker reports; no warning on top.
-  if (value === undefined || (universe && !universe.includes(value))) return undefined;
+  if (value === undefined || (universe && !universe.has(value))) return undefined;
   return { key: r.key, domain, value };
 }
 
@@ -287,10 +366,10 @@ function itemOf(t: ValueType, v: Value): string | undefined {
   }
 }
 
-function universeOf(t: ValueType): readonly string[] | null {
-  if (t.kind === 'bool') return ['true', 'false'];
-  if (t.kind === 'weekday') return WEEKDAYS;
-  if (t.kind === 'one_of') return t.values;
+function universeOf(t: ValueType): ReadonlySet<string> | null {
+  if (t.kind === 'bool') return new Set(['true', 'false']);
+  if (t.kind === 'weekday') return new Set(WEEKDAYS);
+  if (t.kind === 'one_of') return new Set(t.values);
   return null;
 }
 

@@ -1,16 +1,22 @@
 // Sets of one attribute's possible values, for the reachability analysis: unions of
 // intervals (exact rational bounds) for numbers, finite or co-finite sets for everything
 // else, and whether "absent" belongs to the set. Every set carries its attribute's domain,
-// so complements stay inside what a request can actually carry.
+// so complements stay inside what a request can actually carry. No operation enumerates a
+// domain: `x != "a"` over a one_of of 10,000 values is one excluded item, not 9,999 included.
 import { rat } from '../runtime/rational.js';
 import { ALL, gaps, merge, normalize, type Interval } from './intervals.js';
 
 export type Domain =
   | { readonly kind: 'num'; readonly int: boolean; readonly range: Interval; readonly optional: boolean }
   /** `universe` is null when the values are open-ended (strings, codes, names). */
-  | { readonly kind: 'set'; readonly universe: readonly string[] | null; readonly optional: boolean };
+  | { readonly kind: 'set'; readonly universe: ReadonlySet<string> | null; readonly optional: boolean };
 
-/** `co`: every value except `items`. Sets over a known universe are always kept finite. */
+/**
+ * `co`: every value of the domain except `items`. Over a known universe, items always lie in
+ * it (the checker refuses other values before the analysis sees them), and a set that names
+ * every value of the universe is stored as its empty opposite: so `isEmpty` and "everything"
+ * are read off the size alone.
+ */
 export interface Items {
   readonly kind: 'set';
   readonly items: ReadonlySet<string>;
@@ -30,7 +36,7 @@ export function numDomain(int: boolean, optional: boolean, min?: number, max?: n
   return { kind: 'num', int, range: { lo: bound(min), hi: bound(max) }, optional };
 }
 
-export function setDomain(universe: readonly string[] | null, optional: boolean): Domain {
+export function setDomain(universe: ReadonlySet<string> | null, optional: boolean): Domain {
   return { kind: 'set', universe, optional };
 }
 
@@ -94,9 +100,15 @@ function fix(domain: Domain, intervals: readonly Interval[]): Interval[] {
 }
 
 function fixItems(domain: Domain, items: ReadonlySet<string>, co: boolean): Items {
-  if (domain.kind !== 'set' || !domain.universe) return { kind: 'set', items, co };
-  // With a known universe (bool, weekday, one_of) a complement is finite: keep sets finite.
-  return { kind: 'set', items: new Set(domain.universe.filter((v) => items.has(v) !== co)), co: false };
+  const universe = domain.kind === 'set' ? domain.universe : null;
+  if (!universe || items.size !== universe.size) return { kind: 'set', items, co };
+  // Every value of the universe named: the opposite of nothing (and over no values, nothing).
+  return { kind: 'set', items: new Set(), co: universe.size > 0 && !co };
+}
+
+/** How much a set weighs in the analysis's work: its intervals or items, and one for the set. */
+export function sizeOf(s: ValueSet): number {
+  return 1 + (s.values.kind === 'num' ? s.values.intervals.length : s.values.items.size);
 }
 
 /** Finite sets add up; co-finite ones keep only the exclusions that no other set covers. */

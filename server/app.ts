@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const guarded = guard(deps.auth, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
   mount(app, '/v1/api-keys', keyRoutes(deps.keys), guarded);
-  mount(app, '/v1/compile', compileRoute(), guarded);
+  mount(app, '/v1/compile', compileRoute(deps.schemes), guarded);
   mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now), guarded);
   mount(app, '/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now), guarded);
   mount(app, '/v1/routes', connectorRoutes(deps.connectors), guarded);

@@ -17,10 +17,10 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json('OpenAPI 3.1') } } },
   '/v1/api-keys': { post: op('Create an API key (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }) },
   '/v1/api-keys/{id}': { delete: op('Revoke an API key at once (admin key only)', { '204': { description: 'revoked' }, '404': problem }, { parameters: [param('id')] }) },
-  '/v1/compile': { post: op('Check a source; diagnostics with positions', { '200': json('diagnostics') }, { requestBody: withBody('Compile') }) },
+  '/v1/compile': { post: op('Check a source (in a worker); diagnostics with positions; 503 when no checker is free in time', { '200': json('diagnostics'), '503': problem }, { requestBody: withBody('Compile') }) },
   '/v1/schemes': { get: op('Schemes of this mode with their latest and active versions', { '200': json('schemes') }) },
   '/v1/schemes/{name}/versions': {
-    post: op('Add an immutable version (200 when identical to the latest)', { '201': json('created'), '200': json('identical to the latest') }, { parameters: [param('name')], requestBody: withBody('VersionCreate') }),
+    post: op('Add an immutable version (200 when identical to the latest); 409 past the stored-version limits, 503 when no checker is free in time', { '201': json('created'), '200': json('identical to the latest'), '409': problem, '503': problem }, { parameters: [param('name')], requestBody: withBody('VersionCreate') }),
     get: op("A scheme's versions", { '200': json('versions'), '404': problem }, { parameters: [param('name')] }),
   },
   '/v1/schemes/{name}/versions/{version}': {

@@ -11,6 +11,9 @@ export type ProblemType =
   | 'scheme-errors'
   | 'scheme-name-mismatch'
   | 'mode-mismatch'
+  | 'scheme-too-complex'
+  | 'scheme-limit'
+  | 'compile-unavailable'
   | 'unknown-currency'
   | 'conflict'
   | 'idempotency-key-reused'
@@ -32,6 +35,9 @@ const TITLES: Record<ProblemType, string> = {
   'scheme-errors': 'The scheme has errors',
   'scheme-name-mismatch': "The scheme line does not match the URL's name",
   'mode-mismatch': "The scheme's mode differs from the key's mode",
+  'scheme-too-complex': 'The scheme is too costly to check',
+  'scheme-limit': 'The scheme versions stored are at their limit',
+  'compile-unavailable': 'No checker is free to take the scheme',
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
   'idempotency-key-reused': 'The Idempotency-Key was used with a different body',

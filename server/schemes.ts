@@ -1,11 +1,16 @@
 // Schemes and their immutable numbered versions, activation, and the compiled-scheme cache.
-// A version never changes, so its compiled form is cached forever; which version is active is
-// cached per instance and dropped when any instance activates another.
+// Sources are checked in the compile pool's workers; a version is compiled on the request
+// thread when first used, and kept in a cache bounded by bytes (a version never changes, so an
+// evicted one compiles again the same). Which version is active is cached per instance and
+// dropped when any instance activates another. What a mode may store is bounded by SchemeLimits.
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { compile, type CompiledScheme } from '../compiler/compile.js';
-import { diagnosticToJSON, hasErrors, type DiagnosticJSON } from '../grammar/diagnostics.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { compileAst, type CompiledScheme } from '../compiler/compile.js';
+import { hasErrors, type DiagnosticJSON } from '../grammar/diagnostics.js';
+import { parse } from '../grammar/parse.js';
 import { andThen, type Awaitable } from './awaitable.js';
+import { CompilePool, type CheckReply } from './compile-pool.js';
+import { CompiledCache } from './compiled-cache.js';
 import type { Database, Mode } from './db/schema.js';
 import { publish, type Change, type ChangeHandler } from './notifications.js';
 import { notFound, Problem } from './problem.js';
@@ -14,7 +19,8 @@ export interface VersionCreated {
   readonly name: string;
   readonly version: number;
   readonly hash: string;
-  readonly diagnostics: DiagnosticJSON[];
+  /** DiagnosticJSON[] as JSON text (see CheckReply). */
+  readonly diagnostics: string;
   /** False when the source equals the latest version, which is returned instead. */
   readonly created: boolean;
 }
@@ -28,28 +34,75 @@ export interface ActiveScheme {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const key = (mode: string, name: string): string => `${mode}\u0000${name}`;
 
-/** Compiles a source for storage: 422 on errors, on a name that differs from the URL's, or a mode that differs from the key's. */
-function compileFor(mode: Mode, name: string, source: string): { scheme: CompiledScheme; diagnostics: DiagnosticJSON[] } {
-  const result = compile(source);
-  const diagnostics = result.diagnostics.map(diagnosticToJSON);
-  if (!result.scheme || hasErrors(result.diagnostics)) throw new Problem(422, 'scheme-errors', `the scheme has ${diagnostics.filter((d) => d.severity === 'error').length} error(s)`, { diagnostics });
-  const { settings } = result.scheme;
-  if (settings.name !== name) throw new Problem(422, 'scheme-name-mismatch', `the source says 'scheme ${settings.name}' but the URL names '${name}'`, { diagnostics });
-  if (settings.mode !== mode) throw new Problem(422, 'mode-mismatch', `the scheme says 'mode ${settings.mode}' but this is a ${mode} key`, { diagnostics });
-  return { scheme: result.scheme, diagnostics };
+/** What one mode (all its keys) may store, per scheme and in all; a save past one answers 409. */
+export interface SchemeLimits {
+  readonly versionsPerScheme: number;
+  /** Source bytes (UTF-8) of all of a scheme's versions. */
+  readonly bytesPerScheme: number;
+  readonly versionsPerMode: number;
+  readonly bytesPerMode: number;
+}
+
+export const DEFAULT_LIMITS: SchemeLimits = {
+  versionsPerScheme: 1_000,
+  bytesPerScheme: 128 * 1024 * 1024,
+  versionsPerMode: 10_000,
+  bytesPerMode: 1024 * 1024 * 1024,
+};
+
+export interface SchemesOptions {
+  /** Where sources are checked (default: a pool of its own, closed with close()). */
+  readonly pool?: CompilePool;
+  readonly limits?: Partial<SchemeLimits>;
+  /** The compiled-version cache's budget in estimated bytes (compiled-cache.ts). */
+  readonly cacheBytes?: number;
+}
+
+/** A checked source fit for storage: 422 on errors, on a name that differs from the URL's, or a mode that differs from the key's. */
+function acceptable(mode: Mode, name: string, checked: CheckReply): string {
+  const { settings, errors } = checked;
+  // Problems carry the diagnostics parsed: refusals are rarer than saves, and Problem takes values.
+  const diagnostics = (): { diagnostics: DiagnosticJSON[] } => ({ diagnostics: JSON.parse(checked.diagnostics) as DiagnosticJSON[] });
+  if (!settings || errors > 0) throw new Problem(422, 'scheme-errors', `the scheme has ${errors} error(s)`, diagnostics());
+  if (settings.name !== name) throw new Problem(422, 'scheme-name-mismatch', `the source says 'scheme ${settings.name}' but the URL names '${name}'`, diagnostics());
+  if (settings.mode !== mode) throw new Problem(422, 'mode-mismatch', `the scheme says 'mode ${settings.mode}' but this is a ${mode} key`, diagnostics());
+  return checked.diagnostics;
+}
+
+/** Compiles a stored version, which was checked clean when saved: parse and generate, no check. */
+function compileStored(source: string): CompiledScheme {
+  const parsed = parse(source);
+  if (hasErrors(parsed.diagnostics)) throw new Problem(500, 'internal', 'a stored version no longer parses');
+  return compileAst(parsed.ast);
 }
 
 export class Schemes implements ChangeHandler {
-  private readonly compiled = new Map<string, CompiledScheme>();
+  readonly pool: CompilePool;
+  private readonly ownsPool: boolean;
+  private readonly limits: SchemeLimits;
+  private readonly compiled: CompiledCache;
   /** mode and name → the active version, compiled (null: none), until an activation. */
   private readonly active = new Map<string, ActiveScheme | null>();
   /** Bumped by every change, so a read that raced a change is not cached. */
   private generation = 0;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: SchemesOptions = {},
+  ) {
+    this.pool = options.pool ?? new CompilePool();
+    this.ownsPool = !options.pool;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.compiled = new CompiledCache(options.cacheBytes);
+  }
+
+  /** The compiled-version cache's estimated bytes and entries (for tests and figures). */
+  get cache(): { readonly bytes: number; readonly size: number; readonly budget: number } {
+    return this.compiled;
+  }
 
   async createVersion(mode: Mode, name: string, source: string, message: string | undefined): Promise<VersionCreated> {
-    const { scheme, diagnostics } = compileFor(mode, name, source);
+    const diagnostics = acceptable(mode, name, await this.pool.check(source));
     const hash = sha256(source);
     const result = await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('schemes').values({ mode, name }).onConflict((oc) => oc.doNothing()).execute();
@@ -64,12 +117,37 @@ export class Schemes implements ChangeHandler {
         .limit(1)
         .executeTakeFirst();
       if (latest?.hash === hash) return { version: latest.version, created: false };
+      await this.withinLimits(trx, mode, name, Buffer.byteLength(source));
       const version = (latest?.version ?? 0) + 1;
       await trx.insertInto('scheme_versions').values({ mode, name, version, source, hash, message: message ?? null }).execute();
       return { version, created: true };
     });
-    this.compiled.set(`${key(mode, name)}\u0000${result.version}`, scheme);
     return { name, hash, diagnostics, ...result };
+  }
+
+  /** 409 when one more version of `bytes` would pass a limit. Exact per scheme (its row is locked); per mode, concurrent saves to other schemes may pass it by their number. */
+  private async withinLimits(trx: Transaction<Database>, mode: Mode, name: string, bytes: number): Promise<void> {
+    const usage = (scheme: string | null) => {
+      let q = trx
+        .selectFrom('scheme_versions')
+        .select(({ fn }) => [fn.countAll<string | number>().as('versions'), sql<string | number | null>`sum(octet_length(source))`.as('bytes')])
+        .where('mode', '=', mode);
+      if (scheme !== null) q = q.where('name', '=', scheme);
+      return q.executeTakeFirstOrThrow();
+    };
+    const l = this.limits;
+    const checks = [
+      { used: await usage(name), versions: l.versionsPerScheme, bytesLimit: l.bytesPerScheme, what: `scheme '${name}'` },
+      { used: await usage(null), versions: l.versionsPerMode, bytesLimit: l.bytesPerMode, what: `${mode} mode` },
+    ];
+    for (const { used, versions, bytesLimit, what } of checks) {
+      const count = Number(used.versions);
+      const stored = Number(used.bytes ?? 0);
+      if (count + 1 > versions) throw new Problem(409, 'scheme-limit', `${what} has ${count} versions stored, the most it may keep`, { limit: versions });
+      if (stored + bytes > bytesLimit) {
+        throw new Problem(409, 'scheme-limit', `${what} stores ${stored} bytes of versions; this one's ${bytes} would pass its limit of ${bytesLimit}`, { limit: bytesLimit });
+      }
+    }
   }
 
   async list(mode: Mode) {
@@ -133,10 +211,8 @@ export class Schemes implements ChangeHandler {
     let scheme = this.compiled.get(cacheKey);
     if (!scheme) {
       const row = await this.version(mode, name, v);
-      const result = compile(row.source);
-      if (!result.scheme) throw new Problem(500, 'internal', `stored version ${v} of '${name}' no longer compiles`);
-      scheme = result.scheme;
-      this.compiled.set(cacheKey, scheme);
+      scheme = compileStored(row.source);
+      this.compiled.set(cacheKey, scheme, row.source.length);
     }
     return { name, version: v, scheme };
   }
@@ -159,5 +235,9 @@ export class Schemes implements ChangeHandler {
   reset(): void {
     this.generation++;
     this.active.clear();
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.close();
   }
 }

@@ -19,7 +19,7 @@ import { printable } from './log.js';
 import { subscribe } from './notifications.js';
 import type { GatewayDeps } from './gateway.js';
 import { startRecovery } from './recovery.js';
-import { Schemes } from './schemes.js';
+import { Schemes, type SchemesOptions } from './schemes.js';
 import { StateSnapshots } from './state-snapshots.js';
 
 export interface ServiceOptions {
@@ -47,6 +47,8 @@ export interface ServiceOptions {
   readonly pollBaseMs?: number;
   /** How often this instance checks due payouts and idle requests (default 1 s). */
   readonly sweepMs?: number;
+  /** The compile pool, storage limits and compiled-version cache (defaults in schemes.ts). */
+  readonly schemes?: SchemesOptions;
 }
 
 export interface Service {
@@ -96,7 +98,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
   const auth = new Authenticator(keys, options.unknownKeyLimit ?? { perSecond: 20, burst: 100 });
-  const schemes = new Schemes(store.db);
+  const schemes = new Schemes(store.db, options.schemes);
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   const connectors = new Connectors(store.db);
   await subscribe(store, [keys, schemes, states, connectors]);
@@ -131,6 +133,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     adminKey,
     close: async () => {
       await recovery.stop();
+      await schemes.close();
       await store.close();
     },
   };

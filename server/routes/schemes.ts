@@ -1,7 +1,5 @@
 // /v1/compile and /v1/schemes: versions, activation, decisions.
 import { Hono } from 'hono';
-import { compile } from '../../compiler/compile.js';
-import { diagnosticToJSON, hasErrors } from '../../grammar/diagnostics.js';
 import { decide } from '../../index.js';
 import { decideParsedState, type InvalidRequest } from '../../runtime/decide-request.js';
 import { decisionJson } from '../../runtime/decision-json.js';
@@ -13,12 +11,20 @@ import { Problem } from '../problem.js';
 import type { ActiveScheme, Schemes } from '../schemes.js';
 import type { StateSnapshots } from '../state-snapshots.js';
 
-export function compileRoute(): Hono<AppEnv> {
+/** Checked in the compile pool, off the request thread: 503 when the pool is full or the check passes its deadline. */
+export function compileRoute(schemes: Schemes): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/', async (c) => {
     const { source } = await body<{ source: string }>(c, 'Compile');
-    const { diagnostics } = compile(source);
-    return c.json({ ok: !hasErrors(diagnostics), diagnostics: diagnostics.map(diagnosticToJSON) });
+    const { diagnostics, errors } = await schemes.pool.check(source);
+    return jsonWithRaw({ ok: errors === 0 }, 'diagnostics', diagnostics, 200);
   });
+}
+
+/** `value` as JSON with one more member whose value is JSON text already (diagnostics from the compile pool), not parsed and stringified again. */
+function jsonWithRaw(value: Record<string, unknown>, name: string, raw: string, status: 200 | 201): Response {
+  const head = JSON.stringify(value);
+  const body = `${head.slice(0, -1)}${head === '{}' ? '' : ','}${JSON.stringify(name)}:${raw}}`;
+  return new Response(body, { status, headers: { 'content-type': 'application/json' } });
 }
 
 interface DecideBody {
@@ -51,8 +57,8 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
 
   app.post('/:name/versions', async (c) => {
     const b = await body<{ source: string; message?: string }>(c, 'VersionCreate');
-    const { created, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message);
-    return c.json(v, created ? 201 : 200);
+    const { created, diagnostics, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message);
+    return jsonWithRaw(v, 'diagnostics', diagnostics, created ? 201 : 200);
   });
 
   app.get('/:name/versions', async (c) => c.json({ data: await schemes.versions(c.get('mode'), nameParam(c, 'name')) }));
