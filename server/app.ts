@@ -15,6 +15,7 @@ import { keyRoutes } from './routes/keys.js';
 import { payoutPointRoutes, payoutRequestRoutes } from './routes/gateway.js';
 import { compileRoute, schemeRoutes } from './routes/schemes.js';
 import { rateRoutes, routeStateRoutes } from './routes/state.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import type { Schemes } from './schemes.js';
 
 export interface AppDeps {
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   mount(app, '/v1/rates', rateRoutes(deps.store.db, gateway.states), guarded);
   mount(app, '/v1/payout-points', payoutPointRoutes(deps.store.db), guarded);
   mount(app, '/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway), guarded);
+  mount(app, '/v1/webhook-endpoints', webhookEndpointRoutes(deps.store.db), guarded);
 
   // The editor's files get the page headers.
   if (deps.editorDir && existsSync(deps.editorDir)) {

@@ -18,6 +18,7 @@ import { testProvider } from './providers.js';
 import { startRecovery } from './recovery.js';
 import { Schemes } from './schemes.js';
 import { StateSnapshots } from './state-snapshots.js';
+import { startWebhookDelivery, type DeliveryOptions } from './webhook-delivery.js';
 
 export interface ServiceOptions {
   readonly port?: number;
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   readonly rateLimit?: RateLimit;
   /** A request `processing` without a heartbeat for this long is resumed (default 30 s). */
   readonly recoverAfterMs?: number;
+  /** Merchant webhook delivery: backoff, give-up window, timeout, polling, batch (defaults in DELIVERY_DEFAULTS). */
+  readonly webhooks?: Partial<DeliveryOptions>;
 }
 
 export interface Service {
@@ -85,6 +88,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
   const gateway = { db: store.db, schemes, states, provider: testProvider(store.db), now: () => new Date() };
   const recovery = startRecovery(gateway, options.recoverAfterMs ?? 30_000, log);
+  const webhooks = startWebhookDelivery(store.db, options.webhooks ?? {}, log);
   const app = createApp({
     store,
     keys,
@@ -100,6 +104,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     adminKey,
     close: async () => {
       recovery.stop();
+      await webhooks.stop();
       await store.close();
     },
   };
