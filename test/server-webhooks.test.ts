@@ -1,8 +1,9 @@
 // Merchant webhooks out (issue 14), against a real receiver on a local socket: endpoints per mode
 // with a secret shown once; events written with the change's transaction; signed deliveries that
 // verify, are retried after a 500, stop after a 2xx, can be resent, and survive a restart.
+import { spawn } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { DELIVERY_DEFAULTS, retryDelay, SIGNATURE_HEADER } from '../server/webho
 import { MAX_ENDPOINTS } from '../server/webhooks.js';
 import { backends, keyed, type Client } from './support/service.js';
 
-const FAST = { baseDelayMs: 40, maxDelayMs: 200, pollMs: 20, timeoutMs: 2_000 };
+/** Retries within milliseconds, a give-up window of seconds: a day's schedule in a test's time. */
+const FAST = { baseDelayMs: 40, maxDelayMs: 200, giveUpAfterMs: 5_000, pollMs: 20, timeoutMs: 2_000 };
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -73,12 +75,20 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   }
 }
 
+function freePort(): Promise<number> {
+  const s = createServer();
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as AddressInfo;
+    s.close(() => resolve(port));
+  }));
+}
+
 async function emit(service: Service, mode: Mode, type: MerchantEventType, data: Record<string, unknown>): Promise<void> {
   await service.store.db.transaction().execute((trx) => enqueueEvent(trx, mode, type, data));
 }
 
 async function deliveries(api: Client, endpoint: string): Promise<any[]> {
-  const res = await api.get(`/v1/webhook-endpoints/${endpoint}/deliveries`);
+  const res = await api.get(`/v1/webhook-endpoints/${endpoint}/deliveries?limit=100`);
   expect(res.status).toBe(200);
   return res.body.data;
 }
@@ -235,11 +245,122 @@ for (const backend of backends()) {
       expect(secret.secret).toBe('');
     });
 
+    it("runs docs/payouts.md's Node receiver: it verifies a delivery, refuses forged and stale signatures, and reports a resend as a duplicate", async () => {
+      const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'payouts.md'), 'utf8');
+      const code = /```js\n([\s\S]*?)```/.exec(doc.split('### Verifying in Node')[1] ?? '')?.[1];
+      expect(code).toContain('timingSafeEqual');
+      const dir = mkdtempSync(join(tmpdir(), 'sluice-receiver-'));
+      writeFileSync(join(dir, 'receiver.mjs'), code!);
+      const port = await freePort();
+      const { id, secret } = (await test.post('/v1/webhook-endpoints', { url: `http://127.0.0.1:${port}/` })).body;
+      const child = spawn(process.execPath, [join(dir, 'receiver.mjs')], { env: { ...process.env, SLUICE_WEBHOOK_SECRET: secret, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      try {
+        await until('the receiver to listen', async () => out.includes(`listening on port ${port}`));
+        await emit(service, 'test', 'payout_request.processed', { type: 'payout-request', id: 'pr_doc' });
+        const [d] = await until('the delivery', async () => {
+          const ds = await deliveries(test, id);
+          return ds[0]?.status === 'delivered' && ds;
+        });
+        expect(out).toContain(`payout_request.processed ${d.event.id} for pr_doc`);
+        const body = JSON.stringify({ id: 'evt_forged', type: 'payout.succeeded', created_at: new Date().toISOString(), data: { id: 'po_x' } });
+        const now = Math.floor(Date.now() / 1000);
+        const post = (header: string) => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'sluice-signature': header }, body }).then((r) => r.status);
+        expect(await post(`t=${now},v1=${createHmac('sha256', 'whsec_wrong').update(`${now}.${body}`).digest('hex')}`)).toBe(400);
+        expect(await post(`t=${now - 600},v1=${createHmac('sha256', secret).update(`${now - 600}.${body}`).digest('hex')}`)).toBe(400);
+        expect(await post('')).toBe(400);
+        expect(await post(`t=${now},v1=${createHmac('sha256', secret).update(`${now}.${body}`).digest('hex')}`)).toBe(200);
+        expect((await test.post(`/v1/webhook-endpoints/${id}/deliveries/${d.id}/resend`)).status).toBe(200);
+        await until('the duplicate', async () => out.includes(`duplicate ${d.event.id}`));
+      } finally {
+        child.kill();
+        rmSync(dir, { recursive: true, force: true });
+        await test.delete(`/v1/webhook-endpoints/${id}`);
+      }
+    });
+
+    it('gives up once the retry window has passed, and a resend opens a new one', async () => {
+      receiver.got.length = 0;
+      receiver.answer = () => 503;
+      const { id } = (await test.post('/v1/webhook-endpoints', { url: receiver.url })).body;
+      await emit(service, 'test', 'payout.failed', { id: 'po_never' });
+      const [d] = await until('the delivery to fail', async () => {
+        const ds = await deliveries(test, id);
+        return ds[0]?.status === 'failed' && ds;
+      });
+      const log = (await test.get(`/v1/webhook-endpoints/${id}/deliveries/${d.id}`)).body.attempt_log as { at: string; status_code: number }[];
+      expect(d.next_attempt_at).toBeNull();
+      expect(log.length).toBe(d.attempts);
+      expect(log.every((a) => a.status_code === 503)).toBe(true);
+      // The last attempt came after the window: retries went on for all of it.
+      expect(Date.parse(log.at(-1)!.at) - Date.parse(d.created_at)).toBeGreaterThanOrEqual(FAST.giveUpAfterMs);
+      const sent = receiver.got.length;
+      receiver.answer = () => 200;
+      await test.post(`/v1/webhook-endpoints/${id}/deliveries/${d.id}/resend`);
+      await until('the resent delivery', async () => (await deliveries(test, id))[0]?.status === 'delivered');
+      expect(receiver.got.length).toBe(sent + 1);
+      await test.delete(`/v1/webhook-endpoints/${id}`);
+    }, 30_000);
+
+    it('bounds an attempt: a receiver that never answers times out, and only the start of a long answer is read', async () => {
+      const silent = createServer(() => {});
+      const huge = createServer((_req, res) => res.writeHead(200).end('x'.repeat(5 * 1024 * 1024)));
+      const urls: string[] = [];
+      for (const s of [silent, huge]) {
+        await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+        urls.push(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
+      }
+      try {
+        const slow = (await test.post('/v1/webhook-endpoints', { url: urls[0] })).body.id;
+        const long = (await test.post('/v1/webhook-endpoints', { url: urls[1] })).body.id;
+        await emit(service, 'test', 'payout.succeeded', { id: 'po_bounds' });
+        const [timedOut] = await until('the timeout', async () => {
+          const ds = await deliveries(test, slow);
+          return ds[0]?.attempts >= 1 && ds;
+        });
+        expect(timedOut.last_attempt).toMatchObject({ status_code: null, error: `no answer within ${FAST.timeoutMs} ms` });
+        const [read] = await until('the long answer', async () => {
+          const ds = await deliveries(test, long);
+          return ds[0]?.status === 'delivered' && ds;
+        });
+        expect(read.last_attempt.response).toBe('x'.repeat(1024));
+        await test.delete(`/v1/webhook-endpoints/${slow}`);
+        await test.delete(`/v1/webhook-endpoints/${long}`);
+      } finally {
+        for (const s of [silent, huge]) {
+          s.closeAllConnections();
+          s.close();
+        }
+      }
+    });
+
     it('defines each event type once', () => {
       expect(new Set(MERCHANT_EVENT_TYPES).size).toBe(6);
     });
   });
 }
+
+describe.skipIf(!process.env['TEST_DATABASE_URL'])('two instances on one PostgreSQL database', () => {
+  it('share the deliveries and never send one twice', async () => {
+    const backend = backends().find((b) => b.name === 'PostgreSQL')!;
+    const receiver = await new Receiver().start();
+    try {
+      const [a, b] = [await backend.open({ webhooks: FAST }), await backend.open({ webhooks: FAST })];
+      const api = await keyed(a, 'test');
+      const { id } = (await api.post('/v1/webhook-endpoints', { url: receiver.url })).body;
+      const n = 60;
+      for (let i = 0; i < n; i++) await emit(i % 2 ? a : b, 'test', 'payout.succeeded', { id: `po_${i}` });
+      await until('every delivery', async () => (await deliveries(api, id)).filter((d) => d.status === 'delivered').length === n);
+      const ids = receiver.eventIds();
+      expect(ids).toHaveLength(n);
+      expect(new Set(ids).size).toBe(n);
+    } finally {
+      await receiver.close();
+      await backend.cleanup();
+    }
+  }, 60_000);
+});
 
 describe('a delivery survives a restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-hooks-'));
