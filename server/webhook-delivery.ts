@@ -186,7 +186,8 @@ export function startWebhookDelivery(
         return;
       }
       const r = await postEvent(c.url, c.secret, c.body, o.timeoutMs, stopping.signal);
-      if (stopping.signal.aborted) await held(c.id, token).set({ claim: null, next_attempt_at: now() }).execute();
+      // Cut short by stop(): given back rather than counted as the receiver's failure.
+      if (r.statusCode === null && stopping.signal.aborted) await held(c.id, token).set({ claim: null, next_attempt_at: now() }).execute();
       else await record(c, token, r);
     } catch (e) {
       // The database failed: the lease runs out and the delivery is tried again.
