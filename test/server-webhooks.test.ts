@@ -151,6 +151,8 @@ for (const backend of backends()) {
       for (const e of (await live.get('/v1/webhook-endpoints')).body.data) expect((await live.delete(`/v1/webhook-endpoints/${e.id}`)).status).toBe(204);
       expect((await test.delete(`/v1/webhook-endpoints/${created.body.id}`)).status).toBe(204);
       expect((await test.delete(`/v1/webhook-endpoints/${created.body.id}`)).status).toBe(404);
+      const doc = (await (await service.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+      for (const path of ['/v1/webhook-endpoints', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/{id}/deliveries', '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/resend']) expect(doc.paths).toHaveProperty([path]);
     });
 
     it('delivers a signed event that verifies, retries after a 500 and stops after a 2xx', async () => {
