@@ -30,7 +30,7 @@ export interface Store {
 export async function openStore(options: DatabaseOptions): Promise<Store> {
   const store = options.url ? openPostgres(options.url, options.schema) : await openPGlite(options.dataDir);
   if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(store.db);
-  const error = await migrate(store.db as Kysely<unknown>);
+  const error = await migrate(store.db as Kysely<unknown>, options.schema);
   if (error) {
     await store.close();
     throw new Error(`database migration failed: ${error}`);

@@ -186,8 +186,12 @@ const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0005_w
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Brings the database up to date; returns an error message, or undefined on success. */
-export async function migrate(db: Kysely<unknown>): Promise<string | undefined> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the database (or its `schema`) up to date; returns an error message, or undefined on
+ * success. The schema is named to kysely too: without it, kysely takes its bookkeeping tables in
+ * any schema of the database for its own, and a fresh schema migrated beside another fails.
+ */
+export async function migrate(db: Kysely<unknown>, schema?: string): Promise<string | undefined> {
+  const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
 }
