@@ -24,7 +24,7 @@ export interface MerchantEvent {
   readonly data: Record<string, unknown>;
 }
 
-export const newEventId = (): string => `evt_${randomUUID().replaceAll('-', '')}`;
+const newEventId = (): string => `evt_${randomUUID().replaceAll('-', '')}`;
 
 /**
  * Writes the event and a delivery for each of the mode's endpoints, in one statement inside the

@@ -9,7 +9,6 @@ import { iso } from './route-state.js';
 
 /** Endpoints a mode may have at once. */
 export const MAX_ENDPOINTS = 20;
-export const MAX_URL_LENGTH = 2_000;
 
 export interface EndpointJson {
   readonly id: string;
