@@ -19,6 +19,7 @@ import { payoutPointRoutes, payoutRequestRoutes, payoutRoutes } from './routes/g
 import { providerWebhookHandler } from './routes/provider-webhooks.js';
 import { compileRoute, schemeRoutes } from './routes/schemes.js';
 import { rateRoutes, routeStateRoutes } from './routes/state.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import type { Schemes } from './schemes.js';
 
 export interface AppDeps {
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Providers hold no API key: the webhook's signature is its credential.
   const webhook = providerWebhookHandler(gateway);
   app.post('/v1/providers/:route/webhooks', async (c) => withSecurityHeaders(await webhook(c)));
+  mount(app, '/v1/webhook-endpoints', webhookEndpointRoutes(deps.store.db), guarded);
 
   // The editor's files get the page headers.
   if (deps.editorDir && existsSync(deps.editorDir)) {

@@ -16,7 +16,9 @@ import { parseDecimal, type Rat } from '../runtime/rational.js';
 import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { dropLease, holdLease, LeaseLost, takeLease, type Lease } from './lease.js';
-import { logEvent, payoutJson, reservationOf, runPayout, sendPayout, text, type PayoutDeps, type WriteGuard } from './payouts.js';
+import { enqueueEvent } from './outbox.js';
+import { payoutRequestResource } from './payout-resource.js';
+import { logEvent, reservationOf, runPayout, sendPayout, text, type PayoutDeps, type WriteGuard } from './payouts.js';
 import { Problem } from './problem.js';
 import { period, reserve } from './route-state.js';
 
@@ -163,7 +165,7 @@ export async function payoutChanged(deps: GatewayDeps, requestId: string | null 
     const moved = await trx.updateTable('payout_requests').set({ status: 'reversed', updated_at: deps.now() }).where('id', '=', requestId).where('status', '=', 'processed').returning('id').executeTakeFirst();
     if (!moved) return;
     await logEvent(trx, { requestId }, 'final_status', { status: 'reversed', resolution: null, block: null });
-    await deps.events.emit(trx, row.mode, 'payout_request.reversed', { id: requestId, type: 'payout-request', status: 'reversed' });
+    await enqueueEvent(trx, row.mode, 'payout_request.reversed', (await payoutRequestResource(trx, row.mode, requestId, false)).data);
   });
 }
 
@@ -259,7 +261,7 @@ async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: 
     if (error) await logEvent(trx, { requestId: run.id }, 'error', error);
     await trx.updateTable('payout_requests').set({ ...final, lease_owner: null, lease_until: null, updated_at: now }).where('id', '=', run.id).execute();
     await logEvent(trx, { requestId: run.id }, 'final_status', final);
-    await deps.events.emit(trx, run.mode, FINAL_EVENT[final.status], { id: run.id, type: 'payout-request', ...final });
+    await enqueueEvent(trx, run.mode, FINAL_EVENT[final.status], (await payoutRequestResource(trx, run.mode, run.id, false)).data);
   });
 }
 
@@ -349,4 +351,3 @@ class Refused extends Error {
   }
 }
 
-export { payoutJson };

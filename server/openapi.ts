@@ -60,6 +60,22 @@ const PATHS: Record<string, Record<string, Op>> = {
       { requestBody: withBody('PayoutRequest'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays the first answer for the same body; a different body under a used key is a 422 idempotency-key-reused' }] },
     ),
   },
+  '/v1/webhook-endpoints': {
+    post: op("Add a webhook endpoint to the key's mode (at most 20); the answer's secret is shown this once", { '201': json('{ id, url, secret, created_at }'), '409': problem }, { requestBody: withBody('WebhookEndpointCreate') }),
+    get: op("The mode's webhook endpoints: { data: [{ id, url, created_at }] }", { '200': json('endpoints') }),
+  },
+  '/v1/webhook-endpoints/{id}': { delete: op('Delete an endpoint: its secret is wiped, its pending deliveries cancelled', { '204': { description: 'deleted' }, '404': problem }, { parameters: [param('id')] }) },
+  '/v1/webhook-endpoints/{id}/deliveries': {
+    get: op("The endpoint's newest deliveries: event, status, attempts, last attempt, next attempt", { '200': json('{ data: [delivery] }'), '400': problem, '404': problem }, {
+      parameters: [param('id'), { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } }],
+    }),
+  },
+  '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}': {
+    get: op('One delivery with its attempt log and the event as sent', { '200': json('delivery'), '404': problem }, { parameters: [param('id'), param('delivery_id')] }),
+  },
+  '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/resend': {
+    post: op('Send a delivery again now, whatever its status, with a fresh retry window', { '200': json('delivery'), '404': problem }, { parameters: [param('id'), param('delivery_id')] }),
+  },
   '/v1/payout-gateway/payout-requests/{id}': { get: op('A payout request with its payouts and event log', { '200': json('payout request'), '404': problem }, { parameters: [param('id')] }) },
 };
 

@@ -10,8 +10,7 @@ import { feeUnits } from '../runtime/quote.js';
 import { cmp, fromMinor, parseJsonDecimal, roundHalfUp, ZERO } from '../runtime/rational.js';
 import type { Database, Mode } from './db/schema.js';
 import { requestHash, pointScheme } from './gateway.js';
-import type { PayoutStatus } from '../runtime/payout-status.js';
-import { logEvent, payoutJson, reservationOf, sendPayout, text, type PayoutDeps, type PayoutRow } from './payouts.js';
+import { logEvent, reservationOf, sendPayout, text, type PayoutDeps } from './payouts.js';
 import { Problem } from './problem.js';
 import { period, reserve } from './route-state.js';
 
@@ -80,27 +79,3 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
   return id;
 }
 
-/** A payout of the mode as the API's JSON:API resource. */
-export async function payoutResource(db: Kysely<Database>, mode: Mode, id: string, withEvents: boolean) {
-  const row = await db.selectFrom('payouts').selectAll().where('mode', '=', mode).where('id', '=', id).executeTakeFirst();
-  if (!row) throw new Problem(404, 'not-found', `no payout '${id.slice(0, 100)}'`);
-  const events = withEvents ? await db.selectFrom('events').selectAll().where('payout_id', '=', id).orderBy('id').execute() : [];
-  return { data: payoutData(row, withEvents ? events.map((e) => ({ type: e.type, at: new Date(e.created_at).toISOString(), ...e.data })) : undefined) };
-}
-
-function payoutData(row: PayoutRow, events?: Record<string, unknown>[]) {
-  const { id, ...attributes } = payoutJson(row);
-  return {
-    type: 'payout',
-    id,
-    attributes: { ...attributes, point_id: row.point_id, created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString(), ...(events ? { events } : {}) },
-  };
-}
-
-/** The mode's payouts, newest first (both the payout operation's and those of payout requests). */
-export async function listPayouts(db: Kysely<Database>, mode: Mode, limit: number, status?: PayoutStatus) {
-  let q = db.selectFrom('payouts').selectAll().where('mode', '=', mode);
-  if (status) q = q.where('status', '=', status);
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-  return { data: rows.map((r) => payoutData(r)) };
-}

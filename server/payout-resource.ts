@@ -1,12 +1,13 @@
-// The payout request as the gateway's JSON:API resource, with its payouts and, on GET, its
-// events; and the list of them, newest first, filtered and paginated by an opaque cursor.
+// The payout request and the payout as the gateway's JSON:API resources, with their payouts and,
+// on GET, their events; and the lists of them, newest first (requests filtered and paginated by
+// an opaque cursor).
 import type { Kysely, Selectable } from 'kysely';
+import type { PayoutStatus } from '../runtime/payout-status.js';
 import type { Database, Mode, PayoutRequestTable, PayoutTable } from './db/schema.js';
 import { isCurrency, minorUnits } from '../runtime/currencies.js';
 import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO } from '../runtime/rational.js';
 import { notFound, Problem } from './problem.js';
 import { iso } from './route-state.js';
-import { payoutJson } from './payouts.js';
 import { isDateTime } from './schemas.js';
 
 type RequestRow = Selectable<PayoutRequestTable>;
@@ -109,4 +110,47 @@ export async function listPayoutRequests(db: Kysely<Database>, mode: Mode, f: Li
   const last = page.at(-1);
   const next = rows.length > f.limit && last ? encodeCursor({ at: iso(last.created_at), id: last.id }) : null;
   return { data: page.map((r) => resource(r, payouts.get(r.id)!)), meta: { next_cursor: next } };
+}
+
+/** A payout as the API shows it (and as merchant events carry it). */
+export function payoutJson(p: PayoutRow) {
+  return {
+    id: p.id,
+    payout_request_id: p.payout_request_id,
+    attempt: p.attempt,
+    route: p.route,
+    amount: p.amount,
+    currency: p.currency,
+    fee: p.fee,
+    request_amount: p.request_amount,
+    p2p: p.p2p,
+    status: p.status,
+    error: p.error,
+    reference: p.reference,
+  };
+}
+
+/** A payout of the mode as the API's JSON:API resource. */
+export async function payoutResource(db: Kysely<Database>, mode: Mode, id: string, withEvents: boolean) {
+  const row = await db.selectFrom('payouts').selectAll().where('mode', '=', mode).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new Problem(404, 'not-found', `no payout '${id.slice(0, 100)}'`);
+  const events = withEvents ? await db.selectFrom('events').selectAll().where('payout_id', '=', id).orderBy('id').execute() : [];
+  return { data: payoutData(row, withEvents ? events.map((e) => ({ type: e.type, at: new Date(e.created_at).toISOString(), ...e.data })) : undefined) };
+}
+
+function payoutData(row: PayoutRow, events?: Record<string, unknown>[]) {
+  const { id, ...attributes } = payoutJson(row);
+  return {
+    type: 'payout',
+    id,
+    attributes: { ...attributes, point_id: row.point_id, created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString(), ...(events ? { events } : {}) },
+  };
+}
+
+/** The mode's payouts, newest first (both the payout operation's and those of payout requests). */
+export async function listPayouts(db: Kysely<Database>, mode: Mode, limit: number, status?: PayoutStatus) {
+  let q = db.selectFrom('payouts').selectAll().where('mode', '=', mode);
+  if (status) q = q.where('status', '=', status);
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return { data: rows.map((r) => payoutData(r)) };
 }

@@ -14,6 +14,8 @@ import { parseState } from '../runtime/state.js';
 import type { RouteDef } from '../runtime/types.js';
 import type { Connector, PayoutOrder } from './connectors/connector.js';
 import type { Database, Mode, PayoutTable } from './db/schema.js';
+import { enqueueEvent } from './outbox.js';
+import { payoutResource } from './payout-resource.js';
 import { addVolume, loadRates, release, type Reservation } from './route-state.js';
 import type { Schemes } from './schemes.js';
 import type { StateSnapshots } from './state-snapshots.js';
@@ -27,19 +29,11 @@ export interface ConnectorSource {
   forWebhook(route: string): Promise<{ mode: Mode; connector: Connector }[]>;
 }
 
-export type MerchantEventType = 'payout_request.processed' | 'payout_request.failed' | 'payout_request.reversed' | 'payout.succeeded' | 'payout.failed' | 'payout.reversed';
-
-/** The merchant's webhooks: an event written in the caller's transaction, delivered later. */
-export interface MerchantEvents {
-  emit(trx: Kysely<Database>, mode: Mode, type: MerchantEventType, data: Record<string, unknown>): Promise<void>;
-}
-
 export interface PayoutDeps {
   readonly db: Kysely<Database>;
   readonly schemes: Schemes;
   readonly states: StateSnapshots;
   readonly connectors: ConnectorSource;
-  readonly events: MerchantEvents;
   readonly now: () => Date;
   /** The first status query waits this long; each later one twice as long, up to POLL_CAP_MS. */
   readonly pollBaseMs: number;
@@ -140,7 +134,7 @@ export async function applyAnswer(deps: PayoutDeps, id: string, answer: Provider
     }
     await write(deps, trx, locked, s, def!, requestScale, scheme);
     await logEvent(trx, locked, 'provider_answer', { payout: id, route: locked.route, via, status: s.status, ...answerDetail(answer) });
-    if (s.event) await deps.events.emit(trx, locked.mode, s.event, { ...(await payoutData(trx, id)) });
+    if (s.event) await enqueueEvent(trx, locked.mode, s.event, (await payoutResource(trx, locked.mode, id, false)).data);
     return locked.payout_request_id;
   });
 }
@@ -194,24 +188,3 @@ async function recordVolume(trx: Kysely<Database>, row: PayoutRow, piece: string
 /** Volumes are history for `weight`; pieces converted by a derived rate are kept to 12 places. */
 const VOLUME_SCALE = 12;
 
-/** A payout as the API shows it (and as merchant events carry it). */
-export function payoutJson(p: PayoutRow) {
-  return {
-    id: p.id,
-    payout_request_id: p.payout_request_id,
-    attempt: p.attempt,
-    route: p.route,
-    amount: p.amount,
-    currency: p.currency,
-    fee: p.fee,
-    request_amount: p.request_amount,
-    p2p: p.p2p,
-    status: p.status,
-    error: p.error,
-    reference: p.reference,
-  };
-}
-
-async function payoutData(trx: Kysely<Database>, id: string) {
-  return payoutJson(await trx.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-}

@@ -78,6 +78,12 @@ export const BODY_SCHEMAS = {
     additionalProperties: false,
     properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, currencies: { type: 'array', minItems: 1, items: CODE }, scheme: NAME },
   },
+  WebhookEndpointCreate: {
+    type: 'object',
+    required: ['url'],
+    additionalProperties: false,
+    properties: { url: { type: 'string', minLength: 1, maxLength: 2_000, description: 'an http or https URL; deliveries are POSTed to it' } },
+  },
   PayoutRequest: {
     type: 'object',
     required: ['data'],

@@ -21,6 +21,7 @@ import type { GatewayDeps } from './gateway.js';
 import { startRecovery } from './recovery.js';
 import { Schemes, type SchemesOptions } from './schemes.js';
 import { StateSnapshots } from './state-snapshots.js';
+import { startWebhookDelivery, type DeliveryOptions } from './webhook-delivery.js';
 
 export interface ServiceOptions {
   readonly port?: number;
@@ -49,6 +50,8 @@ export interface ServiceOptions {
   readonly sweepMs?: number;
   /** The compile pool, storage limits and compiled-version cache (defaults in schemes.ts). */
   readonly schemes?: SchemesOptions;
+  /** Merchant webhook delivery: backoff, give-up window, timeout, polling, batch (defaults in DELIVERY_DEFAULTS). */
+  readonly webhooks?: Partial<DeliveryOptions>;
 }
 
 export interface Service {
@@ -108,13 +111,13 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     schemes,
     states,
     connectors,
-    events: { emit: async () => {} },
     now: () => new Date(),
     leaseMs: options.recoverAfterMs ?? 30_000,
     pollBaseMs: options.pollBaseMs ?? 1_000,
     log,
   };
   const recovery = startRecovery(gateway, options.sweepMs ?? 1_000, log);
+  const webhooks = startWebhookDelivery(store.db, options.webhooks ?? {}, log);
   const app = createApp({
     store,
     keys,
@@ -133,6 +136,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     adminKey,
     close: async () => {
       await recovery.stop();
+      await webhooks.stop();
       await schemes.close();
       await store.close();
     },

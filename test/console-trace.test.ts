@@ -113,6 +113,7 @@ describe('request pages', () => {
     expect(viewOf('#/requests/%E0%A4%A')).toEqual({ name: 'request', id: '%E0%A4%A' });
     expect(viewOf('#/routes')).toEqual({ name: 'routes' });
     expect(viewOf('#/simulation')).toEqual({ name: 'simulation' });
+    expect(viewOf('#/webhooks')).toEqual({ name: 'webhooks' });
     expect(viewOf('#/nowhere')).toEqual({ name: 'editor' });
     expect(tabOf({ name: 'request', id: 'x' })).toBe('requests');
   });

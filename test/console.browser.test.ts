@@ -1,13 +1,17 @@
 // The operations console end to end, in headless Chromium against the running service: a
 // processed and a failed payout request with their payouts and green/red routing trees, a route
-// balance edited and stored, and a simulation in the page's worker that draws its charts beside
-// the semantic diff of two versions. Set up through the HTTP API; driven mostly by keyboard.
+// balance edited and stored, a simulation in the page's worker that draws its charts beside
+// the semantic diff of two versions, and a webhook endpoint whose failed delivery is resent. Set up through the HTTP API; driven mostly by keyboard.
 // Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes the README's two in docs/).
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEditor } from '../editor/build.mjs';
+import type { Service } from '../server/start.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
@@ -37,9 +41,8 @@ service sepa_eur {
 /** v2 sends the large payouts to bankco as well. */
 const V2 = V1.replace('    optimal acme_eur\n  } else', '    balance bankco_eur, acme_eur\n  } else');
 
-interface Running {
+interface Running extends Service {
   readonly url: string;
-  close(): Promise<void>;
 }
 
 describe.skipIf(!hasChromium)('browser console', () => {
@@ -73,9 +76,10 @@ describe.skipIf(!hasChromium)('browser console', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await buildEditor({ quiet: true });
     const { startService } = (await import('../server/start.js')) as {
-      startService(o: { port?: number; quiet?: boolean; seedExamples?: boolean; adminKey?: string }): Promise<Running>;
+      startService(o: { port?: number; quiet?: boolean; seedExamples?: boolean; adminKey?: string; webhooks?: { pollMs: number } }): Promise<Running>;
     };
-    service = await startService({ port: 0, quiet: true, seedExamples: false, adminKey });
+    // Deliveries are looked for often; a failed one waits the default minute, so only Resend retries it here.
+    service = await startService({ port: 0, quiet: true, seedExamples: false, adminKey, webhooks: { pollMs: 100 } });
 
     const created = await call('POST', '/v1/api-keys', { mode: 'test', name: 'console browser test' }, adminKey);
     expect(created.status).toBe(201);
@@ -273,5 +277,79 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await shot('console-6-simulation.png');
     if (process.env['SLUICE_README_SCREENSHOT']) await page.screenshot({ path: join(DOCS, 'console-simulation.png') });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('adds a webhook endpoint, shows its secret once, and resends a delivery the receiver refused', async () => {
+    const got: { signature: string; body: string }[] = [];
+    let answer = 500;
+    const receiver: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        got.push({ signature: String(req.headers['sluice-signature']), body });
+        res.writeHead(answer).end(answer === 500 ? 'down for maintenance' : 'ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sluice-events`;
+    try {
+      await page.keyboard.press('Alt+5');
+      await page.waitForSelector('#view-webhooks:not([hidden])');
+      await expect.poll(() => page.textContent('#endpoint-list')).toMatch(/No endpoints yet/);
+      await page.fill('#endpoint-url', url);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#endpoint-secret:not([hidden])');
+      const secret = (await page.textContent('#endpoint-secret-value')) ?? '';
+      expect(secret).toMatch(/^whsec_/);
+      const endpoint = page.locator('#endpoint-list section.endpoint');
+      await expect.poll(() => endpoint.count()).toBe(1);
+      expect(await endpoint.locator('.endpoint-url').textContent()).toBe(url);
+      // The secret is the creation's alone: the list never carries it.
+      expect(JSON.stringify((await call('GET', '/v1/webhook-endpoints')).json)).not.toContain(secret);
+      await page.click('#endpoint-secret-done');
+      expect(await page.isHidden('#endpoint-secret')).toBe(true);
+      expect(await page.textContent('#endpoint-secret-value')).toBe('');
+
+      // A final status, as the gateway writes it: the receiver refuses it once.
+      const { enqueueEvent } = await import('../server/outbox.js');
+      await service.store.db.transaction().execute((trx) => enqueueEvent(trx, 'test', 'payout_request.processed', { type: 'payout-request', id: ids.processed }));
+      await expect.poll(() => got.length, { timeout: 15_000 }).toBe(1);
+      const [t, v1] = got[0]!.signature.replace(/^t=/, '').split(',v1=') as [string, string];
+      expect(createHmac('sha256', secret).update(`${t}.${got[0]!.body}`).digest('hex')).toBe(v1);
+      const event = JSON.parse(got[0]!.body) as { id: string; type: string };
+
+      const row = page.locator(`#endpoint-list tr[data-delivery]`);
+      await expect
+        .poll(async () => {
+          await page.click('#webhooks-reload');
+          return row.getAttribute('data-status');
+        }, { timeout: 15_000 })
+        .toBe('pending');
+      expect(await row.locator('td').nth(1).textContent()).toBe('payout_request.processed');
+      expect(await row.locator('td').nth(2).textContent()).toBe(event.id);
+      expect(await row.locator('td').nth(4).textContent()).toBe('1');
+      expect(await row.locator('.last-response').textContent()).toMatch(/^500 · down for maintenance · \d+ ms$/);
+      expect(await row.locator('td').nth(6).textContent()).toMatch(/^\d{4}-\d{2}-\d{2} /);
+      await shot('console-7-webhooks-failed.png');
+
+      answer = 200;
+      await row.locator('button.resend').click();
+      await expect.poll(message).toMatch(new RegExp(`Resending payout_request.processed ${event.id}`));
+      await expect.poll(() => got.length, { timeout: 15_000 }).toBe(2);
+      expect(JSON.parse(got[1]!.body)).toEqual(JSON.parse(got[0]!.body));
+      await expect
+        .poll(async () => {
+          await page.click('#webhooks-reload');
+          return row.getAttribute('data-status');
+        }, { timeout: 15_000 })
+        .toBe('delivered');
+      expect(await row.locator('td').nth(4).textContent()).toBe('2');
+      expect(await row.locator('.last-response').textContent()).toMatch(/^200 · ok/);
+      await shot('console-8-webhooks-delivered.png');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The page's views and their addresses: `#/editor` (the default), `#/requests`,
-// `#/requests/ID`, `#/routes`, `#/simulation`.
-export type View = { readonly name: 'editor' | 'requests' | 'routes' | 'simulation' } | { readonly name: 'request'; readonly id: string };
+// `#/requests/ID`, `#/routes`, `#/simulation`, `#/webhooks`.
+export type Tab = 'editor' | 'requests' | 'routes' | 'simulation' | 'webhooks';
+export type View = { readonly name: Tab } | { readonly name: 'request'; readonly id: string };
 
 export function viewOf(hash: string): View {
   const path = hash.replace(/^#\/?/, '');
@@ -19,6 +20,7 @@ export function viewOf(hash: string): View {
       return { name: 'requests' };
     case 'routes':
     case 'simulation':
+    case 'webhooks':
       return { name: head };
     default:
       return { name: 'editor' };
@@ -26,9 +28,9 @@ export function viewOf(hash: string): View {
 }
 
 /** The navigation tab a view belongs to. */
-export function tabOf(v: View): 'editor' | 'requests' | 'routes' | 'simulation' {
+export function tabOf(v: View): Tab {
   return v.name === 'request' ? 'requests' : v.name;
 }
 
-/** Alt+1..4 */
-export const VIEW_KEYS: readonly ('editor' | 'requests' | 'routes' | 'simulation')[] = ['editor', 'requests', 'routes', 'simulation'];
+/** Alt+1..5 */
+export const VIEW_KEYS: readonly Tab[] = ['editor', 'requests', 'routes', 'simulation', 'webhooks'];

@@ -193,11 +193,66 @@ const payoutLifecycle: Migration = {
   },
 };
 
+/**
+ * Merchant webhooks: endpoints per mode (deleted ones kept, secret wiped, so a delivery written
+ * while one was deleted still finds its row), each event once with the exact body every attempt
+ * signs, one delivery per endpoint and event, and the log of its attempts.
+ */
+const webhooks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('webhook_endpoints')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('deleted_at', 'timestamptz')
+      .execute();
+    await db.schema.createIndex('webhook_endpoints_mode').on('webhook_endpoints').columns(['mode', 'created_at']).execute();
+    await db.schema
+      .createTable('webhook_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id'))
+      .addColumn('event_id', 'text', (c) => c.notNull().references('webhook_events.id'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'timestamptz')
+      .addColumn('retry_since', 'timestamptz', (c) => c.notNull())
+      .addColumn('claim', 'text')
+      .addColumn('delivered_at', 'timestamptz')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute();
+    await db.schema
+      .createTable('webhook_attempts')
+      .addColumn('id', 'serial', (c) => c.primaryKey())
+      .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id'))
+      .addColumn('at', 'timestamptz', (c) => c.notNull())
+      .addColumn('status_code', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('response', 'text')
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id', 'id']).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_request_hash': requestHash,
   '0003_connectors': connectors,
   '0004_payout_lifecycle': payoutLifecycle,
+  '0005_webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -156,6 +156,54 @@ export interface RouteConnectorTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookEndpointTable {
+  id: string;
+  mode: Mode;
+  url: string;
+  /** Kept as issued (it signs every delivery), never shown after creation; wiped on delete. */
+  secret: string;
+  created_at: Timestamp;
+  deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface WebhookEventTable {
+  id: string;
+  mode: Mode;
+  type: string;
+  /** The JSON body exactly as every attempt sends and signs it. */
+  body: string;
+  created_at: Timestamp;
+}
+
+type MaybeTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  /** pending (due at next_attempt_at), delivered, failed (gave up) or cancelled (endpoint deleted). */
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+  attempts: Generated<number>;
+  next_attempt_at: MaybeTime;
+  /** Retries go on until this plus the give-up window: the creation, or the last resend. */
+  retry_since: Timestamp;
+  /** The token of the worker sending it now; its result is written only while it still holds it. */
+  claim: ColumnType<string | null, string | null | undefined, string | null>;
+  delivered_at: MaybeTime;
+  created_at: Timestamp;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  /** The start of the receiver's answer, bounded. */
+  response: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   schemes: SchemeTable;
@@ -169,4 +217,8 @@ export interface Database {
   payouts: PayoutTable;
   events: EventTable;
   route_connectors: RouteConnectorTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

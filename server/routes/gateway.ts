@@ -4,9 +4,9 @@ import { Hono } from 'hono';
 import type { Database, Mode } from '../db/schema.js';
 import { FINAL_PAYOUT_STATUSES, PAYOUT_STATUSES, type PayoutStatus } from '../../runtime/payout-status.js';
 import { requestHash, findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
-import { createPayout, findPayoutByKey, listPayouts, payoutResource, type PayoutAttributes } from '../payout-operation.js';
+import { createPayout, findPayoutByKey, type PayoutAttributes } from '../payout-operation.js';
 import { body, type AppEnv } from '../http.js';
-import { listPayoutRequests, payoutRequestResource, type ListFilters } from '../payout-resource.js';
+import { listPayoutRequests, listPayouts, payoutRequestResource, payoutResource, type ListFilters } from '../payout-resource.js';
 import { notFound, Problem } from '../problem.js';
 
 interface PayoutPoint {

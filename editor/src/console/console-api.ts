@@ -1,5 +1,6 @@
 // The console's calls to the service: payout requests (list, one with its events), route
-// state, rate tables and payout points. Same origin, same API key as the editor (api.ts).
+// state, rate tables, payout points, and webhook endpoints with their deliveries. Same origin,
+// same API key as the editor (api.ts).
 import { listQuery, type EventLike, type RequestFilters } from '../../console/requests-model.js';
 import { ApiError, request } from '../api.js';
 
@@ -136,4 +137,52 @@ export async function putRates(name: string, rates: Record<string, string>): Pro
 export async function createPayoutPoint(p: { id: string; currencies: string[]; scheme: string }): Promise<void> {
   const { status, json } = await request('POST', '/v1/payout-points', p);
   if (status === 422) throw refused(status, json);
+}
+
+export interface WebhookEndpoint {
+  readonly id: string;
+  readonly url: string;
+  readonly created_at: string;
+}
+
+export interface WebhookAttempt {
+  readonly at: string;
+  readonly status_code: number | null;
+  readonly error: string | null;
+  readonly response: string | null;
+  readonly duration_ms: number;
+}
+
+export interface WebhookDelivery {
+  readonly id: string;
+  readonly event: { readonly id: string; readonly type: string; readonly created_at: string };
+  readonly status: string;
+  readonly attempts: number;
+  readonly last_attempt: WebhookAttempt | null;
+  readonly next_attempt_at: string | null;
+  readonly delivered_at: string | null;
+  readonly created_at: string;
+}
+
+export async function listWebhookEndpoints(): Promise<WebhookEndpoint[]> {
+  return ((await request('GET', '/v1/webhook-endpoints')).json as { data: WebhookEndpoint[] }).data;
+}
+
+/** The new endpoint with its signing secret: the only time the service shows it. */
+export async function createWebhookEndpoint(url: string): Promise<WebhookEndpoint & { secret: string }> {
+  const { status, json } = await request('POST', '/v1/webhook-endpoints', { url });
+  if (status === 422) throw refused(status, json);
+  return json as WebhookEndpoint & { secret: string };
+}
+
+export async function deleteWebhookEndpoint(id: string): Promise<void> {
+  await request('DELETE', `/v1/webhook-endpoints/${enc(id)}`);
+}
+
+export async function listWebhookDeliveries(endpoint: string): Promise<WebhookDelivery[]> {
+  return ((await request('GET', `/v1/webhook-endpoints/${enc(endpoint)}/deliveries?limit=50`)).json as { data: WebhookDelivery[] }).data;
+}
+
+export async function resendWebhookDelivery(endpoint: string, delivery: string): Promise<WebhookDelivery> {
+  return (await request('POST', `/v1/webhook-endpoints/${enc(endpoint)}/deliveries/${enc(delivery)}/resend`)).json as WebhookDelivery;
 }

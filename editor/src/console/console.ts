@@ -1,11 +1,13 @@
 // The console beside the editor, in the same page: payout requests, a request's payouts and
-// events, route state with rates and payout points, and the simulation view. Views follow the
-// address's hash (so Back works and a request can be linked); Alt+1..4 switch between them.
+// events, route state with rates and payout points, the simulation view, and merchant webhooks.
+// Views follow the address's hash (so Back works and a request can be linked); Alt+1..5 switch
+// between them.
 import { tabOf, viewOf, VIEW_KEYS, type View } from '../../console/views.js';
 import { $, type Say } from './dom.js';
 import { RequestsPage, RequestView } from './requests-page.js';
 import { RoutesPage } from './routes-page.js';
 import { SimulationPage } from './simulation-page.js';
+import { WebhooksPage } from './webhooks-page.js';
 import './console.css';
 
 export interface ConsoleDeps {
@@ -21,6 +23,7 @@ export class Console {
   readonly request: RequestView;
   readonly routes: RoutesPage;
   readonly simulation: SimulationPage;
+  readonly webhooks: WebhooksPage;
   view: View = { name: 'editor' };
 
   constructor(private readonly d: ConsoleDeps) {
@@ -28,6 +31,7 @@ export class Console {
     this.request = new RequestView(d.say);
     this.routes = new RoutesPage(d.say);
     this.simulation = new SimulationPage(d);
+    this.webhooks = new WebhooksPage(d.say);
     addEventListener('hashchange', () => this.route());
     this.route();
   }
@@ -49,6 +53,7 @@ export class Console {
       ['view-request', v.name === 'request'],
       ['view-routes', v.name === 'routes'],
       ['view-simulation', v.name === 'simulation'],
+      ['view-webhooks', v.name === 'webhooks'],
     ] as const)
       $(id).hidden = !on;
     switch (v.name) {
@@ -67,6 +72,9 @@ export class Console {
       case 'simulation':
         void this.simulation.show();
         break;
+      case 'webhooks':
+        this.webhooks.show();
+        break;
     }
     document.title = `Sluice · ${tab[0]!.toUpperCase()}${tab.slice(1)}`;
   }
@@ -76,12 +84,13 @@ export class Console {
     if (this.view.name === 'requests') void this.requests.load('');
     if (this.view.name === 'routes') void this.routes.refresh();
     if (this.view.name === 'simulation') void this.simulation.show();
+    if (this.view.name === 'webhooks') void this.webhooks.refresh();
   }
 
   /** The console's keys; true when the key was used. */
   key(e: KeyboardEvent): boolean {
     const mod = e.ctrlKey || e.metaKey;
-    if (e.altKey && !mod && !e.shiftKey && /^Digit[1-4]$/.test(e.code)) {
+    if (e.altKey && !mod && !e.shiftKey && /^Digit[1-5]$/.test(e.code)) {
       location.hash = `#/${VIEW_KEYS[Number(e.code.slice(5)) - 1]}`;
       return true;
     }
