@@ -2,6 +2,9 @@
 // status query), sends that time out, declines that fail over, duplicate and stale webhooks, and
 // reversals; through the test connector's outcomes and through the http connector against the
 // provider simulator (a real HTTP server), webhooks over real sockets.
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simSignature, simulatorConnector, SIM_SIGNATURE_HEADER, startSimulator, type ProviderSimulator, type SimulatorOptions } from '../server/connectors/simulator.js';
 import type { RunningService } from '../server/start.js';
@@ -50,7 +53,7 @@ describe.each(backends())('payout lifecycle on $name', (backend) => {
 
   beforeAll(async () => {
     // Status queries start after 1 s: a webhook due sooner is what resolves a payout, when one is sent.
-    service = await backend.serve({ pollBaseMs: 1_000, sweepMs: 50 });
+    service = await backend.serve({ pollBaseMs: 1_000, sweepMs: 50, webhooks: { pollMs: 50 } });
     api = await keyed(service, 'test');
     expect((await api.post('/v1/schemes/life/versions', { source: SCHEME })).status).toBe(201);
     await api.post('/v1/schemes/life/activate', { version: 1 });
@@ -94,6 +97,42 @@ describe.each(backends())('payout lifecycle on $name', (backend) => {
   }
 
   const balance = async (route: string) => (await api.get(`/v1/routes/${route}`)).body.balance as string;
+
+  it("tells the merchant by signed webhook of the payout's success and of the request's", async () => {
+    const got: { type: string; id: string; data: { id: string; attributes: { status: string } }; verified: boolean }[] = [];
+    let secret = '';
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const [t, v1] = String(req.headers['sluice-signature']).split(',').map((p) => p.split('=')[1]);
+        const verified = v1 === createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+        got.push({ ...(JSON.parse(body) as Omit<(typeof got)[number], 'verified'>), verified });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const endpoint = await api.post('/v1/webhook-endpoints', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks` });
+      expect(endpoint.status).toBe(201);
+      secret = endpoint.body.secret;
+      await routes({ outcome: 'success' });
+      const created = await post('5.00', 'a_only');
+      const deadline = Date.now() + 10_000;
+      while (got.length < 2 && Date.now() < deadline) await sleep(50);
+      // Deliveries go out concurrently: their order is not promised.
+      got.sort((a, b) => a.type.localeCompare(b.type));
+      expect(got.map((e) => [e.type, e.data.attributes.status, e.verified])).toEqual([
+        ['payout.succeeded', 'succeeded', true],
+        ['payout_request.processed', 'processed', true],
+      ]);
+      expect(got[1]!.data.id).toBe(created.id);
+      expect(new Set(got.map((e) => e.id)).size).toBe(2);
+      await api.delete(`/v1/webhook-endpoints/${endpoint.body.id}`);
+    } finally {
+      receiver.close();
+    }
+  });
 
   describe('with the test connector', () => {
     it('answers 202 while a payout is pending, then processes it when its status query says it succeeded', async () => {
