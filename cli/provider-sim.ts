@@ -1,5 +1,6 @@
 // `sluice provider-sim`: a payout provider to point an http connector at (docs/payouts.md). It
-// prints the PUT /v1/routes/{route}/connector body that does so, then serves until interrupted.
+// prints the PUT /v1/routes/{route}/connector body that does so, then serves until interrupted;
+// with --print-connector it prints that body alone, on one line, and exits.
 import { simulatorConnector, startSimulator, type SimulatorOptions } from '../server/connectors/simulator.js';
 import { parseArgs } from './args.js';
 import { EXIT, type Output } from './io.js';
@@ -7,13 +8,13 @@ import { EXIT, type Output } from './io.js';
 export const PROVIDER_SIM_USAGE = 'sluice provider-sim [--port N] [--webhook-url URL] [OPTIONS]';
 
 const FULL_USAGE =
-  'sluice provider-sim [--port N] [--seed S] [--webhook-url URL] [--secret S] [--api-key K] [--delay-ms N|MIN-MAX]\n' +
+  'sluice provider-sim [--port N] [--seed S] [--webhook-url URL] [--secret S] [--api-key K] [--delay-ms N|MIN-MAX] [--print-connector]\n' +
   '                    [--timeout-share P] [--duplicate-share P] [--reverse-share P] [--decline-share P] [--hold-ms N]';
 
 const SHARES = ['timeout-share', 'duplicate-share', 'reverse-share', 'decline-share'] as const;
 const OPTIONS = ['port', 'seed', 'webhook-url', 'secret', 'api-key', 'delay-ms', 'hold-ms', ...SHARES];
 
-type Parsed = { ok: true; port: number; options: SimulatorOptions } | { ok: false; message: string };
+type Parsed = { ok: true; port: number; printOnly: boolean; options: SimulatorOptions } | { ok: false; message: string };
 
 const whole = (text: string, max: number): number | undefined => (/^\d{1,10}$/.test(text) && Number(text) <= max ? Number(text) : undefined);
 
@@ -31,9 +32,9 @@ function delayOf(text: string): [number, number] | undefined {
 }
 
 function parse(argv: readonly string[]): Parsed {
-  const parsed = parseArgs(argv, [], OPTIONS);
+  const parsed = parseArgs(argv, ['print-connector'], OPTIONS);
   if (!parsed.ok) return parsed;
-  const { options: o, positional } = parsed.args;
+  const { options: o, positional, flags } = parsed.args;
   if (positional.length) return { ok: false, message: `unexpected argument '${positional[0]}'` };
   const port = whole(o.get('port') ?? '4010', 65_535);
   const seed = whole(o.get('seed') ?? '1', 4_294_967_295);
@@ -51,6 +52,7 @@ function parse(argv: readonly string[]): Parsed {
   return {
     ok: true,
     port,
+    printOnly: flags.has('print-connector'),
     options: {
       seed,
       delayMs,
@@ -72,9 +74,13 @@ export async function providerSimCommand(argv: readonly string[], io: Output): P
     io.err(`sluice provider-sim: ${parsed.message}\nusage: ${FULL_USAGE}\n`);
     return EXIT.usage;
   }
+  const { apiKey, secret } = parsed.options;
+  if (parsed.printOnly) {
+    io.out(`${JSON.stringify(simulatorConnector(`http://127.0.0.1:${parsed.port}`, { apiKey: apiKey!, secret: secret! }))}\n`);
+    return EXIT.ok;
+  }
   try {
     const sim = await startSimulator(parsed.options, parsed.port);
-    const { apiKey, secret } = parsed.options;
     io.out(`provider simulator listening on ${sim.url}\n`);
     io.out(`connector (PUT /v1/routes/ROUTE/connector):\n${JSON.stringify(simulatorConnector(sim.url, { apiKey: apiKey!, secret: secret! }), null, 2)}\n`);
     const stop = () => void sim.close().then(() => process.exit(0));

@@ -1,6 +1,6 @@
 // `sluice serve`: the HTTP service and the editor. Configuration from the environment: PORT,
 // HOST, SLUICE_DATA_DIR, DATABASE_URL, SLUICE_ADMIN_KEY, SLUICE_RATE_LIMIT,
-// SLUICE_RECOVERY_AFTER_MS, and SLUICE_WORKERS (node:cluster processes sharing the port).
+// SLUICE_RECOVERY_AFTER_MS, SLUICE_POLL_BASE_MS, and SLUICE_WORKERS (node:cluster processes sharing the port).
 import cluster from 'node:cluster';
 import { generateSecret } from '../server/keys.js';
 import { startService, type ServiceOptions } from '../server/start.js';
@@ -22,6 +22,7 @@ function options(port: number, adminKey: string): ServiceOptions {
     adminKey,
     rateLimit: { perSecond, burst: perSecond * 2 },
     recoverAfterMs: Number(env('SLUICE_RECOVERY_AFTER_MS') ?? 30_000),
+    pollBaseMs: Number(env('SLUICE_POLL_BASE_MS') ?? 1_000),
   };
 }
 
