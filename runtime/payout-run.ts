@@ -164,8 +164,10 @@ function success(p: SettledPayout, s: Settlement, processed: string | undefined,
   const scale = route.calc.scale;
   const got = parseDecimal(processed);
   // An unreadable or negative amount is no amount: the payout counts as paid in full.
-  if (got === undefined || cmp(got, ZERO) < 0 || cmp(got, p.amount) >= 0) return done;
+  if (got === undefined || cmp(got, ZERO) < 0) return done;
+  // Compared in the currency's minor units, the unit the debit is kept in: 99.999 of 100.00 is all of it.
   const paidNow = fromMinor(roundHalfUp(got, scale), scale);
+  if (cmp(paidNow, p.amount) >= 0) return done;
   if (cmp(paidNow, ZERO) <= 0) return failure(s, NOTHING_PROCESSED);
   const fee = fromMinor(big(feeUnits(route, norm(roundHalfUp(paidNow, scale)))), scale);
   const piece = fromMinor(roundHalfUp(div(mul(p.piece, paidNow), p.amount)!, p.requestScale), p.requestScale);
