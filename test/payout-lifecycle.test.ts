@@ -121,7 +121,7 @@ describe.each(backends())('payout lifecycle on $name', (backend) => {
       const deadline = Date.now() + 10_000;
       while (got.length < 2 && Date.now() < deadline) await sleep(50);
       // Deliveries go out concurrently: their order is not promised.
-      got.sort((a, b) => a.type.localeCompare(b.type));
+      got.sort((a, b) => (a.type < b.type ? -1 : 1));
       expect(got.map((e) => [e.type, e.data.attributes.status, e.verified])).toEqual([
         ['payout.succeeded', 'succeeded', true],
         ['payout_request.processed', 'processed', true],
