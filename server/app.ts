@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   mount(app, '/v1/payout-gateway/payout-requests', payoutRequestRoutes(gateway), guarded);
   mount(app, '/v1/payout-gateway/payouts', payoutRoutes(gateway), guarded);
   // Providers hold no API key: the webhook's signature is its credential.
-  const webhook = providerWebhookHandler(gateway);
+  const webhook = providerWebhookHandler(gateway, deps.auth);
   app.post('/v1/providers/:route/webhooks', async (c) => withSecurityHeaders(await webhook(c)));
   mount(app, '/v1/webhook-endpoints', webhookEndpointRoutes(deps.store.db), guarded);
 

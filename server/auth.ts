@@ -23,7 +23,7 @@ export const clientOf = (incoming: IncomingMessage | undefined): string => incom
 /** Clients whose unknown-key buckets are kept; past that the oldest is forgotten. */
 const CLIENTS = 10_000;
 
-export class Authenticator {
+export class Authenticator implements FailureLimit {
   private readonly unknown: TokenBuckets;
 
   constructor(
@@ -52,6 +52,24 @@ export class Authenticator {
       throw new Problem(401, 'unauthorized', 'this API key is unknown or revoked');
     });
   }
+
+  admitClient(client: string): void {
+    const wait = this.unknown.peek(client);
+    if (wait !== undefined) throw rateLimited(wait, 'credentials that did not verify from this client');
+  }
+
+  clientFailed(client: string): void {
+    this.unknown.consume(client);
+  }
+}
+
+/**
+ * The unknown-key limit, for a credential other than a key (a provider webhook's signature):
+ * `admitClient` throws 429 for a client that failed too often, `clientFailed` counts a failure.
+ */
+export interface FailureLimit {
+  admitClient(client: string): void;
+  clientFailed(client: string): void;
 }
 
 /** A 429 problem with the seconds to wait, which the app sends as Retry-After. */

@@ -274,6 +274,17 @@ describe.each(backends())('payout lifecycle on $name', (backend) => {
       expect((await res.json()).type).toMatch(/invalid-signature$/);
     });
 
+    it('rate limits a client whose webhook signatures keep failing, as it does unknown API keys', async () => {
+      const limited = await backend.serve({ unknownKeyLimit: { perSecond: 1, burst: 3 } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${limited.url}/v1/providers/a_eur/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    });
+
     it('pays a payout to a named route through the payout operation, answering 202 until it is final', async () => {
       await routes({ sim: { seed: 8, delayMs: [200, 200] } });
       const body = { data: { type: 'payout', attributes: { route: 'a_eur', amount: '12.34', currency: 'EUR', point_id: 'pop_life' } } };

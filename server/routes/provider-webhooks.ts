@@ -4,6 +4,7 @@
 // belongs to goes on after the answer, so the provider is answered quickly.
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
+import { clientOf, type FailureLimit } from '../auth.js';
 import type { WebhookEvent } from '../connectors/connector.js';
 import type { Database, Mode } from '../db/schema.js';
 import { payoutChanged, type GatewayDeps } from '../gateway.js';
@@ -27,8 +28,11 @@ function headersOf(c: Context<AppEnv>): Record<string, string> {
   return out;
 }
 
-export function providerWebhookHandler(deps: GatewayDeps): (c: Context<AppEnv>) => Promise<Response> {
+export function providerWebhookHandler(deps: GatewayDeps, limit: FailureLimit): (c: Context<AppEnv>) => Promise<Response> {
   return async (c) => {
+    // Signatures that fail count against the client as unknown API keys do, before any lookup.
+    const client = clientOf(c.env?.incoming);
+    limit.admitClient(client);
     const route = nameParam(c, 'route');
     const text = await rawBody(c);
     const headers = headersOf(c);
@@ -46,6 +50,7 @@ export function providerWebhookHandler(deps: GatewayDeps): (c: Context<AppEnv>) 
       }
       return c.json({ received: read.events.length, applied });
     }
+    limit.clientFailed(client);
     deps.log(`webhook for route ${route} refused: no connector of this route verifies its signature`);
     throw new Problem(401, 'invalid-signature', `no connector of route '${route}' verifies this webhook's signature`);
   };
