@@ -1,9 +1,9 @@
 // The route state page's pure parts: route lines read with the grammar, usage against caps,
-// the rate-table form, test outcomes, balances and currency lists.
+// the rate-table form, test outcomes, connectors, balances and currency lists.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { balanceInput, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage } from '../editor/console/routes-model.js';
+import { balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage } from '../editor/console/routes-model.js';
 
 describe('route state model', () => {
   it('reads each route line: currency, caps, p2p, disabled; the rates table and base', () => {
@@ -51,11 +51,22 @@ describe('route state model', () => {
     }), { seed: 20261123, numRuns: 200 });
   });
 
-  it('checks test outcomes, balances and currency lists as the service will', () => {
-    expect(testOutcome('success', 'ignored')).toBe('success');
-    expect(testOutcome('fail', ' provider_down ')).toBe('fail:provider_down');
-    expect(testOutcome('fail', '')).toBeNull();
-    expect(testOutcome('fail', 'no spaces')).toBeNull();
+  it('takes every test outcome the service takes, and refuses what it refuses', () => {
+    for (const outcome of ['success', 'fail:provider_down', 'partial:40.00', 'pending:2s', 'pending-fail:250ms:provider_down', 'timeout', 'reverse:1h']) expect(testOutcome(` ${outcome} `)).toBe(outcome);
+    for (const text of ['', 'fail:', 'fail:no spaces', 'pending', 'pending:2', 'pending:soon', 'pending-fail:2s', 'reverse:1d', 'partial:-1', 'Success']) expect(testOutcome(text)).toBeNull();
+  });
+
+  it('shows a route’s connector: its kind, where it sends and which secrets are set, never a value', () => {
+    expect(connectorSummary({ kind: 'test', configured: false, config: null, secrets: {} })).toEqual({ kind: 'test', details: ['the test outcome answers'] });
+    expect(connectorSummary({ kind: 'none', configured: false, config: null, secrets: {} })).toEqual({ kind: 'none', details: ['nothing configured: sends fail with provider_not_configured'] });
+    const http = { kind: 'http', configured: true, config: { base_url: 'http://127.0.0.1:4010', credentials_header: 'authorization' }, secrets: { webhook_secret: 'set', credentials: 'set' } };
+    expect(connectorSummary(http)).toEqual({ kind: 'http', details: ['http://127.0.0.1:4010', 'credentials, webhook_secret set'] });
+    expect(connectorSummary({ ...http, secrets: {} }).details).toEqual(['http://127.0.0.1:4010', 'no secrets set']);
+    // Were a value ever in the answer, the summary names the secret and never shows it.
+    expect(JSON.stringify(connectorSummary({ ...http, secrets: { credentials: 'Bearer sk_live_x' } }))).not.toContain('sk_live_x');
+  });
+
+  it('checks balances and currency lists as the service will', () => {
     expect(balanceInput(' 50000.00 ')).toEqual({ ok: true, balance: '50000.00' });
     expect(balanceInput('')).toEqual({ ok: true, balance: null });
     expect(balanceInput('-1')).toMatchObject({ ok: false });

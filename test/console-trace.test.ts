@@ -1,9 +1,9 @@
 // The console's routing tree (editor/console/trace-tree.ts) from real decisions' traces, and
-// the request pages' pure helpers (query string, event lines, views).
+// the request pages' pure helpers (query string, views).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, decide, type Decision } from '../index.js';
-import { eventSummary, eventTone, listQuery, utcInstant } from '../editor/console/requests-model.js';
+import { listQuery, utcInstant } from '../editor/console/requests-model.js';
 import { flatten, traceTree, type TreeNode } from '../editor/console/trace-tree.js';
 import { tabOf, viewOf } from '../editor/console/views.js';
 
@@ -93,17 +93,6 @@ describe('request pages', () => {
     );
     expect(utcInstant('2026-11-20T10:00:05')).toBe('2026-11-20T10:00:05Z');
     expect(utcInstant('2026-11-20T10:00:05+02:00')).toBe('2026-11-20T10:00:05+02:00');
-  });
-
-  it('says each event in one line, with a tone', () => {
-    const decision = { type: 'decision', attempt: 2, amount: '100.00', exclude: ['acme_eur'], decision: { status: 'routed', route: 'bankco_eur', strategy: 'optimal' } };
-    expect(eventSummary(decision)).toBe('attempt 2, 100.00, excluding acme_eur: routed → bankco_eur (optimal)');
-    expect(eventTone(decision)).toBe('ok');
-    expect(eventSummary({ type: 'provider_answer', route: 'acme_eur', ok: false, error: 'provider_down' })).toBe('acme_eur answered: failed (provider_down)');
-    expect(eventTone({ type: 'provider_answer', ok: false })).toBe('fail');
-    expect(eventSummary({ type: 'final_status', status: 'failed', resolution: 'ATTEMPTS_EXHAUSTED', block: null })).toBe('failed: ATTEMPTS_EXHAUSTED');
-    expect(eventTone({ type: 'final_status', status: 'processed' })).toBe('ok');
-    expect(eventSummary({ type: 'something_new', at: 'x', n: 1 })).toBe('{"n":1}');
   });
 
   it('reads the views from the address', () => {

@@ -1,8 +1,10 @@
 // The operations console end to end, in headless Chromium against the running service: a
 // processed and a failed payout request with their payouts and green/red routing trees, a route
 // balance edited and stored, a simulation in the page's worker that draws its charts beside
-// the semantic diff of two versions, and a webhook endpoint whose failed delivery is resent. Set up through the HTTP API; driven mostly by keyboard.
-// Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes the README's two in docs/).
+// the semantic diff of two versions, a webhook endpoint whose failed delivery is resent, and a
+// pending and a reversed payout with the routes' connectors. Set up through the HTTP API; driven
+// mostly by keyboard. Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes
+// the README's three in docs/).
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -64,11 +66,12 @@ describe.skipIf(!hasChromium)('browser console', () => {
     return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
-  const payoutRequest = async (amount: string) => {
+  /** 201 when the request is final, 202 while a payout is with its provider. */
+  const payoutRequest = async (amount: string, status: 201 | 202 = 201) => {
     const r = await call('POST', '/v1/payout-gateway/payout-requests', {
       data: { type: 'payout-request', attributes: { point_amount: amount, point_id: 'pop_console', point_currency: 'EUR', service: 'sepa_eur', fields: { segment: 'retail' } } },
     });
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(status);
     return r.json['data'] as { id: string; attributes: { status: string; payouts: { route: string; status: string }[] } };
   };
 
@@ -76,10 +79,11 @@ describe.skipIf(!hasChromium)('browser console', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await buildEditor({ quiet: true });
     const { startService } = (await import('../server/start.js')) as {
-      startService(o: { port?: number; quiet?: boolean; seedExamples?: boolean; adminKey?: string; webhooks?: { pollMs: number } }): Promise<Running>;
+      startService(o: { port?: number; quiet?: boolean; seedExamples?: boolean; adminKey?: string; pollBaseMs?: number; sweepMs?: number; webhooks?: { pollMs: number } }): Promise<Running>;
     };
     // Deliveries are looked for often; a failed one waits the default minute, so only Resend retries it here.
-    service = await startService({ port: 0, quiet: true, seedExamples: false, adminKey, webhooks: { pollMs: 100 } });
+    // Payouts are asked about after 100 ms, 200 ms, 400 ms, … so a test outcome due in seconds arrives soon after.
+    service = await startService({ port: 0, quiet: true, seedExamples: false, adminKey, pollBaseMs: 100, sweepMs: 100, webhooks: { pollMs: 100 } });
 
     const created = await call('POST', '/v1/api-keys', { mode: 'test', name: 'console browser test' }, adminKey);
     expect(created.status).toBe(201);
@@ -212,8 +216,7 @@ describe.skipIf(!hasChromium)('browser console', () => {
     const acme = page.locator('#route-rows tr[data-route="acme_eur"]');
     await acme.waitFor();
     expect(await acme.locator('input.balance').inputValue()).toBe('50000.00');
-    expect(await acme.locator('select.outcome-kind').inputValue()).toBe('fail');
-    expect(await acme.locator('input.outcome-code').inputValue()).toBe('provider_down');
+    expect(await acme.locator('input.outcome').inputValue()).toBe('fail:provider_down');
     // bankco's monthly cap shows what the processed request used.
     expect(await page.textContent('#route-rows tr[data-route="bankco_eur"]')).toContain('100.00 of 1000000');
     await acme.locator('input.balance').fill('12345.67');
@@ -221,10 +224,16 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await expect.poll(message, { timeout: 10_000 }).toMatch(/Stored acme_eur: balance 12345.67/);
     const stored = await call('GET', '/v1/routes/acme_eur');
     expect(stored.json).toMatchObject({ route: 'acme_eur', balance: '12345.67', enabled: true, test_outcome: 'fail:provider_down' });
-    // And back to success from the keyboard.
+    // An outcome the service would refuse is refused in the page, and nothing is stored.
     const row = page.locator('#route-rows tr[data-route="acme_eur"]');
-    await row.locator('select.outcome-kind').selectOption('success');
-    await row.locator('input.balance').press('Enter');
+    await row.locator('input.outcome').fill('pending:soon');
+    expect(await row.locator('input.outcome').getAttribute('aria-invalid')).toBe('true');
+    await row.locator('input.outcome').press('Enter');
+    await expect.poll(message).toMatch(/“pending:soon” is not a test outcome: write success, fail:CODE, /);
+    expect((await call('GET', '/v1/routes/acme_eur')).json['test_outcome']).toBe('fail:provider_down');
+    // And back to success from the keyboard.
+    await row.locator('input.outcome').fill('success');
+    await row.locator('input.outcome').press('Enter');
     await expect.poll(async () => (await call('GET', '/v1/routes/acme_eur')).json['test_outcome']).toBe('success');
     // The rate table the scheme names (default: no rates line), and a payout point.
     expect(await page.textContent('#rates-name')).toBe('default');
@@ -351,5 +360,105 @@ describe.skipIf(!hasChromium)('browser console', () => {
       receiver.closeAllConnections();
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
+  });
+
+  it('shows a pending payout until it succeeds and a reversed one, and each route’s connector without its secrets', async () => {
+    // acme's outcomes from its outcome field: paid then reversed after 1 s; then accepted, paid after 4 s.
+    await page.keyboard.press('Alt+3');
+    const acme = page.locator('#route-rows tr[data-route="acme_eur"]');
+    await acme.waitFor();
+    const setOutcome = async (outcome: string) => {
+      await acme.locator('input.outcome').fill(outcome);
+      await acme.locator('input.outcome').press('Enter');
+      await expect.poll(async () => (await call('GET', '/v1/routes/acme_eur')).json['test_outcome']).toBe(outcome);
+    };
+    await setOutcome('reverse:1s');
+    const reversed = await payoutRequest('100.00');
+    expect(reversed.attributes.payouts.map((p) => `${p.route} ${p.status}`)).toEqual(['acme_eur succeeded']);
+    await setOutcome('pending:4s');
+    const pending = await payoutRequest('100.00', 202);
+    expect(pending.attributes.status).toBe('processing');
+    expect(pending.attributes.payouts.map((p) => `${p.route} ${p.status}`)).toEqual(['acme_eur pending']);
+    const requestStatus = async (id: string) => ((await call('GET', `/v1/payout-gateway/payout-requests/${id}`)).json['data'] as { attributes: { status: string } }).attributes.status;
+    await expect.poll(() => requestStatus(reversed.id), { timeout: 15_000 }).toBe('reversed');
+
+    // The list: each payout's mark, and the request statuses' badges.
+    await page.keyboard.press('Alt+2');
+    await page.click('#f-clear');
+    const rows = page.locator('#request-rows tr[data-id]');
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await rows.evaluateAll((trs) => trs.map((r) => `${(r as HTMLElement).dataset['id']} ${(r as HTMLElement).dataset['status']}`))).toEqual([
+      `${pending.id} processing`,
+      `${reversed.id} reversed`,
+      `${ids.failed} failed`,
+      `${ids.processed} processed`,
+    ]);
+    const chips = (id: string) => page.locator(`#request-rows tr[data-id="${id}"] .payout-chip`).evaluateAll((cs) => cs.map((c) => `${(c as HTMLElement).dataset['status']} ${c.textContent}`));
+    expect(await chips(pending.id)).toEqual(['pending acme_eur ◔pending']);
+    expect(await chips(reversed.id)).toEqual(['reversed acme_eur ↩reversed']);
+    expect(await chips(ids.processed)).toEqual(['failed acme_eur ✗failed', 'succeeded bankco_eur ✓succeeded']);
+    expect(await page.locator(`#request-rows tr[data-id="${reversed.id}"] .badge.reversed`).textContent()).toBe('reversed');
+    await shot('console-9-requests-pending-reversed.png');
+    if (process.env['SLUICE_README_SCREENSHOT']) await page.screenshot({ path: join(DOCS, 'console-payouts.png') });
+    // The status filter offers every request status, reversed among them.
+    await page.selectOption('#f-status', 'reversed');
+    await page.click('#f-apply');
+    await expect.poll(() => rows.evaluateAll((trs) => trs.map((r) => (r as HTMLElement).dataset['id']))).toEqual([reversed.id]);
+    await page.click('#f-clear');
+
+    // The pending request: its payout pending, with the provider's reference; then paid, after a reload.
+    await page.evaluate((id) => (location.hash = `#/requests/${id}`), pending.id);
+    await page.waitForSelector('#view-request:not([hidden]) #panel-payouts table');
+    expect(await page.textContent('#request-status')).toBe('processing');
+    const payout = page.locator('#panel-payouts tbody tr');
+    expect(await payout.getAttribute('data-status')).toBe('pending');
+    expect(await payout.locator('.badge.pending').textContent()).toBe('pending');
+    expect(await payout.locator('td.reference').textContent()).toMatch(/^test:\d+:.+:pending:4s$/);
+    await shot('console-10-payout-pending.png');
+    await page.click('#tab-events');
+    expect(await page.locator('#panel-events .event[data-type="provider_answer"].tone-wait .event-text').allTextContents()).toEqual(['acme_eur answered the send: pending']);
+    await page.click('#tab-payouts');
+    await expect
+      .poll(async () => {
+        await page.click('#request-reload');
+        await page.waitForSelector('#panel-payouts table');
+        return page.textContent('#request-status');
+      }, { timeout: 20_000 })
+      .toBe('processed');
+    expect(await payout.getAttribute('data-status')).toBe('succeeded');
+    await page.click('#tab-events');
+    expect(await page.locator('#panel-events .event[data-type="provider_answer"].tone-ok .event-text').allTextContents()).toEqual(['acme_eur answered a status query: succeeded']);
+
+    // The reversed request: paid, then the money came back; reversed is not failed.
+    await page.evaluate((id) => (location.hash = `#/requests/${id}`), reversed.id);
+    await expect.poll(() => page.textContent('#request-status')).toBe('reversed');
+    expect(await page.getAttribute('#request-status', 'class')).toBe('badge reversed');
+    await page.click('#tab-payouts');
+    await page.waitForSelector('#panel-payouts tbody tr[data-status="reversed"]');
+    expect(await page.textContent('#request-facts')).toContain('Paid0.00 EUR');
+    await page.click('#tab-events');
+    const finals = page.locator('#panel-events .event[data-type="final_status"]');
+    expect(await finals.evaluateAll((es) => es.map((e) => `${e.className} ${e.querySelector('.event-text')?.textContent}`))).toEqual([
+      'event tone-ok processed',
+      'event tone-reversed reversed: the money of every paid payout came back',
+    ]);
+    expect(await page.locator('#panel-events .event[data-type="provider_answer"].tone-reversed .event-text').allTextContents()).toEqual(['acme_eur answered a status query: reversed']);
+    await shot('console-11-events-reversed.png');
+
+    // Routes: the connector of each route in this key's mode; a configured one's secrets only as "set".
+    const { simulatorConnector } = await import('../server/connectors/simulator.js');
+    const secrets = { apiKey: 'sk_console_never_shown', secret: 'whsec_console_never_shown' };
+    expect((await call('PUT', '/v1/routes/bankco_eur/connector', simulatorConnector('http://127.0.0.1:4010', secrets))).status).toBe(200);
+    await page.keyboard.press('Alt+3');
+    await page.click('#routes-reload');
+    const bankco = page.locator('#route-rows tr[data-route="bankco_eur"] td.connector');
+    await expect.poll(() => bankco.getAttribute('data-kind')).toBe('http');
+    expect(await bankco.textContent()).toBe('httphttp://127.0.0.1:4010credentials, webhook_secret set');
+    expect(await page.getAttribute('#route-rows tr[data-route="acme_eur"] td.connector', 'data-kind')).toBe('test');
+    const shown = await page.evaluate(() => `${document.documentElement.outerHTML} ${[...document.querySelectorAll('input')].map((i) => i.value).join(' ')}`);
+    expect(shown).not.toContain(secrets.apiKey);
+    expect(shown).not.toContain(secrets.secret);
+    await shot('console-12-routes-connectors.png');
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-// The payout requests pages' model: the list's query string from the filter form, and each
-// event of a request's log in one line of words.
+// The payout requests pages' model: the list's query string from the filter form, each event
+// of a request's log in one line of words, and the marks and tones of the statuses.
+import { PAYOUT_STATUSES, REQUEST_STATUSES, type PayoutStatus, type RequestStatus } from '../../runtime/payout-status.js';
 
 export interface RequestFilters {
   readonly status?: string;
@@ -43,50 +44,101 @@ export interface EventLike {
   readonly [key: string]: unknown;
 }
 
+/** How a status or an event is coloured: paid, failed, an outcome still to come, money come back, or plain. */
+export type Tone = 'ok' | 'fail' | 'wait' | 'reversed' | 'neutral';
+
+/** A payout status's mark in the list (read with its word: the mark is never the only sign). */
+export interface StatusMark {
+  readonly mark: string;
+  readonly tone: Tone;
+}
+
+const PAYOUT_MARKS: Readonly<Record<PayoutStatus, StatusMark>> = {
+  created: { mark: '○', tone: 'wait' },
+  sent: { mark: '→', tone: 'wait' },
+  pending: { mark: '◔', tone: 'wait' },
+  unknown: { mark: '?', tone: 'wait' },
+  succeeded: { mark: '✓', tone: 'ok' },
+  failed: { mark: '✗', tone: 'fail' },
+  reversed: { mark: '↩', tone: 'reversed' },
+};
+
+const isPayoutStatus = (s: string): s is PayoutStatus => (PAYOUT_STATUSES as readonly string[]).includes(s);
+
+/** A payout status's mark and tone; a status this page does not know is plain. */
+export function payoutMark(status: string): StatusMark {
+  return isPayoutStatus(status) ? PAYOUT_MARKS[status] : { mark: '·', tone: 'neutral' };
+}
+
+const REQUEST_TONES: Readonly<Record<RequestStatus, Tone>> = { processing: 'wait', processed: 'ok', failed: 'fail', blocked: 'fail', reversed: 'reversed' };
+
+/** A payout request status's tone. */
+export function requestTone(status: string): Tone {
+  return (REQUEST_STATUSES as readonly string[]).includes(status) ? REQUEST_TONES[status as RequestStatus] : 'neutral';
+}
+
 const t = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+/** `, excluding a, b` for a non-empty list of routes; nothing otherwise. */
+const excluding = (v: unknown): string => (Array.isArray(v) && v.length ? `, excluding ${v.map(t).join(', ')}` : '');
+
+/** How a provider's answer reached the gateway, as the end of "acme_eur answered …". */
+const VIA: Readonly<Record<string, string>> = { send: 'the send', status: 'a status query', webhook: 'by webhook' };
+
+/** `acme_eur answered a status query: failed (provider_down)`; `not_found` means sent again. */
+function providerAnswer(e: EventLike): string {
+  const via = VIA[t(e['via'])] ?? t(e['via']);
+  const head = `${t(e['route'])} answered ${via}`;
+  if (e['status'] === 'not_found') return `${head}: it never received the payout, which is sent again (same id)`;
+  const detail = e['error'] ? ` (${t(e['error'])})` : e['processed'] !== undefined ? `, paid ${t(e['processed'])} of it` : e['reason'] ? ` (${t(e['reason'])})` : '';
+  return `${head}: ${t(e['status'])}${detail}`;
+}
 
 /** One line for an event of the log. */
 export function eventSummary(e: EventLike): string {
   switch (e.type) {
     case 'decision': {
       const d = (typeof e['decision'] === 'object' && e['decision'] !== null ? e['decision'] : {}) as Record<string, unknown>;
-      const exclude = Array.isArray(e['exclude']) && e['exclude'].length ? `, excluding ${e['exclude'].map(t).join(', ')}` : '';
       const what = d['status'] === 'routed' ? `routed → ${t(d['route'])} (${t(d['strategy'])})` : d['status'] === 'blocked' ? `blocked by ${t(d['block'])}` : `failed: ${t(d['resolution'])}`;
-      return `attempt ${t(e['attempt'])}, ${t(e['amount'])}${exclude}: ${what}`;
+      return `attempt ${t(e['attempt'])}, ${t(e['amount'])}${excluding(e['exclude'])}: ${what}`;
     }
     case 'reservation_refused':
       return `${t(e['route'])} refused the reservation: ${t(e['reason'])}`;
     case 'payout_created':
-      return `payout to ${t(e['route'])}: ${t(e['amount'])} ${t(e['currency'])}, fee ${t(e['fee'])} (attempt ${t(e['attempt'])})`;
+      return `payout to ${t(e['route'])}: ${t(e['amount'])} ${t(e['currency'])}, fee ${t(e['fee'])}${e['attempt'] !== undefined ? ` (attempt ${t(e['attempt'])})` : ''}`;
     case 'provider_answer':
-      return e['ok'] === true ? `${t(e['route'])} answered: succeeded` : `${t(e['route'])} answered: failed (${t(e['error'])})`;
+      return typeof e['status'] === 'string' ? providerAnswer(e) : rest(e);
     case 'failover':
-      return `failover to attempt ${t(e['next_attempt'])}: ${t(e['remaining'])} left, last error ${t(e['last_error'])}, excluding ${Array.isArray(e['exclude']) ? e['exclude'].map(t).join(', ') : ''}`;
-    case 'resumed':
-      return `resumed at attempt ${t(e['attempt'])}, ${t(e['remaining'])} left`;
+      return `failover to attempt ${t(e['next_attempt'])}: ${t(e['remaining'])} left${e['last_error'] ? `, last error ${t(e['last_error'])}` : ''}${excluding(e['exclude'])}`;
+    case 'error':
+      return t(e['message']);
     case 'final_status':
-      return `${t(e['status'])}${e['resolution'] ? `: ${t(e['resolution'])}` : ''}${e['block'] ? ` by ${t(e['block'])}` : ''}`;
-    default: {
-      const { type: _type, at: _at, ...rest } = e;
-      return JSON.stringify(rest);
-    }
+      return e['status'] === 'reversed' ? 'reversed: the money of every paid payout came back' : `${t(e['status'])}${e['resolution'] ? `: ${t(e['resolution'])}` : ''}${e['block'] ? ` by ${t(e['block'])}` : ''}`;
+    default:
+      return rest(e);
   }
 }
 
-/** Green, red or plain, for an event's marker. */
-export function eventTone(e: EventLike): 'ok' | 'fail' | 'neutral' {
+/** An event of a type (or shape) this page does not know: its fields as JSON. */
+function rest(e: EventLike): string {
+  const { type: _type, at: _at, ...fields } = e;
+  return JSON.stringify(fields);
+}
+
+/** The colour of an event's marker. */
+export function eventTone(e: EventLike): Tone {
   switch (e.type) {
     case 'decision': {
       const d = e['decision'] as { status?: unknown } | undefined;
       return d?.status === 'routed' ? 'ok' : 'fail';
     }
     case 'provider_answer':
-      return e['ok'] === true ? 'ok' : 'fail';
+      return e['status'] === 'not_found' ? 'wait' : typeof e['status'] === 'string' ? payoutMark(e['status']).tone : 'neutral';
     case 'reservation_refused':
     case 'failover':
+    case 'error':
       return 'fail';
     case 'final_status':
-      return e['status'] === 'processed' ? 'ok' : e['status'] === 'processing' ? 'neutral' : 'fail';
+      return requestTone(t(e['status']));
     default:
       return 'neutral';
   }

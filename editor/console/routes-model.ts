@@ -1,6 +1,8 @@
 // The route state page's model: a scheme's route lines (currency, daily and monthly caps) read
-// with the project's grammar, usage against a cap, the rate-table text form, test outcomes.
+// with the project's grammar, usage against a cap, the rate-table text form, test outcomes, and
+// a route's connector in words.
 import { parse } from '../../grammar/parse.js';
+import { TEST_OUTCOME_PATTERN } from '../../server/connectors/test.js';
 
 export interface SchemeRoute {
   readonly name: string;
@@ -91,11 +93,32 @@ export function rateLines(rates: Readonly<Record<string, string>>): string {
     .join('\n');
 }
 
-/** `success` or `fail:CODE`, as the service accepts it; null when it does not. */
-export function testOutcome(kind: string, code: string): string | null {
-  if (kind === 'success') return 'success';
-  const c = code.trim();
-  return /^[A-Za-z0-9_.-]{1,100}$/.test(c) ? `fail:${c}` : null;
+const OUTCOME = new RegExp(TEST_OUTCOME_PATTERN);
+
+/** What a test outcome may be, for the form's hint and its refusal. */
+export const TEST_OUTCOME_FORMS = 'success, fail:CODE, partial:AMOUNT, pending:DURATION, pending-fail:DURATION:CODE, timeout or reverse:DURATION (DURATION such as 250ms, 2s, 5m, 1h)';
+
+/** A test outcome as typed, trimmed, when the service accepts it (its own pattern); null when not. */
+export function testOutcome(text: string): string | null {
+  const t = text.trim();
+  return OUTCOME.test(t) ? t : null;
+}
+
+/** A route's connector as `GET /v1/routes/{route}/connector` shows it (secrets only as "set"). */
+export interface ConnectorView {
+  readonly kind: string;
+  readonly configured: boolean;
+  readonly config: { readonly base_url?: unknown } | null;
+  readonly secrets: Readonly<Record<string, unknown>>;
+}
+
+/** The connector in words: its kind, and for a configured one where it sends and which secrets are set; never a value. */
+export function connectorSummary(c: ConnectorView): { readonly kind: string; readonly details: readonly string[] } {
+  if (c.kind === 'test') return { kind: 'test', details: ['the test outcome answers'] };
+  if (c.kind === 'none') return { kind: 'none', details: ['nothing configured: sends fail with provider_not_configured'] };
+  const base = typeof c.config?.base_url === 'string' ? [c.config.base_url] : [];
+  const secrets = Object.keys(c.secrets).sort();
+  return { kind: c.kind, details: [...base, secrets.length ? `${secrets.join(', ')} set` : 'no secrets set'] };
 }
 
 /** A balance as typed: empty means unknown (null); otherwise a non-negative decimal. */

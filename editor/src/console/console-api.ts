@@ -1,7 +1,8 @@
 // The console's calls to the service: payout requests (list, one with its events), route
-// state, rate tables, payout points, and webhook endpoints with their deliveries. Same origin,
-// same API key as the editor (api.ts).
+// state and connectors, rate tables, payout points, and webhook endpoints with their
+// deliveries. Same origin, same API key as the editor (api.ts).
 import { listQuery, type EventLike, type RequestFilters } from '../../console/requests-model.js';
+import type { ConnectorView } from '../../console/routes-model.js';
 import { ApiError, request } from '../api.js';
 
 export interface Payout {
@@ -15,6 +16,8 @@ export interface Payout {
   readonly p2p: unknown;
   readonly status: string;
   readonly error: string | null;
+  /** The provider's reference, once it gave one. */
+  readonly reference?: string | null;
 }
 
 export interface PayoutRequestAttributes {
@@ -30,6 +33,8 @@ export interface PayoutRequestAttributes {
   readonly version: number | null;
   readonly created_at: string;
   readonly updated_at: string;
+  /** What its succeeded payouts paid of it. */
+  readonly processed_amount?: string;
   readonly payouts: readonly Payout[];
   readonly events?: readonly EventLike[];
 }
@@ -82,6 +87,11 @@ export async function getRequest(id: string): Promise<PayoutRequest> {
 /** The stored state of a route; null when the service has none yet (404). */
 export function getRoute(route: string): Promise<RouteState | null> {
   return found<RouteState>(`/v1/routes/${enc(route)}`);
+}
+
+/** The route's connector in the key's mode: configured, or the mode's default (`test`, `none`). */
+export async function getConnector(route: string): Promise<ConnectorView> {
+  return (await request('GET', `/v1/routes/${enc(route)}/connector`)).json as ConnectorView;
 }
 
 export interface RoutePatch {

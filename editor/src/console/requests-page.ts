@@ -1,6 +1,7 @@
 // Payout requests: the list (filters, newest first, cursor pages) and a request's overview with
 // its Payouts tab and its Events tab, where each decision's trace is drawn as the routing tree.
-import { eventSummary, eventTone, type EventLike, type RequestFilters } from '../../console/requests-model.js';
+import { REQUEST_STATUSES } from '../../../runtime/payout-status.js';
+import { eventSummary, eventTone, payoutMark, type EventLike, type RequestFilters } from '../../console/requests-model.js';
 import { traceTree, type DecisionLike } from '../../console/trace-tree.js';
 import { apiKey } from '../api.js';
 import * as capi from './console-api.js';
@@ -8,6 +9,12 @@ import { $, h, message, utc, type Say } from './dom.js';
 import { treeView } from './tree-view.js';
 
 const statusBadge = (status: string): HTMLElement => h('span', { class: `badge ${status}` }, status);
+
+/** A payout in the list: its route and its status's mark, the status in words for screen readers and on hover. */
+const payoutChip = (p: capi.Payout): HTMLElement => {
+  const { mark, tone } = payoutMark(p.status);
+  return h('span', { class: `payout-chip tone-${tone}`, 'data-status': p.status, title: `${p.route}: ${p.status}` }, `${p.route} `, h('span', { class: 'mark', 'aria-hidden': 'true' }, mark), h('span', { class: 'sr-only' }, p.status));
+};
 
 export class RequestsPage {
   /** Cursors of the pages before the current one (the first page's is ''). */
@@ -17,6 +24,7 @@ export class RequestsPage {
   private loadedOnce = false;
 
   constructor(private readonly say: Say) {
+    $<HTMLSelectElement>('f-status').append(...REQUEST_STATUSES.map((st) => new Option(st, st)));
     const form = $<HTMLFormElement>('request-filters');
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -70,7 +78,6 @@ export class RequestsPage {
 
   private row(r: capi.PayoutRequest): HTMLTableRowElement {
     const a = r.attributes;
-    const payouts = a.payouts.map((p) => `${p.route} ${p.status === 'succeeded' ? '✓' : p.status === 'failed' ? '✗' : '…'}`).join(', ');
     const tr = h(
       'tr',
       { 'data-id': r.id, 'data-status': a.status },
@@ -81,7 +88,7 @@ export class RequestsPage {
       h('td', {}, a.service),
       h('td', {}, a.point_id),
       h('td', {}, a.scheme ? `${a.scheme} v${a.version ?? '?'}` : '–'),
-      h('td', { class: 'payout-cell' }, payouts || '–'),
+      h('td', { class: 'payout-cell' }, ...(a.payouts.length ? a.payouts.map(payoutChip) : ['–'])),
     );
     // The whole row opens the request on click; the link is the keyboard's way in.
     tr.addEventListener('click', (e) => {
@@ -150,6 +157,7 @@ export class RequestView {
     const fact = (k: string, v: string) => [h('div', {}, h('dt', {}, k), h('dd', {}, v))];
     $('request-facts').replaceChildren(
       ...fact('Amount', `${a.point_amount} ${a.point_currency}`),
+      ...(a.processed_amount !== undefined ? fact('Paid', `${a.processed_amount} ${a.point_currency}`) : []),
       ...fact('Service', a.service),
       ...fact('Payout point', a.point_id),
       ...fact('Scheme', a.scheme ? `${a.scheme} v${a.version ?? '?'}` : '–'),
@@ -174,7 +182,7 @@ export class RequestView {
       h(
         'table',
         { class: 'grid payouts' },
-        h('thead', {}, h('tr', {}, ...['Attempt', 'Route', 'Status', 'Amount', 'Fee', 'Of the request', 'P2P', 'Error', 'Payout'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ...['Attempt', 'Route', 'Status', 'Amount', 'Fee', 'Of the request', 'P2P', 'Error', 'Reference', 'Payout'].map((t) => h('th', {}, t)))),
         h(
           'tbody',
           {},
@@ -184,12 +192,13 @@ export class RequestView {
               { 'data-route': p.route, 'data-status': p.status },
               h('td', { class: 'num' }, p.attempt),
               h('td', {}, p.route),
-              h('td', {}, statusBadge(p.status)),
+              h('td', {}, h('span', { class: `mark tone-${payoutMark(p.status).tone}`, 'aria-hidden': 'true' }, payoutMark(p.status).mark), ' ', statusBadge(p.status)),
               h('td', { class: 'num mono' }, `${p.amount} ${p.currency}`),
               h('td', { class: 'num mono' }, p.fee),
               h('td', { class: 'num mono' }, p.request_amount),
               h('td', { class: 'mono' }, Array.isArray(p.p2p) && p.p2p.length ? JSON.stringify(p.p2p) : '–'),
               h('td', { class: p.error ? 'error' : 'muted' }, p.error ?? '–'),
+              h('td', { class: 'mono muted reference' }, p.reference ?? '–'),
               h('td', { class: 'mono muted' }, p.id),
             ),
           ),

@@ -1,8 +1,8 @@
 // Route state for the routes of a scheme (read from its active version's source with the
-// project's grammar): balance, enabled and test outcome, editable; daily and monthly used
-// against the route's caps. Below: the scheme's stored rate table, editable, and the payout
-// points with a form to add one.
-import { balanceInput, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage, type SchemeRoute } from '../../console/routes-model.js';
+// project's grammar): balance, enabled and test outcome, editable; the connector that pays
+// through it; daily and monthly used against the route's caps. Below: the scheme's stored rate
+// table, editable, and the payout points with a form to add one.
+import { balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, TEST_OUTCOME_FORMS, testOutcome, usage, type ConnectorView, type SchemeRoute } from '../../console/routes-model.js';
 import * as api from '../api.js';
 import * as capi from './console-api.js';
 import { $, h, message, type Say } from './dom.js';
@@ -15,6 +15,13 @@ function usageCell(used: string | undefined, cap: string | null, currency: strin
     u.percent === null ? null : h('div', { class: 'meter', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(u.percent), 'aria-label': `${u.text} ${currency}` }, h('div', { class: 'meter-fill', style: `width:${u.percent.toFixed(1)}%` })),
     h('div', { class: 'usage-text mono' }, u.text),
   );
+}
+
+/** The route's connector: its kind, where it sends and which secrets are set (the API never returns their values). */
+function connectorCell(c: ConnectorView | null): HTMLElement {
+  if (!c) return h('td', { class: 'connector muted' }, 'not known');
+  const { kind, details } = connectorSummary(c);
+  return h('td', { class: 'connector', 'data-kind': kind }, h('span', { class: `badge connector-${kind}` }, kind), ...details.map((d) => h('div', { class: 'muted small-text mono' }, d)));
 }
 
 export class RoutesPage {
@@ -41,7 +48,7 @@ export class RoutesPage {
   async refresh(): Promise<void> {
     const rows = $('route-rows');
     if (!api.apiKey()) {
-      rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'Paste an API key into Settings (⚙) to see route state.')));
+      rows.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'Paste an API key into Settings (⚙) to see route state.')));
       return;
     }
     try {
@@ -55,12 +62,12 @@ export class RoutesPage {
       if (keep && this.schemes.some((s) => s.name === keep)) select.value = keep;
       await this.listPoints();
       if (this.schemes.length === 0) {
-        rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No schemes yet: save one in the editor first.')));
+        rows.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'No schemes yet: save one in the editor first.')));
         return;
       }
       await this.loadScheme();
     } catch (e) {
-      rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty error' }, message(e))));
+      rows.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty error' }, message(e))));
       this.say(message(e), 'error');
     }
   }
@@ -81,28 +88,23 @@ export class RoutesPage {
       $<HTMLTextAreaElement>('rates-text').value = stored ? rateLines(stored) : '';
       $<HTMLSelectElement>('point-scheme').value = name;
       const states = await Promise.all(model.routes.map((r) => capi.getRoute(r.name)));
-      rows.replaceChildren(...model.routes.map((r, i) => this.row(r, states[i] ?? null)));
-      if (model.routes.length === 0) rows.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'This scheme declares no routes.')));
+      // A connector that cannot be read leaves the route's state editable.
+      const connectors = await Promise.all(model.routes.map((r) => capi.getConnector(r.name).catch(() => null)));
+      rows.replaceChildren(...model.routes.map((r, i) => this.row(r, states[i] ?? null, connectors[i] ?? null)));
+      if (model.routes.length === 0) rows.append(h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'This scheme declares no routes.')));
     } catch (e) {
-      rows.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty error' }, message(e))));
+      rows.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty error' }, message(e))));
       this.say(message(e), 'error');
     }
   }
 
-  private row(r: SchemeRoute, state: capi.RouteState | null): HTMLTableRowElement {
+  private row(r: SchemeRoute, state: capi.RouteState | null, connector: ConnectorView | null): HTMLTableRowElement {
     const currency = state?.currency ?? r.currency;
     const balance = h('input', { class: 'balance mono', value: state?.balance ?? '', placeholder: 'unknown', inputmode: 'decimal', size: 12, 'aria-label': `Balance of ${r.name} (${currency})` });
     const enabled = h('input', { type: 'checkbox', 'aria-label': `${r.name} enabled` });
     enabled.checked = state?.enabled ?? true;
-    const fail = state?.test_outcome.startsWith('fail:') ?? false;
-    const kind = h('select', { class: 'outcome-kind', 'aria-label': `Test outcome of ${r.name}` }, h('option', { value: 'success' }, 'success'), h('option', { value: 'fail' }, 'fail:'));
-    kind.value = fail ? 'fail' : 'success';
-    const code = h('input', { class: 'outcome-code mono', value: fail ? state!.test_outcome.slice(5) : '', placeholder: 'provider_down', size: 14, 'aria-label': `Failure code of ${r.name}` });
-    code.hidden = !fail;
-    kind.addEventListener('change', () => {
-      code.hidden = kind.value !== 'fail';
-      if (!code.hidden) code.focus();
-    });
+    const outcome = h('input', { class: 'outcome mono', value: state?.test_outcome ?? 'success', list: 'test-outcomes', size: 20, spellcheck: 'false', autocomplete: 'off', 'aria-label': `Test outcome of ${r.name}`, title: TEST_OUTCOME_FORMS });
+    outcome.addEventListener('input', () => outcome.setAttribute('aria-invalid', String(testOutcome(outcome.value) === null)));
     const save = h('button', { type: 'button', class: 'small primary save-route', title: `Store ${r.name}'s state (Enter in a field)` }, 'Save');
     const tr = h(
       'tr',
@@ -110,7 +112,8 @@ export class RoutesPage {
       h('td', {}, h('div', { class: 'route-name' }, r.name), h('div', { class: 'muted small-text' }, [currency, r.p2p ? 'p2p' : '', r.disabled ? 'disabled in the scheme' : '', state ? '' : 'no stored state yet'].filter(Boolean).join(' · '))),
       h('td', { class: 'num' }, balance, h('span', { class: 'muted' }, ` ${currency}`)),
       h('td', {}, enabled),
-      h('td', {}, kind, ' ', code),
+      h('td', {}, outcome),
+      connectorCell(connector),
       usageCell(state?.daily_used, r.daily, currency),
       usageCell(state?.monthly_used, r.monthly, currency),
       h('td', {}, save),
@@ -122,16 +125,16 @@ export class RoutesPage {
         balance.focus();
         return;
       }
-      const outcome = testOutcome(kind.value, code.value);
-      if (outcome === null) {
-        this.say('A failure code is letters, digits, _ . or -, such as provider_down.', 'error');
-        code.focus();
+      const test = testOutcome(outcome.value);
+      if (test === null) {
+        this.say(`“${outcome.value.trim()}” is not a test outcome: write ${TEST_OUTCOME_FORMS}.`, 'error');
+        outcome.focus();
         return;
       }
       save.disabled = true;
       try {
-        const stored = await capi.putRoute(r.name, { balance: b.balance, currency, enabled: enabled.checked, test_outcome: outcome });
-        const fresh = this.row(r, stored);
+        const stored = await capi.putRoute(r.name, { balance: b.balance, currency, enabled: enabled.checked, test_outcome: test });
+        const fresh = this.row(r, stored, connector);
         tr.replaceWith(fresh);
         fresh.classList.add('saved');
         fresh.querySelector<HTMLButtonElement>('.save-route')?.focus();
@@ -142,7 +145,7 @@ export class RoutesPage {
       }
     };
     save.addEventListener('click', () => void submit());
-    for (const input of [balance, code]) input.addEventListener('keydown', (e) => e.key === 'Enter' && void submit());
+    for (const input of [balance, outcome]) input.addEventListener('keydown', (e) => e.key === 'Enter' && void submit());
     return tr;
   }
 
