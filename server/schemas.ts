@@ -4,7 +4,7 @@ import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LIMITS } from '../grammar/limits.js';
 import { HTTP_CONFIG_SCHEMA, HTTP_SECRETS_SCHEMA } from './connectors/http.js';
-import { TEST_OUTCOME_PATTERN } from './connectors/test.js';
+import { TEST_OUTCOME_PATTERN } from '../runtime/test-outcome.js';
 import { Problem } from './problem.js';
 
 type Schema = Readonly<Record<string, unknown>>;

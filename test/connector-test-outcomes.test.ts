@@ -2,7 +2,8 @@
 // injected clock; and the outcome grammar shared by the parser and the route schema.
 import { describe, expect, it } from 'vitest';
 import type { PayoutOrder, ProviderAnswer } from '../server/connectors/connector.js';
-import { parseTestOutcome, testConnector, TEST_OUTCOME_PATTERN } from '../server/connectors/test.js';
+import { parseTestOutcome, TEST_OUTCOME_PATTERN } from '../runtime/test-outcome.js';
+import { testConnector } from '../server/connectors/test.js';
 import { checkBody } from '../server/schemas.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);

@@ -2,7 +2,7 @@
 // with the project's grammar, usage against a cap, the rate-table text form, test outcomes, and
 // a route's connector in words.
 import { parse } from '../../grammar/parse.js';
-import { TEST_OUTCOME_PATTERN } from '../../server/connectors/test.js';
+import { TEST_OUTCOME_PATTERN } from '../../runtime/test-outcome.js';
 
 export interface SchemeRoute {
   readonly name: string;
