@@ -1,11 +1,7 @@
 // Crash recovery (issue 7): the service killed with SIGKILL in the middle of payout requests,
 // then restarted → every request ends final, no reservation leaks, balances exact.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, serveProcess, type ServeProcess } from './support/process.js';
+import { api, serveProcess, serveTargets, type ServeProcess } from './support/process.js';
 
 const ADMIN = 'sk_admin_crash';
 const SCHEME = `scheme crash
@@ -22,39 +18,7 @@ service payout {
 const START = { flaky_eur: '100000.00', steady_eur: '50000.00' };
 const N = 40;
 
-interface Target {
-  readonly name: string;
-  env(): Promise<Record<string, string>>;
-  cleanup(): Promise<void>;
-}
-
-function pgliteTarget(): Target {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-crash-'));
-  return { name: 'PGlite', env: async () => ({ SLUICE_DATA_DIR: dir }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-function postgresTarget(url: string): Target {
-  const db = `sluice_crash_${process.pid}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(query);
-    await c.end();
-  };
-  return {
-    name: 'PostgreSQL',
-    env: async () => {
-      await admin(`drop database if exists ${db}`);
-      await admin(`create database ${db}`);
-      const u = new URL(url);
-      u.pathname = `/${db}`;
-      return { DATABASE_URL: u.toString() };
-    },
-    cleanup: () => admin(`drop database if exists ${db} with (force)`),
-  };
-}
-
-const targets = [pgliteTarget(), ...(process.env['TEST_DATABASE_URL'] ? [postgresTarget(process.env['TEST_DATABASE_URL'])] : [])];
+const targets = serveTargets();
 
 const body = (i: number) => ({ data: { type: 'payout-request', attributes: { point_amount: `${100 + i}.00`, point_id: 'pop_crash', point_currency: 'EUR', service: 'payout' } } });
 

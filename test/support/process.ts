@@ -1,5 +1,10 @@
 // Runs `sluice serve` as a real process, for tests that kill it or stop its database.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 
 export interface ServeProcess {
   readonly url: string;
@@ -32,4 +37,42 @@ export async function api(url: string, key: string, method: string, path: string
   const text = await res.text();
   // Loose JSON (`any`) so tests read bodies by path.
   return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+}
+
+/** A database for `sluice serve` processes: its environment, made fresh, and its removal. */
+export interface Target {
+  readonly name: string;
+  env(): Promise<Record<string, string>>;
+  cleanup(): Promise<void>;
+}
+
+function pgliteTarget(): Target {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-crash-'));
+  return { name: 'PGlite', env: async () => ({ SLUICE_DATA_DIR: dir }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function postgresTarget(url: string): Target {
+  const db = `sluice_serve_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (query: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(query);
+    await c.end();
+  };
+  return {
+    name: 'PostgreSQL',
+    env: async () => {
+      await admin(`drop database if exists ${db}`);
+      await admin(`create database ${db}`);
+      const u = new URL(url);
+      u.pathname = `/${db}`;
+      return { DATABASE_URL: u.toString() };
+    },
+    cleanup: () => admin(`drop database if exists ${db} with (force)`),
+  };
+}
+
+/** PGlite in a temporary directory, and PostgreSQL (a database of its own) when TEST_DATABASE_URL is set. */
+export function serveTargets(): Target[] {
+  return [pgliteTarget(), ...(process.env['TEST_DATABASE_URL'] ? [postgresTarget(process.env['TEST_DATABASE_URL'])] : [])];
 }
