@@ -1,4 +1,5 @@
 // The OpenAPI 3.1 document of every route; request bodies are the very schemas ajv checks.
+import { PAYOUT_STATUSES } from '../runtime/payout-status.js';
 import { BODY_SCHEMAS, type BodyName } from './schemas.js';
 
 type Op = Record<string, unknown>;
@@ -55,8 +56,8 @@ const PATHS: Record<string, Record<string, Op>> = {
       parameters: ['status', 'service', 'point_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 500 } : { type: 'string' } })),
     }),
     post: op(
-      'Create a payout request: blocks, routing, atomic reservation, provider, failover',
-      { '201': json('payout request'), '409': problem, '422': problem },
+      'Create a payout request: blocks, routing, atomic reservation, provider, failover; 201 when final, 202 while its payouts are with their providers',
+      { '201': json('payout request, final'), '202': json('payout request, processing'), '422': problem },
       { requestBody: withBody('PayoutRequest'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays the first answer for the same body; a different body under a used key is a 422 idempotency-key-reused' }] },
     ),
   },
@@ -75,6 +76,28 @@ const PATHS: Record<string, Record<string, Op>> = {
   },
   '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/resend': {
     post: op('Send a delivery again now, whatever its status, with a fresh retry window', { '200': json('delivery'), '404': problem }, { parameters: [param('id'), param('delivery_id')] }),
+  },
+  '/v1/payout-gateway/payouts': {
+    get: op('Payouts of this mode, newest first (those of payout requests too)', { '200': json('payouts: data'), '400': problem }, {
+      parameters: [
+        { name: 'status', in: 'query', required: false, schema: { enum: [...PAYOUT_STATUSES] } },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      ],
+    }),
+    post: op(
+      'The payout operation: one payout to a named route, no routing; 201 when final, 202 while pending',
+      { '201': json('payout, final'), '202': json('payout, pending'), '409': problem },
+      { requestBody: withBody('Payout'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] },
+    ),
+  },
+  '/v1/payout-gateway/payouts/{id}': { get: op('A payout with its status (data.attributes.status) and events', { '200': json('payout'), '404': problem }, { parameters: [param('id')] }) },
+  '/v1/providers/{route}/webhooks': {
+    post: {
+      summary: "A provider's webhook: no API key; the route's connector checks the signature, which decides the mode",
+      security: [],
+      parameters: [param('route')],
+      responses: { '200': json('{ received, applied }'), '401': problem, '429': problem, default: problem },
+    },
   },
   '/v1/payout-gateway/payout-requests/{id}': { get: op('A payout request with its payouts and event log', { '200': json('payout request'), '404': problem }, { parameters: [param('id')] }) },
 };

@@ -45,6 +45,10 @@ describe.each(backends())('service API on $name', (backend) => {
       expect(doc.paths).toHaveProperty([path]);
     }
     expect(doc.components.schemas).toHaveProperty('PayoutRequest');
+    // Every route the app serves (but the editor's files) is in the document, with its method.
+    const served = service.app.routes.filter((r) => r.path.startsWith('/v1/') || r.path === '/healthz' || r.path === '/openapi.json');
+    const missing = served.map((r) => [r.method.toLowerCase(), r.path.replace(/:(\w+)/g, '{$1}')] as const).filter(([method, path]) => !(doc.paths[path] as Record<string, unknown> | undefined)?.[method]);
+    expect(missing).toEqual([]);
   });
 
   it('answers /healthz with 503 when its database is gone, and decide calls with a 503 problem', async () => {

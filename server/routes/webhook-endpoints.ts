@@ -27,7 +27,7 @@ export function webhookEndpointRoutes(db: Kysely<Database>): Hono<AppEnv> {
     return c.body(null, 204);
   });
   app.get('/:id/deliveries', async (c) => c.json({ data: await listDeliveries(db, c.get('mode'), c.req.param('id'), limitOf(c.req.query('limit'))) }));
-  app.get('/:id/deliveries/:delivery', async (c) => c.json(await getDelivery(db, c.get('mode'), c.req.param('id'), c.req.param('delivery'))));
-  app.post('/:id/deliveries/:delivery/resend', async (c) => c.json(await resendDelivery(db, c.get('mode'), c.req.param('id'), c.req.param('delivery'))));
+  app.get('/:id/deliveries/:delivery_id', async (c) => c.json(await getDelivery(db, c.get('mode'), c.req.param('id'), c.req.param('delivery_id'))));
+  app.post('/:id/deliveries/:delivery_id/resend', async (c) => c.json(await resendDelivery(db, c.get('mode'), c.req.param('id'), c.req.param('delivery_id'))));
   return app;
 }
