@@ -15,6 +15,15 @@ const CODE = { type: 'string', pattern: '^[A-Z]{3}$' };
 const DATE_TIME = { type: 'string', format: 'date-time' };
 const SOURCE = { type: 'string', maxLength: LIMITS.sourceLength };
 
+/** The gateway's JSON:API envelope: `{ "data": { "type", "attributes" } }`. */
+function jsonApi<T extends string, A extends Schema>(type: T, attributes: A) {
+  return {
+    type: 'object',
+    required: ['data'],
+    properties: { data: { type: 'object', required: ['type', 'attributes'], properties: { type: { const: type }, attributes } } },
+  } as const;
+}
+
 export const BODY_SCHEMAS = {
   ApiKeyCreate: {
     type: 'object',
@@ -84,56 +93,30 @@ export const BODY_SCHEMAS = {
     additionalProperties: false,
     properties: { url: { type: 'string', minLength: 1, maxLength: 2_000, description: 'an http or https URL; deliveries are POSTed to it' } },
   },
-  PayoutRequest: {
+  PayoutRequest: jsonApi('payout-request', {
     type: 'object',
-    required: ['data'],
+    required: ['point_amount', 'point_id', 'point_currency', 'service'],
     properties: {
-      data: {
-        type: 'object',
-        required: ['type', 'attributes'],
-        properties: {
-          type: { const: 'payout-request' },
-          attributes: {
-            type: 'object',
-            required: ['point_amount', 'point_id', 'point_currency', 'service'],
-            properties: {
-              point_amount: DECIMAL,
-              point_id: { type: 'string', minLength: 1 },
-              point_currency: CODE,
-              service: { type: 'string', minLength: 1 },
-              test_mode: { type: 'boolean' },
-              country: { type: 'string' },
-              fields: { type: 'object' },
-            },
-          },
-        },
-      },
+      point_amount: DECIMAL,
+      point_id: { type: 'string', minLength: 1 },
+      point_currency: CODE,
+      service: { type: 'string', minLength: 1 },
+      test_mode: { type: 'boolean' },
+      country: { type: 'string' },
+      fields: { type: 'object' },
     },
-  },
-  Payout: {
+  }),
+  Payout: jsonApi('payout', {
     type: 'object',
-    required: ['data'],
+    required: ['route', 'amount', 'currency', 'point_id'],
     properties: {
-      data: {
-        type: 'object',
-        required: ['type', 'attributes'],
-        properties: {
-          type: { const: 'payout' },
-          attributes: {
-            type: 'object',
-            required: ['route', 'amount', 'currency', 'point_id'],
-            properties: {
-              route: NAME,
-              amount: DECIMAL,
-              currency: CODE,
-              point_id: { type: 'string', minLength: 1, maxLength: 200 },
-              fields: { type: 'object' },
-            },
-          },
-        },
-      },
+      route: NAME,
+      amount: DECIMAL,
+      currency: CODE,
+      point_id: { type: 'string', minLength: 1, maxLength: 200 },
+      fields: { type: 'object' },
     },
-  },
+  }),
 } as const satisfies Record<string, Schema>;
 
 export type BodyName = keyof typeof BODY_SCHEMAS;

@@ -1,6 +1,6 @@
 // /v1/payout-points and /v1/payout-gateway/payout-requests.
 import type { Kysely } from 'kysely';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Database, Mode } from '../db/schema.js';
 import { FINAL_PAYOUT_STATUSES, PAYOUT_STATUSES, type PayoutStatus } from '../../runtime/payout-status.js';
 import { requestHash, findByIdempotencyKey, processPayoutRequest, type GatewayDeps, type PayoutRequestAttributes } from '../gateway.js';
@@ -65,18 +65,36 @@ function limitParam(q: Record<string, string>): number {
   return limit;
 }
 
-export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.post('/', async (c) => {
+interface Creation<A> {
+  /** The resource an Idempotency-Key named before (with the same body; another body throws 422). */
+  earlier(mode: Mode, key: string, hash: string): Promise<string | undefined>;
+  make(mode: Mode, attrs: A, key: string | undefined): Promise<string>;
+  show(mode: Mode, id: string): Promise<{ data: { attributes: { status: string } } }>;
+}
+
+/** A POST that creates a payout request or a payout: replayed under its Idempotency-Key, answered 201 or 202. */
+function create<A>(schema: 'PayoutRequest' | 'Payout', how: Creation<A>): (c: Context<AppEnv>) => Promise<Response> {
+  return async (c) => {
     const mode = c.get('mode');
     const key = idempotencyKey(c.req.header('idempotency-key'));
-    const b = await body<{ data: { attributes: PayoutRequestAttributes } }>(c, 'PayoutRequest');
-    const earlier = key === undefined ? undefined : await findByIdempotencyKey(deps.db, mode, key, requestHash(b.data.attributes));
+    const b = await body<{ data: { attributes: A } }>(c, schema);
+    const earlier = key === undefined ? undefined : await how.earlier(mode, key, requestHash(b.data.attributes));
     if (earlier) c.header('Idempotent-Replayed', 'true');
-    const id = earlier ?? (await processPayoutRequest(deps, mode, b.data.attributes, key));
-    const resource = await payoutRequestResource(deps.db, mode, id, false);
+    const resource = await how.show(mode, earlier ?? (await how.make(mode, b.data.attributes, key)));
     return c.json(resource, createdStatus(resource.data.attributes.status));
-  });
+  };
+}
+
+export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post(
+    '/',
+    create<PayoutRequestAttributes>('PayoutRequest', {
+      earlier: (mode, key, hash) => findByIdempotencyKey(deps.db, mode, key, hash),
+      make: (mode, attrs, key) => processPayoutRequest(deps, mode, attrs, key),
+      show: (mode, id) => payoutRequestResource(deps.db, mode, id, false),
+    }),
+  );
   app.get('/', async (c) => {
     const q = c.req.query();
     const filters: ListFilters = { limit: limitParam(q), ...pick(q, ['status', 'service', 'point_id', 'from', 'to', 'cursor']) };
@@ -89,16 +107,14 @@ export function payoutRequestRoutes(deps: GatewayDeps): Hono<AppEnv> {
 /** The payout operation: a payout to a named route, without routing. */
 export function payoutRoutes(deps: GatewayDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/', async (c) => {
-    const mode = c.get('mode');
-    const key = idempotencyKey(c.req.header('idempotency-key'));
-    const b = await body<{ data: { attributes: PayoutAttributes } }>(c, 'Payout');
-    const earlier = key === undefined ? undefined : await findPayoutByKey(deps.db, mode, key, requestHash(b.data.attributes));
-    if (earlier) c.header('Idempotent-Replayed', 'true');
-    const id = earlier ?? (await createPayout(deps, mode, b.data.attributes, key));
-    const resource = await payoutResource(deps.db, mode, id, false);
-    return c.json(resource, createdStatus(resource.data.attributes.status));
-  });
+  app.post(
+    '/',
+    create<PayoutAttributes>('Payout', {
+      earlier: (mode, key, hash) => findPayoutByKey(deps.db, mode, key, hash),
+      make: (mode, attrs, key) => createPayout(deps, mode, attrs, key),
+      show: (mode, id) => payoutResource(deps.db, mode, id, false),
+    }),
+  );
   app.get('/', async (c) => {
     const q = c.req.query();
     const status = q['status'];
