@@ -94,10 +94,10 @@ async function decideRows(): Promise<string[][]> {
     });
     const endpoints = [
       { name: 'bare Hono, constant JSON', server: bare, load: { ...base, url: `${bare.url}/decide`, body: '{}' } },
-      decide('decide, state in the body, with trace (default)', { request: REQUEST, state: STATE }),
-      decide('decide, state in the body, `"trace": false`', { request: REQUEST, state: STATE, trace: false }),
-      decide('decide, stored state (PGlite), with trace (default)', { request: REQUEST }),
-      decide('decide, stored state (PGlite), `"trace": false`', { request: REQUEST, trace: false }),
+      decide('decide, state in the body, `"trace": true`', { request: REQUEST, state: STATE, trace: true }),
+      decide('decide, state in the body, no trace (the default)', { request: REQUEST, state: STATE }),
+      decide('decide, stored state (PGlite), `"trace": true`', { request: REQUEST, trace: true }),
+      decide('decide, stored state (PGlite), no trace (the default)', { request: REQUEST }),
     ];
     const runs = await alternated(endpoints);
     return endpoints.map((e, i) => row(e.name, runs[i]!, runs[0]!));

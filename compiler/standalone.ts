@@ -79,7 +79,7 @@ export function buildModuleFromAst(ast: A.SchemeFile, options: BuildOptions = {}
     '  program: { parts: fastParts, scope: fastScope },',
     '  traced: { parts: tracedParts, scope: tracedScope },',
     '});',
-    '/** Decides one request (JSON) against a state (JSON); `{ trace: false }` leaves the trace out. */',
+    '/** Decides one request (JSON) against a state (JSON); `{ trace: true }` adds the trace. */',
     'export function decide(request, state, options) {',
     '  return scheme.decide(request, state, options);',
     '}',

@@ -310,7 +310,8 @@ function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclud
     exclude,
     ...(next.lastError === null ? {} : { last_error: next.lastError }),
   };
-  const d = decideParsedState(run.compiled, req, state);
+  // The event log keeps the trace: the console draws each decision's routing tree from it.
+  const d = decideParsedState(run.compiled, req, state, { trace: true });
   if (d.status === 'invalid') throw new UnreadableState(`stored state is unreadable: ${d.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   return d;
 }

@@ -170,10 +170,10 @@ describe('diagnostics, prefill and the routing tree', () => {
   });
   it('marks taken branches green and failed conditions red from the trace', () => {
     const { scheme } = compile(SCHEME);
-    const d = decide(scheme!, { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 1, segment: 'retail' } });
+    const d = decide(scheme!, { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 1, segment: 'retail' } }, undefined, { trace: true });
     if (d.status === 'invalid') throw new Error('invalid');
     expect(traceMarks(d.trace).map((m) => [m.line, m.mark])).toEqual([[8, 'passed'], [11, 'failed'], [13, 'taken'], [14, 'chosen']]);
-    const blocked = decide(scheme!, { amount: '1', currency: 'EUR', service: 'sepa_eur', country: 'KP', fields: { kyc_level: 1 } });
+    const blocked = decide(scheme!, { amount: '1', currency: 'EUR', service: 'sepa_eur', country: 'KP', fields: { kyc_level: 1 } }, undefined, { trace: true });
     if (blocked.status === 'invalid') throw new Error('invalid');
     expect(traceMarks(blocked.trace)).toMatchObject([{ line: 8, mark: 'blocked', note: 'blocked by sanctions (country = KP)' }]);
   });

@@ -56,7 +56,7 @@ describe('generated code treats source literals and names as data', () => {
           const slow = decideWith(interpret(compiled.ast), req, EMPTY_STATE, { trace: true });
           expect({ ...fast, trace: [] }).toEqual({ ...slow, trace: [] });
         }
-        const rejected = decide(compiled, requests[0]!, undefined);
+        const rejected = decide(compiled, requests[0]!, undefined, { trace: true });
         expect(rejected).toMatchObject({ status: 'failed', resolution: 'STRATEGY_RECEIVED_NO_ROUTES' });
         expect((rejected as { trace: { step: string; reason?: string }[] }).trace.find((t) => t.step === 'reject')?.reason).toBe(text);
         expect(decide(compiled, requests[1]!, undefined)).toMatchObject({ status: 'routed', route: name });

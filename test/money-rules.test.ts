@@ -92,7 +92,7 @@ describe('debits that round to zero', () => {
     const scheme = compiled('scheme s\nroute tiny USD\nservice x {\n  optimal tiny\n}\n');
     const d = bothWays(scheme, { amount: '1.00', currency: 'EUR', service: 'x' }, STATE);
     expect(d).toMatchObject({ status: 'failed', resolution: 'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED' });
-    const traced = decide(scheme, { amount: '1.00', currency: 'EUR', service: 'x' }, STATE);
+    const traced = decide(scheme, { amount: '1.00', currency: 'EUR', service: 'x' }, STATE, { trace: true });
     expect(JSON.stringify(traced)).toContain('debit rounds to zero');
     // An amount whose debit is at least a cent is routed as before.
     expect(bothWays(scheme, { amount: '50.00', currency: 'EUR', service: 'x' }, STATE)).toMatchObject({ status: 'routed', allocations: [{ amount: '0.01' }] });

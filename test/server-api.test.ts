@@ -157,15 +157,15 @@ describe.each(backends())('service API on $name', (backend) => {
     expect((await test.get('/v1/routes/never_set')).status).toBe(404);
   });
 
-  it('leaves the trace out with "trace": false and answers the same decision otherwise', async () => {
+  it('adds the trace only with "trace": true, and answers the same decision otherwise', async () => {
     await test.post('/v1/schemes/traced/versions', { source: SCHEME('traced') });
     await test.post('/v1/schemes/traced/activate', { version: 1 });
     const state = { routes: { acme_eur: { balance: '500.00' }, bankco_eur: { balance: '500.00' } } };
-    const traced = await test.post('/v1/schemes/traced/decide', { request: REQUEST, state });
-    const explicit = await test.post('/v1/schemes/traced/decide', { request: REQUEST, state, trace: true });
-    const bare = await test.post('/v1/schemes/traced/decide', { request: REQUEST, state, trace: false });
+    const bare = await test.post('/v1/schemes/traced/decide', { request: REQUEST, state });
+    const explicit = await test.post('/v1/schemes/traced/decide', { request: REQUEST, state, trace: false });
+    const traced = await test.post('/v1/schemes/traced/decide', { request: REQUEST, state, trace: true });
     expect(traced.body.trace.length).toBeGreaterThan(0);
-    expect(explicit.body).toEqual(traced.body);
+    expect(explicit.body).toEqual(bare.body);
     expect(bare.status).toBe(200);
     expect(bare.body).toEqual({ ...traced.body, trace: [] });
     expect(Object.keys(bare.body)).toEqual(Object.keys(traced.body));

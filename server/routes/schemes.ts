@@ -31,7 +31,7 @@ interface DecideBody {
   readonly request: Record<string, unknown>;
   readonly state?: Record<string, unknown>;
   readonly version?: number;
-  /** false leaves the trace out ("trace": []); it is most of a decision's time and of the answer's size. */
+  /** true adds the trace; without it the answer has `"trace": []` (the trace is most of a decision's time and of the answer's size). */
   readonly trace?: boolean;
 }
 
@@ -77,7 +77,7 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
     andThen(body<DecideBody>(c, 'Decide'), (b) => {
       const mode = c.get('mode');
       const name = nameParam(c, 'name');
-      const trace = b.trace !== false;
+      const trace = b.trace === true;
       return andThen(schemes.resolve(mode, name, b.version), (active) =>
         b.state
           ? answer(active, decide(active.scheme, b.request, b.state, { trace }))
