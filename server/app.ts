@@ -123,7 +123,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return answerProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged', { instance: `urn:sluice:error:${id}` }));
   });
   app.notFound((c) => answerProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
-  app.get('/healthz', async (c) => withSecurityHeaders((await deps.store.ping()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
+  // Liveness answers from the process alone, so probing it costs no query; readiness asks the database.
+  app.get('/healthz', (c) => withSecurityHeaders(c.json({ status: 'ok' })));
+  app.get('/readyz', async (c) => withSecurityHeaders((await deps.store.ping()) ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable' }, 503)));
   app.get('/openapi.json', (c) => withSecurityHeaders(c.json(openApiDocument())));
 
   const guarded = guard(deps.auth, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });

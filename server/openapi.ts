@@ -14,7 +14,8 @@ function op(summary: string, responses: Record<string, unknown>, extra: Op = {})
 }
 
 const PATHS: Record<string, Record<string, Op>> = {
-  '/healthz': { get: { summary: 'Liveness and database reachability', security: [], responses: { '200': json('ok'), '503': json('database unreachable') } } },
+  '/healthz': { get: { summary: 'Liveness: the process answers (no database query)', security: [], responses: { '200': json('ok') } } },
+  '/readyz': { get: { summary: 'Readiness: the database can be reached', security: [], responses: { '200': json('ready'), '503': json('database unreachable') } } },
   '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json('OpenAPI 3.1') } } },
   '/v1/api-keys': { post: op('Create an API key (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }) },
   '/v1/api-keys/{id}': { delete: op('Revoke an API key at once (admin key only)', { '204': { description: 'revoked' }, '404': problem }, { parameters: [param('id')] }) },

@@ -35,10 +35,11 @@ describe.each(backends())('service API on $name', (backend) => {
   }, 60_000);
   afterAll(() => backend.cleanup());
 
-  it('answers /healthz and serves the OpenAPI document with the body schemas', async () => {
+  it('answers /healthz and /readyz, and serves the OpenAPI document with the body schemas', async () => {
     const health = await service.app.request('/healthz');
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await (await service.app.request('/readyz')).json()).toEqual({ status: 'ready' });
     const doc = (await (await service.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
     for (const path of ['/v1/compile', '/v1/schemes/{name}/versions', '/v1/schemes/{name}/decide', '/v1/payout-gateway/payout-requests', '/v1/api-keys/{id}', '/v1/rates/{rate_scheme}']) {
@@ -46,17 +47,17 @@ describe.each(backends())('service API on $name', (backend) => {
     }
     expect(doc.components.schemas).toHaveProperty('PayoutRequest');
     // Every route the app serves (but the editor's files) is in the document, with its method.
-    const served = service.app.routes.filter((r) => r.path.startsWith('/v1/') || r.path === '/healthz' || r.path === '/openapi.json');
+    const served = service.app.routes.filter((r) => r.path.startsWith('/v1/') || r.path === '/healthz' || r.path === '/readyz' || r.path === '/openapi.json');
     const missing = served.map((r) => [r.method.toLowerCase(), r.path.replace(/:(\w+)/g, '{$1}')] as const).filter(([method, path]) => !(doc.paths[path] as Record<string, unknown> | undefined)?.[method]);
     expect(missing).toEqual([]);
   });
 
-  it('answers /healthz with 503 when its database is gone, and decide calls with a 503 problem', async () => {
+  it('answers /readyz with 503 when its database is gone (/healthz still 200: the process lives), and decide calls with a 503 problem', async () => {
     const doomed = await backend.open();
     const api = await keyed(doomed, 'test');
     await doomed.store.close();
-    const health = await doomed.app.request('/healthz');
-    expect(health.status).toBe(503);
+    expect((await doomed.app.request('/readyz')).status).toBe(503);
+    expect((await doomed.app.request('/healthz')).status).toBe(200);
     const res = await api.get('/v1/schemes');
     expect(res.status).toBe(503);
     expect(res.body.type).toMatch(/unavailable$/);

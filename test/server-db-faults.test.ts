@@ -1,4 +1,4 @@
-// Database faults (issue 7): PostgreSQL stopped under load → 503 problem documents and /healthz
+// Database faults (issue 7): PostgreSQL stopped under load → 503 problem documents and /readyz
 // 503; started again → the service recovers by itself within seconds, with no restart.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../server/start.js';
@@ -43,11 +43,12 @@ describe.runIf(postgresBinaries)('PostgreSQL stopped and started again', () => {
       if (res.status === 503) expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     expect(down.some((r) => r.status === 503)).toBe(true);
-    expect((await service.app.request('/healthz')).status).toBe(503);
+    expect((await service.app.request('/readyz')).status).toBe(503);
+    expect((await service.app.request('/healthz')).status).toBe(200);
 
     pg.start();
     const recovered = await until(async () => (await api.get('/v1/schemes')).status === 200, 15_000);
-    expect((await service.app.request('/healthz')).status).toBe(200);
+    expect((await service.app.request('/readyz')).status).toBe(200);
     expect((await api.post('/v1/schemes/faults/decide', DECIDE)).body.route).toBe('a_eur');
     expect(recovered).toBeLessThan(15_000);
   }, 120_000);
