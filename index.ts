@@ -6,10 +6,14 @@ import type { Decision } from './runtime/types.js';
 
 export { compile, type CompiledScheme, type CompileResult };
 export { format } from './grammar/format.js';
+export { prepareState, type PreparedState } from './runtime/state.js';
 export { diagnosticToJSON, type Diagnostic, type DiagnosticJSON } from './grammar/diagnostics.js';
 export type { Decision, ValidationError, DecideOptions, InvalidRequest };
 
-/** Decides one request (JSON as in DESIGN.md) against a compiled scheme and a state (JSON). */
+/**
+ * Decides one request (JSON as in DESIGN.md) against a compiled scheme and a state: JSON, read
+ * on each call, or a state read once by prepareState for many decisions.
+ */
 export function decide(scheme: CompiledScheme, request: unknown, state?: unknown, options: DecideOptions = {}): Decision | InvalidRequest {
   return decideRequest(scheme, request, state, options);
 }

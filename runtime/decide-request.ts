@@ -4,7 +4,7 @@
 import { decideWith } from './decide.js';
 import type { Program } from './program.js';
 import { toRequest, type FieldKind } from './request.js';
-import { EMPTY_STATE, parseState, type StateResult } from './state.js';
+import { EMPTY_STATE, parseState, PreparedState, type StateResult } from './state.js';
 import type { Decision } from './types.js';
 import type { RequestReader, RequestValidator, ValidationError } from './validation.js';
 
@@ -31,9 +31,10 @@ export interface DecideOptions {
 
 const NO_STATE: StateResult = { state: EMPTY_STATE, errors: [] };
 
-/** Decides one request (JSON as in DESIGN.md) against a scheme and a state (JSON). */
+/** Decides one request (JSON as in DESIGN.md) against a scheme and a state (JSON, or prepared by prepareState). */
 export function decideRequest(scheme: DecidableScheme, request: unknown, state?: unknown, options: DecideOptions = {}): Decision | InvalidRequest {
-  return decideParsedState(scheme, request, state === undefined ? NO_STATE : parseState(state), options);
+  const parsed = state === undefined ? NO_STATE : state instanceof PreparedState ? state.result : parseState(state);
+  return decideParsedState(scheme, request, parsed, options);
 }
 
 /** As decideRequest, with the state parsed already (the service keeps stored state parsed). */

@@ -16,16 +16,58 @@ export interface RateError {
   readonly message: string;
 }
 
-/** Builds the table from the state's `rates`; invalid entries are reported and skipped. */
-export function rateTable(raw: Record<string, string | number> | undefined): {
-  table: RateTable;
-  errors: RateError[];
-} {
+export interface RateTableResult {
+  readonly table: RateTable;
+  readonly errors: readonly RateError[];
+}
+
+/**
+ * Builds the table from the state's `rates`; invalid entries are reported and skipped. Tables
+ * are immutable, so the last few distinct ones are kept with the entries they were read from:
+ * a caller that sends the same rates with every decision has them parsed once.
+ */
+export function rateTable(raw: Record<string, string | number> | undefined): RateTableResult {
+  // The state is user JSON: guard against a non-object even though the type says otherwise.
+  if (typeof raw !== 'object' || raw === null) return NO_RATES;
+  const keys = Object.keys(raw);
+  const known = recall(raw, keys);
+  if (known) return known;
+  const result = build(raw);
+  if (keys.length <= REMEMBERED_ENTRIES) remember(raw, keys, result);
+  return result;
+}
+
+interface Known {
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
+  readonly result: RateTableResult;
+}
+
+// Comparing a few short strings costs less than hashing them or parsing them again.
+const RECENT: Known[] = [];
+const REMEMBERED_TABLES = 8;
+const REMEMBERED_ENTRIES = 256;
+
+function recall(raw: Record<string, unknown>, keys: readonly string[]): RateTableResult | undefined {
+  search: for (const known of RECENT) {
+    if (known.keys.length !== keys.length) continue;
+    for (let i = 0; i < keys.length; i++) {
+      if (known.keys[i] !== keys[i] || known.values[i] !== raw[keys[i]!]) continue search;
+    }
+    return known.result;
+  }
+  return undefined;
+}
+
+function remember(raw: Record<string, unknown>, keys: readonly string[], result: RateTableResult): void {
+  RECENT.unshift({ keys, values: keys.map((k) => raw[k]), result });
+  if (RECENT.length > REMEMBERED_TABLES) RECENT.pop();
+}
+
+function build(raw: Record<string, unknown>): RateTableResult {
   const errors: RateError[] = [];
   const given = new Map<string, Rat>();
-  // The state is user JSON: guard against a non-object even though the type says otherwise.
-  const entries = typeof raw === 'object' && raw !== null ? Object.entries(raw) : [];
-  for (const [key, value] of entries) {
+  for (const [key, value] of Object.entries(raw)) {
     const message = addGiven(given, key, value);
     if (message !== undefined) errors.push({ key, message });
   }
@@ -84,3 +126,5 @@ function lookup(rates: ReadonlyMap<string, Rat>): RateTable {
 type RateRow = ReadonlyMap<string, { rate: Rat; parts: RateParts }>;
 
 const ONE_PARTS: RateParts = { n: 1, d: 1 };
+
+const NO_RATES: RateTableResult = build({});

@@ -14,7 +14,8 @@ export const ONE: Rat = { n: 1n, d: 1n };
 // Money scales are small; caching their powers of ten avoids a bigint exponentiation per call.
 const POW10: readonly bigint[] = Array.from({ length: 19 }, (_, i) => 10n ** BigInt(i));
 
-function pow10(scale: number): bigint {
+/** 10^scale as a bigint. */
+export function pow10(scale: number): bigint {
   return POW10[scale] ?? 10n ** BigInt(scale);
 }
 
@@ -42,6 +43,41 @@ const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** Parses `-?\d+(\.\d+)?` exactly; anything else (exponents, spaces, '+', '.5', '1.') is undefined. */
 export function parseDecimal(text: string): Rat | undefined {
+  return shortDecimal(text) ?? longDecimal(text);
+}
+
+// Up to fifteen digits the value and 10^scale are exact doubles: read in one pass without a
+// regular expression, reduced in double arithmetic, and only the reduced parts made bigints
+// (a bigint gcd costs more than the rest of a parse). Undefined hands the text to longDecimal.
+const SAFE_DIGITS = 15;
+
+function shortDecimal(text: string): Rat | undefined {
+  const negative = text.charCodeAt(0) === 45; // '-'
+  let i = negative ? 1 : 0;
+  let n = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0) point = digits;
+    else return undefined;
+  }
+  if (digits === 0 || digits > SAFE_DIGITS || point === 0 || point === digits) return undefined;
+  const d = point < 0 ? 1 : 10 ** (digits - point);
+  let a = n;
+  let b = d;
+  while (b !== 0) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
+  return { n: BigInt(negative ? -(n / a) : n / a), d: d === a ? 1n : BigInt(d / a) };
+}
+
+function longDecimal(text: string): Rat | undefined {
   const m = DECIMAL.exec(text);
   if (m === null) return undefined;
   const frac = m[3] ?? '';

@@ -15,6 +15,7 @@ import type { Decision, PlanDef, SchemeSettings } from './types.js';
 import { REQUEST_FORMATS, requestReaderOf, validatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
 
 export type { Decision, DecideOptions, InvalidRequest, RequestValidator, SchemeSettings };
+export { prepareState, type PreparedState } from './state.js';
 
 /** What generated decision code returns when instantiated over its scope. */
 export interface ProgramParts {

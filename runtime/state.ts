@@ -6,11 +6,12 @@ import type { PoolPayment, RouteState, State } from './types.js';
 
 export interface StateResult {
   readonly state: State;
-  readonly errors: string[];
+  readonly errors: readonly string[];
 }
 
 /** A JSON Pointer one key below `path` ("EUR/USD" is escaped to "EUR~1USD"). */
 export function pointer(path: string, key: string): string {
+  if (!key.includes('~') && !key.includes('/')) return `${path}/${key}`;
   return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
@@ -70,17 +71,13 @@ function pool(v: unknown, path: string, errors: string[]): PoolPayment[] {
   });
 }
 
-function volumes(v: unknown, errors: string[]): Map<string, Map<string, Rat>> {
-  const out = new Map<string, Map<string, Rat>>();
-  for (const [key, routes] of entries(v, '/volumes', errors)) {
-    const m = new Map<string, Rat>();
-    for (const [route, amount] of entries(routes, `/volumes/${key}`, errors)) {
-      const r = decimal(amount, `/volumes/${key}/${route}`, errors);
-      if (r) m.set(route, r);
-    }
-    out.set(key, m);
+function volumeRow(v: unknown, path: string, errors: string[]): ReadonlyMap<string, Rat> {
+  const m = new Map<string, Rat>();
+  for (const [route, amount] of entries(v, path, errors)) {
+    const r = decimal(amount, pointer(path, route), errors);
+    if (r) m.set(route, r);
   }
-  return out;
+  return m;
 }
 
 /** What is wrong with a list of pool payments, each as `/INDEX/FIELD: message`. */
@@ -93,12 +90,53 @@ export function poolErrors(json: unknown): string[] {
 export function parseState(json: unknown): StateResult {
   const errors: string[] = [];
   const o = json === undefined ? {} : isObject(json) ? json : (errors.push('state: expected an object'), {});
-  const routes = new Map(entries(o['routes'], '/routes', errors).map(([k, v]) => [k, routeState(v, `/routes/${k}`, errors)]));
   const rates = rateTable(isObject(o['rates']) ? (o['rates'] as Record<string, string>) : undefined);
   if (o['rates'] !== undefined && !isObject(o['rates'])) errors.push('/rates: expected an object');
-  errors.push(...rates.errors.map((e) => `${pointer('/rates', e.key)}: ${e.message}`));
-  const p2p = new Map(entries(o['p2p'], '/p2p', errors).map(([k, v]) => [k, pool(v, `/p2p/${k}`, errors)]));
-  return { state: { routes, rates: rates.table, p2p, volumes: volumes(o['volumes'], errors) }, errors };
+  for (const e of rates.errors) errors.push(`${pointer('/rates', e.key)}: ${e.message}`);
+  const state: State = {
+    routes: keyed(o['routes'], '/routes', errors, routeState),
+    rates: rates.table,
+    p2p: keyed(o['p2p'], '/p2p', errors, pool),
+    volumes: keyed(o['volumes'], '/volumes', errors, volumeRow),
+  };
+  return { state, errors: errors.length ? errors : NO_ERRORS };
+}
+
+// Most states leave out p2p and volumes, and many the routes: those share one empty map (the
+// runtime never writes a State; commit.ts copies it first).
+const NONE: ReadonlyMap<string, never> = new Map<string, never>();
+const NO_ERRORS: readonly string[] = [];
+
+function keyed<T>(v: unknown, path: string, errors: string[], read: (v: unknown, path: string, errors: string[]) => T): ReadonlyMap<string, T> {
+  if (v === undefined) return NONE;
+  const out = new Map<string, T>();
+  for (const [k, item] of entries(v, path, errors)) out.set(k, read(item, pointer(path, k), errors));
+  return out;
 }
 
 export const EMPTY_STATE: State = parseState({}).state;
+
+/**
+ * A state read once for many decisions: `decide(scheme, request, prepared)` skips reading it.
+ * Its errors (the same as deciding with the JSON would report) are here to check once.
+ */
+export class PreparedState {
+  readonly #result: StateResult;
+
+  constructor(json: unknown) {
+    this.#result = parseState(json);
+  }
+
+  get errors(): readonly string[] {
+    return this.#result.errors;
+  }
+
+  /** The state as read, for the runtime. */
+  get result(): StateResult {
+    return this.#result;
+  }
+}
+
+export function prepareState(json: unknown): PreparedState {
+  return new PreparedState(json);
+}

@@ -5,7 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { isCountry } from './countries.js';
 import { isCurrency, minorUnits } from './currencies.js';
 import { EXACT_DIGITS, isExactNumber } from './json-numbers.js';
-import { parseJsonDecimal, type Rat } from './rational.js';
+import { parseJsonDecimal, pow10, type Rat } from './rational.js';
 
 export interface ValidationError {
   /** JSON Pointer into the request, e.g. `/fields/kyc_level`. */
@@ -70,8 +70,8 @@ function readAmount(json: Record<string, unknown>): RequestRead {
   if (amount.n <= 0n) return badAmount('must be greater than zero');
   if (typeof json['amount'] === 'number' && !isExactNumber(json['amount'])) return badAmount(INEXACT_NUMBER);
   const scale = minorUnits(json['currency'] as string);
-  const scaled = amount.n * 10n ** BigInt(scale);
-  if (scaled % amount.d !== 0n) return badAmount(`has more decimal places than ${json['currency']} allows (${scale})`);
+  // In lowest terms, the amount has at most `scale` decimal places iff its denominator divides 10^scale.
+  if (amount.d !== 1n && pow10(scale) % amount.d !== 0n) return badAmount(`has more decimal places than ${json['currency']} allows (${scale})`);
   return { ok: true, amount };
 }
 

@@ -135,6 +135,18 @@ describe('parseDecimal', () => {
     expect(parseDecimal('007')).toEqual(rat(7n));
   });
 
+  it('agrees with the bigint reading on both sides of the fast path (15 digits)', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(fc.boolean(), digits, fc.option(digits, { nil: undefined }), (negative, whole, frac) => {
+        const text = `${negative ? '-' : ''}${whole}${frac === undefined ? '' : `.${frac}`}`;
+        const n = BigInt(whole + (frac ?? ''));
+        expect(parseDecimal(text)).toEqual(rat(negative ? -n : n, 10n ** BigInt(frac?.length ?? 0)));
+      }),
+      RUNS,
+    );
+  });
+
   it.each(['1e3', '1.', '.5', ' 1', '1 ', '+1', 'NaN', 'Infinity', '', '-', '1,5', '0x10', '١'])(
     'rejects %j',
     (s) => expect(parseDecimal(s)).toBeUndefined(),
