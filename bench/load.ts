@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ request: { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3 } } }),
       connections: CONNECTIONS,
       seconds: SECONDS,
-      verify: (b) => b.startsWith('{"status":"routed"'),
+      expect: '{"status":"routed"',
     };
     const payouts: Load = {
       url: `${server.url}/v1/payout-gateway/payout-requests`,
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_load', point_currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } } } }),
       connections: CONNECTIONS,
       seconds: SECONDS,
-      verify: (b) => b.includes('"status":"processed"'),
+      expect: '"status":"processed"',
     };
     process.stderr.write(`load: ${SECONDS} s per endpoint at ${CONNECTIONS} connections on ${dbUrl ? 'PostgreSQL' : 'PGlite'}\n`);
     const rows = [row('decide (stored state)', await sampled(server, decide)), row('payout requests', await sampled(server, payouts))];

@@ -1,6 +1,7 @@
 // Servers in child processes and autocannon against them, for the HTTP benchmark and the load run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 export interface Server {
@@ -13,9 +14,10 @@ export interface Server {
   stop(): void;
 }
 
-/** Starts a node script that prints `listening on URL`; resolves once it does. */
-export function startServer(args: readonly string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a node script that prints `listening on URL`; resolves once it does. `cpus` pins it (taskset -c). */
+export function startServer(args: readonly string[], env: Record<string, string> = {}, cpus?: string): Promise<Server> {
+  const [command, argv] = cpus === undefined ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
+  const child = spawn(command, argv, { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,7 +38,7 @@ function rss(pid: number): number {
 /** Linux's clock tick for /proc/PID/stat times (USER_HZ): 100 on every usual kernel. */
 const TICK_US = 10_000;
 
-function cpu(pid: number): number {
+export function cpu(pid: number): number {
   // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_US;
@@ -58,10 +60,11 @@ export interface Load {
   readonly body?: string;
   readonly connections: number;
   readonly seconds: number;
-  /** Each response body must pass this. */
-  readonly verify?: (body: string) => boolean;
+  /** Each response body must contain this. */
+  readonly expect?: string;
 }
 
+/** autocannon in this process: it shares the cores with the server. */
 export async function load(l: Load): Promise<LoadResult> {
   const r = await autocannon({
     url: l.url,
@@ -70,7 +73,7 @@ export async function load(l: Load): Promise<LoadResult> {
     ...(l.body === undefined ? {} : { body: l.body }),
     connections: l.connections,
     duration: l.seconds,
-    ...(l.verify ? { verifyBody: (body: string | Buffer | undefined) => l.verify!(String(body ?? '')) } : {}),
+    ...(l.expect === undefined ? {} : { verifyBody: (body: string | Buffer | undefined) => String(body ?? '').includes(l.expect!) }),
   });
   return {
     rps: r.requests.average,
@@ -79,6 +82,24 @@ export async function load(l: Load): Promise<LoadResult> {
     requests: r.requests.total,
     errors: r.errors + r.timeouts + r.non2xx + (r.mismatches ?? 0),
   };
+}
+
+export interface PinnedResult {
+  readonly result: LoadResult;
+  /** The generator process's CPU time in µs. */
+  readonly cpuUs: number;
+}
+
+/** The same load from a child process pinned to `cpus` (bench/load-worker.ts), so the generator does not share the server's core. */
+export function loadPinned(l: Load, cpus: string): Promise<PinnedResult> {
+  const worker = fileURLToPath(new URL('./load-worker.js', import.meta.url));
+  const child = spawn('taskset', ['-c', cpus, process.execPath, worker], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(l)); // a batch body is too large for an argument
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PinnedResult) : reject(new Error(`load worker exited with ${code}`))));
+  });
 }
 
 export async function json(url: string, key: string, method: string, body?: unknown): Promise<Record<string, unknown>> {

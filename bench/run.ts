@@ -1,7 +1,7 @@
 // `npm run bench [SECTION...]`: prints a Markdown table for each section, in order. A section
 // is a name and an async function returning Markdown; add one by adding it to SECTIONS.
 import { compileSection } from './compile.js';
-import { decideSection, scalingSection } from './decide.js';
+import { decideSection, partsSection, scalingSection } from './decide.js';
 import { httpSection } from './http.js';
 
 export interface Section {
@@ -12,6 +12,7 @@ export interface Section {
 const SECTIONS: readonly Section[] = [
   { name: 'decide', run: decideSection },
   { name: 'scaling', run: scalingSection },
+  { name: 'parts', run: partsSection },
   { name: 'compile', run: () => compileSection() },
   { name: 'http', run: httpSection },
 ];
