@@ -1,6 +1,7 @@
 // POST /v1/schemes/{name}/decide-batch over a real server (the edge included), on PGlite and
 // (with TEST_DATABASE_URL) PostgreSQL: the same answers as decide, in order, invalid requests in
 // their place, one state for the batch, NDJSON streamed both ways, and its limits.
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,35 +9,37 @@ import { MAX_BATCH, MAX_BATCH_BODY, MAX_LINE } from '../server/batch-limits.js';
 import type { RunningService } from '../server/start.js';
 import { backends, keyed } from './support/service.js';
 
-const SOURCE = (name: string) => `scheme ${name}
-mode test
-field segment one_of "retail", "vip"
+const EXAMPLE = readFileSync(new URL('../examples/eu_payouts.sluice', import.meta.url), 'utf8');
+const SOURCE = (name: string) => EXAMPLE.replace('scheme eu_payouts', `scheme ${name}`);
 
-route acme_eur EUR fee 0.5% + 0.20
-route bankco_eur EUR fee 1.00
+const REQUEST = { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3, segment: 'retail' } };
+/** From 10,000 EUR the example tries `balance acme_eur, bankco_eur` first. */
+const LARGE = { ...REQUEST, amount: '20000.00' };
+const STATE = { routes: { acme_eur: { balance: '50000.00' }, bankco_eur: { balance: '30000.00' } } };
 
-service sepa_eur {
-  when amount >= 1000 EUR {
-    optimal bankco_eur, acme_eur
-  } else {
-    balance acme_eur, bankco_eur
-  }
-}
-`;
-
-const REQUEST = { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { segment: 'retail' } };
-const STATE = { routes: { acme_eur: { balance: '5000.00' }, bankco_eur: { balance: '300.00' } } };
-
-/** Requests valid and not: amounts around the branch and the balances, bad segments, bad shapes. */
+/** Valid requests through each branch and block of the example, and invalid ones: bad values, bad shapes. */
 const arbRequest = fc.oneof(
-  fc.record({
-    amount: fc.constantFrom('0.01', '100.00', '299.99', '300.00', '999.99', '1000.00', '4000.00', '9000.00', 'ten', '-5', '1.001'),
-    currency: fc.constantFrom('EUR', 'USD', 'XXX'),
-    service: fc.constantFrom('sepa_eur', 'nope'),
-    country: fc.constantFrom('DE', 'FR'),
-    fields: fc.record({ segment: fc.constantFrom('retail', 'vip', 'gold') }),
-  }),
-  fc.constantFrom<unknown>(null, 42, 'text', [], {}),
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      amount: fc.constantFrom('0.01', '100.00', '9999.99', '10000.00', '15000.00', '20000.00', '40000.00'),
+      currency: fc.constant('EUR'),
+      service: fc.constant('sepa_eur'),
+      country: fc.constantFrom('DE', 'AT', 'FR', 'KP'),
+      fields: fc.record({ kyc_level: fc.constantFrom(0, 1, 3), segment: fc.constantFrom('retail', 'business', 'vip') }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      amount: fc.constantFrom('100.00', 'ten', '-5', '1.001'),
+      currency: fc.constantFrom('EUR', 'USD', 'XXX'),
+      service: fc.constantFrom('sepa_eur', 'p2p_card', 'nope'),
+      country: fc.constantFrom('DE', 'ZZ'),
+      fields: fc.record({ kyc_level: fc.constantFrom(3, 'x'), segment: fc.constantFrom('retail', 'gold') }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 42, 'text', [], {}) },
 );
 
 type Json = any; // answers are read by path
@@ -100,13 +103,15 @@ describe.each(backends())('decide-batch on $name', (backend) => {
   }, 120_000);
 
   it('parses the state once for the batch: the given one, else the stored one; a state with errors refuses the whole batch', async () => {
-    const before = await batch('other', { requests: [REQUEST, REQUEST] });
-    expect(before.body.data.map((d: Json) => d.status)).toEqual(['failed', 'failed']);
-    const given = await batch('other', { requests: [REQUEST, { ...REQUEST, amount: '400.00' }], state: { routes: { bankco_eur: { balance: '300.00' } } } });
-    expect(given.body.data.map((d: Json) => [d.status, d.route])).toEqual([['routed', 'bankco_eur'], ['failed', null]]);
-    await call('PUT', '/v1/routes/acme_eur', JSON.stringify({ balance: '50.00', currency: 'EUR' }));
-    const stored = await batch('other', { requests: [REQUEST, { ...REQUEST, amount: '10.00' }] });
-    expect(stored.body.data.map((d: Json) => [d.status, d.route])).toEqual([['failed', null], ['routed', 'acme_eur']]);
+    const strategies = (r: { body: Json }) => r.body.data.map((d: Json) => [d.strategy, d.route]);
+    const before = await batch('other', { requests: [LARGE, LARGE] });
+    expect(strategies(before).map(([strategy]: string[]) => strategy)).toEqual(['weight', 'weight']);
+    const given = await batch('other', { requests: [LARGE, { ...LARGE, amount: '15000.00' }], state: STATE });
+    expect(strategies(given)).toEqual([['balance', 'acme_eur'], ['balance', 'acme_eur']]);
+    await call('PUT', '/v1/routes/acme_eur', JSON.stringify({ balance: '25000.00', currency: 'EUR' }));
+    await call('PUT', '/v1/routes/bankco_eur', JSON.stringify({ balance: '90000.00', currency: 'EUR' }));
+    const stored = await batch('other', { requests: [LARGE, { ...LARGE, amount: '40000.00' }] });
+    expect(strategies(stored)).toEqual([['balance', 'bankco_eur'], ['balance', 'bankco_eur']]);
     const bad = await batch('other', { requests: [REQUEST], state: { routes: { acme_eur: { balance: 'lots' } } } });
     expect(bad.status).toBe(422);
     expect(bad.body.type).toMatch(/invalid-request$/);
@@ -125,19 +130,24 @@ describe.each(backends())('decide-batch on $name', (backend) => {
   });
 
   it('answers an NDJSON line that is not a request in its place, with its line number', async () => {
-    const input = [JSON.stringify(REQUEST), '{"amount": ', '', JSON.stringify({ ...REQUEST, fields: { segment: 'gold' } }), 'x'.repeat(MAX_LINE + 1), `${JSON.stringify(REQUEST)}\r`, '{"amount":"1\\u0000"}', '{"amount":90071992547409.93}', JSON.stringify(REQUEST)].join('\n');
+    const input = [JSON.stringify(REQUEST), '{"amount": ', '', JSON.stringify({ ...REQUEST, fields: { kyc_level: 3, segment: 'gold' } }), 'x'.repeat(MAX_LINE + 1), `${JSON.stringify(REQUEST)}\r`, '{"amount":"1\\u0000"}', '{"amount":90071992547409.93}', JSON.stringify(REQUEST)].join('\n');
     const res = await ndjson('batched', input);
     expect(res.status).toBe(200);
     expect(res.type).toContain('application/x-ndjson');
     const answers = lines(res.text);
     expect(answers).toHaveLength(9);
-    expect(answers.map((a) => a.status)).toEqual(['failed', 'invalid', 'invalid', 'invalid', 'invalid', 'failed', 'invalid', 'invalid', 'failed']);
+    expect(answers.map((a) => a.status)).toEqual(['routed', 'invalid', 'invalid', 'invalid', 'invalid', 'routed', 'invalid', 'invalid', 'routed']);
     expect(answers[1]).toEqual({ status: 'invalid', line: 2, errors: [{ path: '/', message: 'is not valid JSON' }] });
     expect(answers[2]).toMatchObject({ line: 3, errors: [{ path: '/', message: 'is not valid JSON' }] });
     expect(answers[3]).toMatchObject({ line: 4, errors: [{ path: '/fields/segment' }] });
     expect(answers[4]).toEqual({ status: 'invalid', line: 5, errors: [{ path: '/', message: `is longer than ${MAX_LINE} bytes` }] });
     expect(answers[6]).toMatchObject({ line: 7, errors: [{ path: '/amount' }] });
     expect(answers[7]).toMatchObject({ line: 8, errors: [{ path: '/amount' }] });
+  });
+
+  it('reads NDJSON from a web Request too (app.request, no edge)', async () => {
+    const res = await service.app.request('/v1/schemes/batched/decide-batch', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body: `${JSON.stringify(REQUEST)}\n[\n` });
+    expect(lines(await res.text()).map((a) => [a.status, a.line])).toEqual([['routed', undefined], ['invalid', 2]]);
   });
 
   it('writes NDJSON answers as the lines arrive, before the input ends', async () => {
@@ -157,11 +167,11 @@ describe.each(backends())('decide-batch on $name', (backend) => {
       text = text.slice(line.length + 1);
       return JSON.parse(line) as Json;
     };
-    expect((await nextLine()).status).toBe('failed');
+    expect((await nextLine()).status).toBe('routed');
     req.write('not json\n');
     expect(await nextLine()).toMatchObject({ status: 'invalid', line: 2 });
-    req.end(JSON.stringify({ ...REQUEST, fields: { segment: 'vip' } }));
-    expect((await nextLine()).status).toBe('failed');
+    req.end(JSON.stringify({ ...REQUEST, country: 'FR' }));
+    expect((await nextLine()).status).toBe('routed');
     expect((await reader.next()).done).toBe(true);
   });
 
