@@ -251,9 +251,12 @@ export function nameParam(c: Context, param: string): string {
   return value;
 }
 
+/** A version number as a path or query spells it, undefined when it is not one. */
+export const parseVersion = (text: string): number | undefined => (/^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined);
+
 export function versionParam(c: Context): number {
   const text = c.req.param('version') ?? '';
-  const v = /^[1-9]\d{0,8}$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(v)) throw new Problem(404, 'not-found', `'${text.slice(0, 50)}' is not a version number`);
+  const v = parseVersion(text);
+  if (v === undefined) throw new Problem(404, 'not-found', `'${text.slice(0, 50)}' is not a version number`);
   return v;
 }

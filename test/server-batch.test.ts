@@ -187,6 +187,9 @@ describe.each(backends())('decide-batch on $name', (backend) => {
     expect(answers).toHaveLength(MAX_BATCH + 1);
     expect(answers[MAX_BATCH]).toEqual({ status: 'invalid', line: MAX_BATCH + 1, errors: [{ path: '/', message: `a batch is at most ${MAX_BATCH} lines; the rest was not read` }] });
     expect((await ndjson('batched', '', '?trace=yes')).status).toBe(400);
+    expect((await ndjson('batched', '', '?version=0')).status).toBe(400);
+    expect(await ndjson('batched', '')).toMatchObject({ status: 200, text: '' });
+    expect((await batch('batched', { requests: [] })).body).toEqual({ version: 1, data: [] });
     expect((await ndjson('batched', '', '?state=x')).status).toBe(400);
     expect((await call('POST', '/v1/schemes/batched/decide-batch?trace=true', JSON.stringify({ requests: [] }))).status).toBe(400);
     expect((await call('POST', '/v1/schemes/batched/decide-batch', '{"requests": [')).status).toBe(400);

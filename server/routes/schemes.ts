@@ -8,7 +8,7 @@ import type { Decision } from '../../runtime/types.js';
 import { andThen } from '../awaitable.js';
 import { MAX_BATCH_BODY, MAX_LINE } from '../batch-limits.js';
 import { batchDecider, jsonBatch, ndjsonBatch } from '../decide-batch.js';
-import { body, bodyChunks, nameParam, versionParam, type AppContext, type AppEnv, type Intake } from '../http.js';
+import { body, bodyChunks, nameParam, parseVersion, versionParam, type AppContext, type AppEnv, type Intake } from '../http.js';
 import { securedJson } from '../guards.js';
 import { isNdjson, ndjsonLines } from '../ndjson.js';
 import { Problem } from '../problem.js';
@@ -90,7 +90,7 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
     }),
   );
 
-  // One version and one parsed state for the whole batch: a JSON body, or NDJSON with its options in the query.
+  // One version and one parsed state for the whole batch.
   app.post('/:name/decide-batch', (c) => {
     const mode = c.get('mode');
     const name = nameParam(c, 'name');
@@ -124,8 +124,9 @@ function batchQuery(c: AppContext): { version: number | undefined; trace: boolea
   const query = c.req.query();
   const unknown = Object.keys(query).find((k) => k !== 'version' && k !== 'trace');
   if (unknown !== undefined) throw new Problem(400, 'invalid-parameter', `unknown query parameter '${unknown.slice(0, 50)}': an NDJSON batch takes version and trace`);
-  const { version, trace } = query;
-  if (version !== undefined && !(/^[1-9]\d{0,9}$/.test(version) && Number(version) <= 2_147_483_647)) throw new Problem(400, 'invalid-parameter', 'version must be a version number');
+  const version = query['version'] === undefined ? undefined : parseVersion(query['version']);
+  if (version === undefined && query['version'] !== undefined) throw new Problem(400, 'invalid-parameter', 'version must be a version number');
+  const trace = query['trace'];
   if (trace !== undefined && trace !== 'true' && trace !== 'false') throw new Problem(400, 'invalid-parameter', 'trace must be true or false');
-  return { version: version === undefined ? undefined : Number(version), trace: trace === 'true' };
+  return { version, trace: trace === 'true' };
 }
