@@ -9,7 +9,7 @@ import { rateLimiter, securityHeaders, withSecurityHeaders, type RateLimit } fro
 import type { GatewayDeps } from './gateway.js';
 import { andThen, type Awaitable } from './awaitable.js';
 import { Authenticator, clientOf } from './auth.js';
-import { refusedAtEdge, type AppEnv, type Gate } from './http.js';
+import { refusedAtEdge, WHOLE_BODY, type AppEnv, type Gate } from './http.js';
 import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, sendProblem } from './problem.js';
@@ -17,7 +17,7 @@ import { connectorRoutes } from './routes/connectors.js';
 import { keyRoutes } from './routes/keys.js';
 import { payoutPointRoutes, payoutRequestRoutes, payoutRoutes } from './routes/gateway.js';
 import { providerWebhookHandler } from './routes/provider-webhooks.js';
-import { compileRoute, schemeRoutes } from './routes/schemes.js';
+import { batchIntake, compileRoute, schemeRoutes } from './routes/schemes.js';
 import { rateRoutes, routeStateRoutes } from './routes/state.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import type { Schemes } from './schemes.js';
@@ -152,13 +152,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-/** The edge's questions, answered by the app's router and key check. */
 /** Providers send their webhooks without an API key: the signature, checked by the handler, is their credential. */
 const PROVIDER_WEBHOOK = /^\/v1\/providers\/[^/?]+\/webhooks(\?|$)/;
 
+/** The one route whose body is larger than WHOLE_BODY's, or streamed. */
+const DECIDE_BATCH = /^\/v1\/schemes\/[^/]+\/decide-batch$/;
+
+/** The edge's questions, answered by the app's router and key check. */
 export function gate(app: Hono<AppEnv>, auth: Authenticator): Gate {
   return {
     routes: (method, path) => app.router.match(method, path)[0].length > 0,
+    intake: (method, path, contentType) => (method === 'POST' && DECIDE_BATCH.test(path) ? batchIntake(contentType) : WHOLE_BODY),
     identify: (incoming) => (PROVIDER_WEBHOOK.test(incoming.url ?? '') ? undefined : auth.identify(incoming.headers.authorization, clientOf(incoming))),
   };
 }

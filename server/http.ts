@@ -16,12 +16,12 @@ export interface AppEnv {
   Variables: { mode: Mode; keyId: string };
 }
 
-/** Room for a scheme at the parser's source limit (2,000,000 characters) with JSON escapes. */
+/** Room for a scheme at the parser's source limit (2,000,000 characters) with JSON escapes; a route may allow more (Intake). */
 export const MAX_BODY = 4 * 1024 * 1024;
 
-const tooLarge = (): Problem => new Problem(413, 'body-too-large', 'bodies are limited to 4 MiB');
+const tooLarge = (max: number): Problem => new Problem(413, 'body-too-large', `this body is limited to ${max / (1024 * 1024)} MiB`);
 
-/** What collect gives past MAX_BODY. */
+/** What collect gives past its limit. */
 const TOO_LARGE = Symbol('body too large');
 
 const busy = (what: string): Problem => new Problem(503, 'busy', `too many ${what} at once; try again shortly`, {}, 1);
@@ -43,10 +43,23 @@ export interface EdgeLimits {
 
 export const EDGE_LIMITS: EdgeLimits = { bodyBytes: 64 * 1024 * 1024, connections: 1_000 };
 
+/**
+ * How the edge takes a route's body: read whole, at most `max` bytes, before the app runs; or,
+ * `streamed`, left for the route to read as it comes, holding at most `max` bytes at a time.
+ */
+export interface Intake {
+  readonly max: number;
+  readonly streamed: boolean;
+}
+
+export const WHOLE_BODY: Intake = { max: MAX_BODY, streamed: false };
+
 /** What the edge asks the app before reading a body. */
 export interface Gate {
   /** Whether a route takes this method and path (the app answers 404 otherwise). */
   routes(method: string, path: string): boolean;
+  /** How the route takes its body (WHOLE_BODY but for batches). */
+  intake(method: string, path: string, contentType: string | undefined): Intake;
   /** The key check: throws (or rejects with) the problem that refuses the request. */
   identify(incoming: IncomingMessage): Awaitable<unknown>;
 }
@@ -58,23 +71,25 @@ export interface Gate {
  * @hono/node-server (a promise per layer). Read first, the app answers in one synchronous pass.
  *
  * A body is not read for an unknown route, a missing, unknown or rate-limited key, a declared
- * size over MAX_BODY, or while the bodies being held would pass `limits.bodyBytes`: the app
- * answers 404, 401, 429, 413 or 503 at once and @hono/node-server drains and closes the rest.
+ * size over the route's limit, or while the bodies being held would pass `limits.bodyBytes`: the
+ * app answers 404, 401, 429, 413 or 503 at once and @hono/node-server drains and closes the rest.
+ * A streamed body is left for its route, counted as held at its intake's `max`.
  */
 export function bufferBodies(listener: RequestListener, gate: Gate, limits: EdgeLimits = EDGE_LIMITS): RequestListener {
   let held = 0;
-  const read = (incoming: AtEdge, outgoing: ServerResponse): void => {
+  const read = (incoming: AtEdge, outgoing: ServerResponse, intake: Intake): void => {
     // A chunked body's size is unknown until its end: it is counted at the most it may be.
-    const size = incoming.headers['transfer-encoding'] ? MAX_BODY : Number(incoming.headers['content-length'] ?? 0);
+    const size = incoming.headers['transfer-encoding'] || intake.streamed ? intake.max : Number(incoming.headers['content-length'] ?? 0);
     if (held + size > limits.bodyBytes) {
       incoming[BODY] = busy('request bodies');
       return listener(incoming, outgoing);
     }
     held += size;
     outgoing.once('close', () => (held -= size));
+    if (intake.streamed) return listener(incoming, outgoing);
     // A client gone mid-body never gets to 'end': there is nobody to answer.
-    collect(incoming, (body) => {
-      incoming[BODY] = body === TOO_LARGE ? tooLarge() : body;
+    collect(incoming, intake.max, (body) => {
+      incoming[BODY] = body === TOO_LARGE ? tooLarge(intake.max) : body;
       listener(incoming, outgoing);
     });
   };
@@ -86,16 +101,18 @@ export function bufferBodies(listener: RequestListener, gate: Gate, limits: Edge
   return (incoming: AtEdge, outgoing) => {
     if ((incoming.socket as Counted)[OVER]) return answerAtEdge(outgoing, busy('connections'));
     const method = incoming.method ?? 'GET';
-    if (method === 'GET' || method === 'HEAD' || !gate.routes(method, (incoming.url ?? '/').split('?')[0]!)) return listener(incoming, outgoing);
-    if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY) return listener(incoming, outgoing);
+    const path = (incoming.url ?? '/').split('?')[0]!;
+    if (method === 'GET' || method === 'HEAD' || !gate.routes(method, path)) return listener(incoming, outgoing);
+    const intake = gate.intake(method, path, incoming.headers['content-type']);
+    if (!intake.streamed && Number(incoming.headers['content-length'] ?? 0) > intake.max) return listener(incoming, outgoing);
     let verdict: Awaitable<unknown>;
     try {
       verdict = gate.identify(incoming);
     } catch (e) {
       return refuse(incoming, outgoing, e);
     }
-    if (verdict instanceof Promise) verdict.then(() => read(incoming, outgoing), (e: unknown) => refuse(incoming, outgoing, e));
-    else read(incoming, outgoing);
+    if (verdict instanceof Promise) verdict.then(() => read(incoming, outgoing, intake), (e: unknown) => refuse(incoming, outgoing, e));
+    else read(incoming, outgoing, intake);
   };
 }
 
@@ -127,42 +144,56 @@ function answerAtEdge(outgoing: ServerResponse, p: Problem): void {
 /**
  * Plain stream events: an async iterator costs a promise per chunk, and a body is mostly one
  * chunk; `on` rather than `once`, which allocates a wrapper, since each event comes once. At most
- * MAX_BODY bytes are kept; `done` gets the body, or TOO_LARGE past that.
+ * `max` bytes are kept; `done` gets the body, or TOO_LARGE past that.
  */
-function collect(incoming: IncomingMessage, done: (body: Buffer | typeof TOO_LARGE) => void): void {
+function collect(incoming: IncomingMessage, max: number, done: (body: Buffer | typeof TOO_LARGE) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   incoming.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
+    if (size <= max) chunks.push(chunk);
   });
-  incoming.on('end', () => done(size > MAX_BODY ? TOO_LARGE : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  incoming.on('end', () => done(size > max ? TOO_LARGE : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
 }
 
 /**
- * The body as text, at most MAX_BODY bytes: as bufferBodies read it, else from the Node stream
+ * The body as text, at most `max` bytes: as bufferBodies read it, else from the Node stream
  * (going through a web Request, as hono's bodyLimit does, costs more than the decision itself),
  * else (app.request in tests) from the web Request.
  */
-function readBody(c: Context<AppEnv>): Awaitable<string> {
+function readBody(c: Context<AppEnv>, max: number): Awaitable<string> {
   const incoming = c.env?.incoming as AtEdge | undefined;
   const buffered = incoming?.[BODY];
   if (buffered instanceof Problem) throw buffered;
   if (buffered) return buffered.toString('utf8');
-  if (Number((incoming ? incoming.headers['content-length'] : c.req.header('content-length')) ?? 0) > MAX_BODY) throw tooLarge();
-  if (!incoming) return c.req.text().then(limited);
-  return readStream(incoming).then((b) => b.toString('utf8'));
+  if (Number((incoming ? incoming.headers['content-length'] : c.req.header('content-length')) ?? 0) > max) throw tooLarge(max);
+  if (!incoming) return c.req.text().then((text) => limited(text, max));
+  return readStream(incoming, max).then((b) => b.toString('utf8'));
 }
 
-function limited(text: string): string {
-  if (Buffer.byteLength(text) > MAX_BODY) throw tooLarge();
+function limited(text: string, max: number): string {
+  if (Buffer.byteLength(text) > max) throw tooLarge(max);
   return text;
 }
 
+/**
+ * The body's bytes as they come, for a route whose intake is streamed: from the Node stream
+ * (left open when the route stops reading early, so its answer can still be written), else
+ * (app.request in tests) from the web Request.
+ */
+export function bodyChunks(c: Context<AppEnv>): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  const incoming = c.env?.incoming as AtEdge | undefined;
+  const buffered = incoming?.[BODY];
+  if (buffered instanceof Problem) throw buffered;
+  if (buffered) return [buffered];
+  if (incoming) return { [Symbol.asyncIterator]: () => incoming.iterator({ destroyOnReturn: false }) };
+  return c.req.raw.body ?? [];
+}
+
 /** The body of a request served without bufferBodies (createService's app served by the caller). */
-function readStream(incoming: IncomingMessage): Promise<Buffer> {
+function readStream(incoming: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    collect(incoming, (body) => (body === TOO_LARGE ? reject(tooLarge()) : resolve(body)));
+    collect(incoming, max, (body) => (body === TOO_LARGE ? reject(tooLarge(max)) : resolve(body)));
     incoming.on('error', reject);
     // A client that goes away mid-body ends the stream without 'end'.
     incoming.on('close', () => incoming.readableEnded || reject(new Problem(400, 'invalid-body', 'the body ended early')));
@@ -171,23 +202,29 @@ function readStream(incoming: IncomingMessage): Promise<Buffer> {
 
 /** The body as text, unparsed (a provider's webhook, whose signature covers its exact bytes). */
 export function rawBody(c: Context<AppEnv>): Awaitable<string> {
-  return readBody(c);
+  return readBody(c, MAX_BODY);
 }
 
 export type AppContext = Context<AppEnv>;
 
 /**
- * Parses and validates a JSON body: 422 `too-deep` past MAX_DEPTH levels (checked before
- * parsing), 400 when it is not JSON, 422 with each path for a NUL, for a number that a double does
- * not hold exactly, or when it breaks its schema.
+ * Parses and validates a JSON body of at most `max` bytes (413 past that): as parseJsonText, then
+ * 422 with each path when it breaks its schema.
  */
-export function body<T>(c: Context<AppEnv>, name: BodyName): Awaitable<T> {
-  return andThen(readBody(c), (text) => {
-    checkDepth(text);
-    const parsed = parseJson(text);
-    checkNul(text, parsed, NUL_ALLOWED[name]);
-    return checkBody<T>(name, parsed);
-  });
+export function body<T>(c: Context<AppEnv>, name: BodyName, max = MAX_BODY): Awaitable<T> {
+  return andThen(readBody(c, max), (text) => checkBody<T>(name, parseJsonText(text, NUL_ALLOWED[name])));
+}
+
+/**
+ * JSON text parsed: 422 `too-deep` past MAX_DEPTH levels (checked before parsing), 400 when it
+ * is not JSON, 422 with each path for a NUL (but at `nulAllowed`) or for a number that a double
+ * does not hold exactly.
+ */
+export function parseJsonText(text: string, nulAllowed?: readonly string[]): unknown {
+  checkDepth(text);
+  const parsed = parseJson(text);
+  checkNul(text, parsed, nulAllowed);
+  return parsed;
 }
 
 function parseJson(text: string): unknown {
@@ -214,9 +251,12 @@ export function nameParam(c: Context, param: string): string {
   return value;
 }
 
+/** A version number as a path or query spells it, undefined when it is not one. */
+export const parseVersion = (text: string): number | undefined => (/^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined);
+
 export function versionParam(c: Context): number {
   const text = c.req.param('version') ?? '';
-  const v = /^[1-9]\d{0,8}$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(v)) throw new Problem(404, 'not-found', `'${text.slice(0, 50)}' is not a version number`);
+  const v = parseVersion(text);
+  if (v === undefined) throw new Problem(404, 'not-found', `'${text.slice(0, 50)}' is not a version number`);
   return v;
 }

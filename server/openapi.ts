@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of every route; request bodies are the very schemas ajv checks.
 import { PAYOUT_STATUSES } from '../runtime/payout-status.js';
+import { MAX_BATCH, MAX_BATCH_BODY, MAX_LINE } from './batch-limits.js';
 import { BODY_SCHEMAS, type BodyName } from './schemas.js';
 
 type Op = Record<string, unknown>;
@@ -31,6 +32,37 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/v1/schemes/{name}/activate': { post: op('Activate a version, in one transaction, on every instance', { '200': json('activated'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Activate') }) },
   '/v1/schemes/{name}/decide': {
     post: op('Decide one request (DESIGN.md Decision) against the active or a given version, on the stored or a given state; with its trace when "trace": true', { '200': json('Decision ("trace": [] without "trace": true)'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Decide') }),
+  },
+  '/v1/schemes/{name}/decide-batch': {
+    post: op(
+      `Decide up to ${MAX_BATCH} requests with one version and one state, answers in request order (an invalid request is answered in its place, { status: "invalid", errors }). JSON: the body is at most ${MAX_BATCH_BODY / (1024 * 1024)} MiB. NDJSON: a request a line (at most ${MAX_LINE / 1024} KiB), options in the query, the stored state; one answer line per input line, written as the lines are read (an unreadable line's answer carries its "line")`,
+      {
+        '200': {
+          description: 'the answers, streamed',
+          content: {
+            'application/json': { schema: { type: 'object', required: ['version', 'data'], properties: { version: { type: 'integer' }, data: { type: 'array', items: { type: 'object' } } } } },
+            'application/x-ndjson': { schema: { type: 'string', description: 'a Decision or { status: "invalid", line, errors } a line' } },
+          },
+        },
+        '400': problem,
+        '404': problem,
+        '413': problem,
+      },
+      {
+        parameters: [
+          param('name'),
+          { name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 1 }, description: 'NDJSON only: the version (default the active one)' },
+          { name: 'trace', in: 'query', required: false, schema: { type: 'boolean', default: false }, description: 'NDJSON only: true adds each decision\'s trace' },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/DecideBatch' } },
+            'application/x-ndjson': { schema: { type: 'string', description: `one request (JSON) a line, at most ${MAX_BATCH} lines` } },
+          },
+        },
+      },
+    ),
   },
   '/v1/routes/{route}': {
     put: op('Set stored route state', { '200': json('route state') }, { parameters: [param('route')], requestBody: withBody('RoutePut') }),

@@ -42,7 +42,7 @@ const TITLES: Record<ProblemType, string> = {
   conflict: 'Conflict',
   'idempotency-key-reused': 'The Idempotency-Key was used with a different body',
   'invalid-signature': 'The webhook signature does not verify',
-  'body-too-large': 'The request body is over 4 MiB',
+  'body-too-large': 'The request body is over its size limit',
   'too-deep': 'The request body nests too deeply',
   'invalid-parameter': 'A path or query parameter is not valid',
   busy: 'The service is busy',

@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LIMITS } from '../grammar/limits.js';
 import { HTTP_CONFIG_SCHEMA, HTTP_SECRETS_SCHEMA } from './connectors/http.js';
 import { TEST_OUTCOME_PATTERN } from '../runtime/test-outcome.js';
+import { MAX_BATCH } from './batch-limits.js';
 import { Problem } from './problem.js';
 
 type Schema = Readonly<Record<string, unknown>>;
@@ -14,6 +15,8 @@ const NAME = { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', maxLength: 200 };
 const CODE = { type: 'string', pattern: '^[A-Z]{3}$' };
 const DATE_TIME = { type: 'string', format: 'date-time' };
 const SOURCE = { type: 'string', maxLength: LIMITS.sourceLength };
+const VERSION = { type: 'integer', minimum: 1, maximum: 2_147_483_647 };
+const TRACE = { type: 'boolean', default: false, description: 'true adds the trace; without it the answer\'s "trace" is [], which makes the decision several times cheaper' };
 
 /** The gateway's JSON:API envelope: `{ "data": { "type", "attributes" } }`. */
 function jsonApi<T extends string, A extends Schema>(type: T, attributes: A) {
@@ -38,16 +41,23 @@ export const BODY_SCHEMAS = {
     additionalProperties: false,
     properties: { source: SOURCE, message: { type: 'string', maxLength: 10_000 } },
   },
-  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } },
+  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION } },
   Decide: {
     type: 'object',
     required: ['request'],
     additionalProperties: false,
+    properties: { request: { type: 'object' }, state: { type: 'object' }, version: VERSION, trace: TRACE },
+  },
+  DecideBatch: {
+    type: 'object',
+    required: ['requests'],
+    additionalProperties: false,
     properties: {
-      request: { type: 'object' },
-      state: { type: 'object' },
-      version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
-      trace: { type: 'boolean', default: true, description: 'false leaves the trace out (the answer\'s "trace" is []), which makes the decision several times cheaper' },
+      // Any value: one that is not a request for the scheme is answered in its place.
+      requests: { type: 'array', maxItems: MAX_BATCH, items: { description: 'a request as for decide' } },
+      state: { type: 'object', description: 'parsed once for the whole batch; without it, the stored state' },
+      version: VERSION,
+      trace: TRACE,
     },
   },
   RoutePut: {

@@ -3,10 +3,14 @@ import { Hono } from 'hono';
 import { decide } from '../../index.js';
 import { decideParsedState, type InvalidRequest } from '../../runtime/decide-request.js';
 import { decisionJson } from '../../runtime/decision-json.js';
+import { parseState } from '../../runtime/state.js';
 import type { Decision } from '../../runtime/types.js';
 import { andThen } from '../awaitable.js';
-import { body, nameParam, versionParam, type AppEnv } from '../http.js';
+import { MAX_BATCH_BODY, MAX_LINE } from '../batch-limits.js';
+import { batchDecider, jsonBatch, ndjsonBatch } from '../decide-batch.js';
+import { body, bodyChunks, nameParam, parseVersion, versionParam, type AppContext, type AppEnv, type Intake } from '../http.js';
 import { securedJson } from '../guards.js';
+import { isNdjson, ndjsonLines } from '../ndjson.js';
 import { Problem } from '../problem.js';
 import type { ActiveScheme, Schemes } from '../schemes.js';
 import type { StateSnapshots } from '../state-snapshots.js';
@@ -86,5 +90,43 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
     }),
   );
 
+  // One version and one parsed state for the whole batch.
+  app.post('/:name/decide-batch', (c) => {
+    const mode = c.get('mode');
+    const name = nameParam(c, 'name');
+    const stored = (active: ActiveScheme) => states.read(mode, name, active.scheme, now());
+    if (isNdjson(c.req.header('content-type'))) {
+      const { version, trace } = batchQuery(c);
+      return andThen(schemes.resolve(mode, name, version), (active) =>
+        andThen(stored(active), (parsed) => ndjsonBatch(ndjsonLines(bodyChunks(c), MAX_LINE), batchDecider(active.scheme, parsed, trace))),
+      );
+    }
+    if (c.req.url.includes('?')) throw new Problem(400, 'invalid-parameter', 'a JSON batch takes its options in the body; the query is for NDJSON');
+    return andThen(body<DecideBatchBody>(c, 'DecideBatch', MAX_BATCH_BODY), (b) =>
+      andThen(schemes.resolve(mode, name, b.version), (active) =>
+        andThen(b.state ? parseState(b.state) : stored(active), (parsed) => jsonBatch(active.version, b.requests, batchDecider(active.scheme, parsed, b.trace === true))),
+      ),
+    );
+  });
+
   return app;
+}
+
+interface DecideBatchBody extends Omit<DecideBody, 'request'> {
+  readonly requests: readonly unknown[];
+}
+
+/** The edge reads a JSON batch whole, up to MAX_BATCH_BODY; NDJSON is left to the route, a line at a time. */
+export const batchIntake = (contentType: string | undefined): Intake => (isNdjson(contentType) ? { max: MAX_LINE, streamed: true } : { max: MAX_BATCH_BODY, streamed: false });
+
+/** An NDJSON batch's options: `version=N` and `trace=true|false`; nothing else. */
+function batchQuery(c: AppContext): { version: number | undefined; trace: boolean } {
+  const query = c.req.query();
+  const unknown = Object.keys(query).find((k) => k !== 'version' && k !== 'trace');
+  if (unknown !== undefined) throw new Problem(400, 'invalid-parameter', `unknown query parameter '${unknown.slice(0, 50)}': an NDJSON batch takes version and trace`);
+  const version = query['version'] === undefined ? undefined : parseVersion(query['version']);
+  if (version === undefined && query['version'] !== undefined) throw new Problem(400, 'invalid-parameter', 'version must be a version number');
+  const trace = query['trace'];
+  if (trace !== undefined && trace !== 'true' && trace !== 'false') throw new Problem(400, 'invalid-parameter', 'trace must be true or false');
+  return { version, trace: trace === 'true' };
 }
