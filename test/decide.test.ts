@@ -9,7 +9,7 @@ import { parseState } from '../runtime/state.js';
 import type { Decision, PlanDef } from '../runtime/types.js';
 import { requestArb, schemeArb, stateArb } from './gen-scheme.js';
 
-const SEED = { seed: 20261122, numRuns: 100 };
+const SEED = { seed: 20261122, numRuns: 300 };
 
 function compiled(source: string): CompiledScheme {
   const r = compile(source);
@@ -17,8 +17,9 @@ function compiled(source: string): CompiledScheme {
   return r.scheme;
 }
 
-function run(scheme: CompiledScheme, request: Record<string, unknown>, state: Record<string, unknown>, which: 'program' | 'traced' | 'interpreted'): Decision {
-  const req = toRequest(request, scheme.fieldKinds);
+/** `request` passed the scheme's schema (generated valid, or checked by the caller). */
+function run(scheme: CompiledScheme, request: object, state: Record<string, unknown>, which: 'program' | 'traced' | 'interpreted'): Decision {
+  const req = toRequest(request as Record<string, unknown>, scheme.fieldKinds);
   const program = which === 'interpreted' ? interpret(scheme.ast) : scheme[which];
   return decideWith(program, req, parseState(state).state, { trace: which !== 'program' });
 }
@@ -114,6 +115,19 @@ describe('decision properties', () => {
       expect(d.resolution).toBeNull();
       expect(scheme.ast.statements.some((s) => s.kind === 'BlockStmt' && s.name.name === d.block)).toBe(true);
     });
+  });
+
+  it('sees every strategy and split decided at least 50 times at the fixed seed, and blocks and failures too', () => {
+    const counts = new Map<string, number>();
+    const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+    forEachDecision((scheme, request, state) => {
+      const d = run(scheme, request, state, 'program');
+      count(d.status === 'routed' ? d.strategy! : d.status);
+      if (d.allocations.length > 1) count('split');
+    });
+    const seen = JSON.stringify(Object.fromEntries(counts));
+    for (const kind of ['optimal', 'weight', 'balance', 'conversion', 'cost', 'split']) expect(counts.get(kind) ?? 0, `${kind} decisions (${seen})`).toBeGreaterThanOrEqual(50);
+    for (const kind of ['blocked', 'failed']) expect(counts.get(kind) ?? 0, `${kind} decisions (${seen})`).toBeGreaterThanOrEqual(20);
   });
 
   it('the same input gives the same decision', () => {

@@ -6,18 +6,28 @@ export const ROUTES = ['eur_a', 'eur_b', 'usd_c', 'gbp_d', 'p2p_e'] as const;
 const CURRENCY: Record<string, string> = { eur_a: 'EUR', eur_b: 'EUR', usd_c: 'USD', gbp_d: 'GBP', p2p_e: 'EUR' };
 export const SERVICES = ['s1', 's2'];
 
-const amount = fc.integer({ min: 1, max: 3_000_000 }).map((c) => (c / 100).toFixed(2));
+const cents = (max: number) => fc.integer({ min: 1, max }).map((c) => (c / 100).toFixed(2));
+const amount = cents(3_000_000);
+// Requests mostly small enough for every route's limits, some above most routes' `max` (so split).
+const requestAmount = fc.oneof(
+  { arbitrary: cents(50_000), weight: 4 },
+  { arbitrary: cents(500_000), weight: 2 },
+  { arbitrary: fc.integer({ min: 1_000_001, max: 2_000_000 }).map((c) => (c / 100).toFixed(2)), weight: 4 },
+);
+// Balances mostly cover a request: `balance` and every split need funded routes.
+const balance = fc.oneof({ arbitrary: cents(10_000_000), weight: 4 }, { arbitrary: amount, weight: 1 });
 const smallNum = fc.integer({ min: 0, max: 30000 }).map(String);
 
-const routeLine = (name: string) =>
+// `tight` routes all have a max below the large requests, which must then be split.
+const routeLine = (name: string, tight: boolean) =>
   fc
     .record({
       fee: fc.option(fc.constantFrom('fee 0.5%', 'fee 1.00', 'fee 0.3% + 0.10', 'fee 2%'), { nil: undefined }),
       markup: fc.option(fc.constantFrom('markup 0.1%', 'markup 1%'), { nil: undefined }),
-      min: fc.option(fc.constantFrom('min 1.00', 'min 50'), { nil: undefined, freq: 2 }),
-      max: fc.option(fc.constantFrom('max 500', 'max 10000', 'max 25000'), { nil: undefined, freq: 2 }),
-      daily: fc.option(fc.constantFrom('daily 1000', 'daily 200000'), { nil: undefined, freq: 2 }),
-      disabled: fc.constantFrom(false, false, false, false, true),
+      min: fc.constantFrom(undefined, undefined, undefined, 'min 1.00', 'min 50'),
+      max: tight ? fc.constantFrom('max 8000', 'max 12000') : fc.constantFrom(undefined, 'max 500', 'max 10000', 'max 25000'),
+      daily: fc.constantFrom(undefined, undefined, undefined, 'daily 1000', 'daily 200000'),
+      disabled: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
     })
     .map((o) =>
       [`route ${name} ${CURRENCY[name]}`, o.fee, o.markup, o.min, o.max, o.daily, name.startsWith('p2p') ? 'p2p' : undefined, o.disabled ? 'disabled' : undefined]
@@ -62,7 +72,7 @@ const strategy = fc
   .record({
     kind: fc.constantFrom('optimal', 'weight', 'balance', 'conversion', 'cost'),
     routes: fc.subarray([...ROUTES], { minLength: 1 }),
-    split: fc.boolean(),
+    split: fc.constantFrom(true, true, false),
     p2p: fc.option(fc.constantFrom('p2p sort min_remainder, min_remainder 35', 'p2p sort biggest, min_amount 35', 'p2p urgent 3d'), { nil: undefined }),
   })
   .map((s) => {
@@ -97,7 +107,7 @@ const body: fc.Arbitrary<string[]> = fc.letrec<{ b: string[] }>((tie) => ({
 
 export const schemeArb: fc.Arbitrary<string> = fc
   .record({
-    routes: fc.tuple(...ROUTES.map(routeLine)),
+    routes: fc.constantFrom(true, true, false).chain((tight) => fc.tuple(...ROUTES.map((r) => routeLine(r, tight)))),
     blocks: fc.array(blockExpr, { maxLength: 1 }),
     services: fc.tuple(body, body),
     attempts: fc.integer({ min: 1, max: 3 }),
@@ -125,13 +135,13 @@ const iso = fc.integer({ min: Date.UTC(2026, 10, 1), max: Date.UTC(2026, 11, 31)
 
 export const requestArb = fc.record(
   {
-    amount,
+    amount: requestAmount,
     currency: fc.constantFrom('EUR', 'EUR', 'USD', 'GBP'),
-    service: fc.constantFrom('s1', 's1', 's2', 's2', 's3'),
+    service: fc.constantFrom('s1', 's1', 's1', 's2', 's2', 's2', 's3'),
     country: fc.constantFrom('DE', 'FR', 'US'),
     created_at: iso,
     fields: fc.record({ tier: fc.integer({ min: 0, max: 4 }), seg: fc.constantFrom('a', 'b', 'c'), vip: fc.boolean(), score: fc.constantFrom(1, 2.5, '11.25') }, { requiredKeys: [] }),
-    attempt: fc.constantFrom(1, 1, 1, 2, 3),
+    attempt: fc.constantFrom(1, 1, 1, 1, 1, 1, 2, 3),
     exclude: fc.oneof(fc.constant([]), fc.constant([]), fc.subarray([...ROUTES], { maxLength: 2 })),
     last_error: fc.constant('timeout'),
   },
@@ -143,14 +153,18 @@ const pool = fc.array(
   { maxLength: 4 },
 );
 
+// Shaped so that most requests are routed and every strategy is seen (decide.test.ts counts
+// them): most routes have a balance (`balance` needs one), and most states every rate.
+const routeState = fc.oneof(
+  { arbitrary: fc.record({ balance, enabled: fc.constantFrom(true, true, true, true, true, true, false), daily_used: fc.integer({ min: 0, max: 900 }).map(String) }, { requiredKeys: ['balance'] }), weight: 4 },
+  { arbitrary: fc.record({ balance: amount, enabled: fc.constantFrom(true, false), daily_used: smallNum }, { requiredKeys: [] }), weight: 1 },
+);
+
+const RATES = { 'EUR/USD': fc.constantFrom('1.0850', '1.1'), 'GBP/EUR': fc.constantFrom('1.17', '1.2'), 'USD/GBP': fc.constant('0.79') };
+
 export const stateArb = fc.record({
-  routes: fc.record(
-    Object.fromEntries(
-      ROUTES.map((r) => [r, fc.record({ balance: amount, enabled: fc.constantFrom(true, true, true, false), daily_used: smallNum }, { requiredKeys: [] })]),
-    ),
-    { requiredKeys: [] },
-  ),
-  rates: fc.record({ 'EUR/USD': fc.constantFrom('1.0850', '1.1'), 'GBP/EUR': fc.constantFrom('1.17', '1.2'), 'USD/GBP': fc.constant('0.79') }, { requiredKeys: [] }),
+  routes: fc.record(Object.fromEntries(ROUTES.map((r) => [r, routeState])), { requiredKeys: ['eur_a', 'eur_b', 'usd_c', 'gbp_d'] }),
+  rates: fc.oneof({ arbitrary: fc.record(RATES), weight: 3 }, { arbitrary: fc.record(RATES, { requiredKeys: [] }), weight: 1 }),
   p2p: fc.record({ p2p_e: pool }, { requiredKeys: [] }),
   // Volume history of a few strategies (keys are their places: service, branch, strategy).
   volumes: fc.record(

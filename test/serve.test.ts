@@ -27,7 +27,7 @@ function started(proc: ChildProcess): Promise<string> {
 }
 
 it('starts on an embedded database, loads the examples, and prints the URL and an admin key', async () => {
-  const env = { ...process.env, SLUICE_DATA_DIR: dataDir, PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_DATA_DIR: dataDir, PORT: '0' };
   delete env['SLUICE_ADMIN_KEY'];
   delete env['DATABASE_URL'];
   child = spawn(process.execPath, ['bin/sluice.mjs', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -81,7 +81,7 @@ describe.each(backends())('decide-batch on $name', (backend) => {
     await fc.assert(
       fc.asyncProperty(fc.array(arbRequest, { maxLength: 25 }), fc.boolean(), fc.boolean(), async (requests, given, trace) => {
         const options = { ...(given ? { state: STATE } : {}), trace };
-        const expected = [];
+        const expected: (Json | undefined)[] = [];
         for (const request of requests) {
           const r = request !== null && typeof request === 'object' && !Array.isArray(request) ? await single('batched', { request, ...options }) : undefined;
           expected.push(r ? asItem(r) : undefined);

@@ -122,7 +122,7 @@ describe.each(backends())('the edge over sockets on $name', (backend) => {
   });
 
   it('answers a missing or unknown key with 401 before the body arrives', async () => {
-    for (const headers of [{}, { authorization: 'Bearer sk_test_nobody' }]) {
+    for (const headers of [{}, { authorization: 'Bearer sk_test_nobody' }] as Record<string, string>[]) {
       const r = await raw();
       r.head('POST', '/v1/compile', { ...headers, 'content-type': 'application/json', 'content-length': FOUR_MIB });
       r.send('{"source":"');
