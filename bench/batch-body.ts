@@ -1,5 +1,5 @@
-// Bodies for POST /v1/schemes/{name}/decide-batch and a check of its answers, for the HTTP
-// bench: decisions/s there is requests/s times the batch size.
+// Bodies for POST /v1/schemes/{name}/decide-batch, for the HTTP bench: decisions/s there is
+// requests/s times the batch size.
 import { MAX_BATCH } from '../server/batch-limits.js';
 
 export interface BatchOptions {
@@ -18,16 +18,3 @@ function repeated(requests: readonly unknown[], size: number): unknown[] {
 export function batchBody(requests: readonly unknown[], size = requests.length, options: BatchOptions = {}): string {
   return JSON.stringify({ requests: repeated(requests, size), ...options });
 }
-
-/** The NDJSON body (send it as application/x-ndjson; version and trace go in the query). */
-export function ndjsonBatchBody(requests: readonly unknown[], size = requests.length): string {
-  return repeated(requests, size).map((r) => `${JSON.stringify(r)}\n`).join('');
-}
-
-const ROUTED = /"status":"routed","route"/g;
-
-/** A verify for either format: the answer holds `size` routed decisions. */
-export const allRouted =
-  (size: number) =>
-  (answer: string): boolean =>
-    (answer.match(ROUTED)?.length ?? 0) === size;

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { batchBody } from './batch-body.js';
 import { stateJson } from './decide.js';
 import { generateRequests, generateRules, schemeSource, type BenchRequest } from './generate.js';
 import { header, table } from './measure.js';
@@ -116,7 +117,7 @@ function endpoints(sluice: Server, bare: Server, key: string, requests: readonly
       name: `batch decide, ${rules.toLocaleString('en')} rules, ${BATCH.toLocaleString('en')} requests a call, stored state`,
       server: sluice,
       decisions: BATCH,
-      load: { ...base, connections: 4, url: `${sluice.url}/v1/schemes/bench_${rules}/decide-batch`, body: JSON.stringify({ requests: requests.slice(0, BATCH) }), expect: '"data"' },
+      load: { ...base, connections: 4, url: `${sluice.url}/v1/schemes/bench_${rules}/decide-batch`, body: batchBody(requests, BATCH), expect: '"data"' },
     });
   }
   return list;
