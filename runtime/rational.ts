@@ -164,6 +164,11 @@ export function toDecimalString(units: bigint, scale: number): string {
   return `${units < 0n ? '-' : ''}${digits.slice(0, cut)}.${digits.slice(cut)}`;
 }
 
+/** r rounded once, half-up, to `scale` digits, as text: (1/8, 2) → "0.13". */
+export function roundedText(r: Rat, scale: number): string {
+  return toDecimalString(roundHalfUp(r, scale), scale);
+}
+
 /** The exact value of a count of 10^-scale units. */
 export function fromMinor(units: bigint, scale: number): Rat {
   return rat(units, pow10(scale));

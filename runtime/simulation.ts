@@ -4,7 +4,7 @@ import { commit, inBase, mutableState, type MutableState } from './commit.js';
 import { minorUnits } from './currencies.js';
 import { decideWith } from './decide.js';
 import type { Program } from './program.js';
-import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO, type Rat } from './rational.js';
+import { add, parseDecimal, roundedText, ZERO, type Rat } from './rational.js';
 import type { Decision, Request, State } from './types.js';
 
 export interface SimulationSummary {
@@ -45,7 +45,7 @@ export class Simulation {
     const routes: SimulationSummary['routes'] = {};
     for (const [name, r] of [...this.routes].sort(([a], [b]) => (a < b ? -1 : 1))) {
       Object.defineProperty(routes, name, {
-        value: { count: r.count, volume: toDecimalString(roundHalfUp(r.volume, scale), scale) },
+        value: { count: r.count, volume: roundedText(r.volume, scale) },
         enumerable: true,
       });
     }

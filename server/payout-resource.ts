@@ -5,7 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { PayoutStatus } from '../runtime/payout-status.js';
 import type { Database, Mode, PayoutRequestTable, PayoutTable } from './db/schema.js';
 import { isCurrency, minorUnits } from '../runtime/currencies.js';
-import { add, parseDecimal, roundHalfUp, toDecimalString, ZERO } from '../runtime/rational.js';
+import { add, parseDecimal, roundedText, ZERO } from '../runtime/rational.js';
 import { notFound, Problem } from './problem.js';
 import { iso } from './route-state.js';
 import { isDateTime } from './schemas.js';
@@ -19,7 +19,7 @@ function processedAmount(row: RequestRow, payouts: readonly PayoutRow[]): string
   const currency = String(row.attributes['point_currency']);
   const scale = isCurrency(currency) ? minorUnits(currency) : 2;
   const total = payouts.filter((p) => p.status === 'succeeded').reduce((sum, p) => add(sum, parseDecimal(p.request_amount) ?? ZERO), ZERO);
-  return toDecimalString(roundHalfUp(total, scale), scale);
+  return roundedText(total, scale);
 }
 
 function resource(row: RequestRow, payouts: readonly PayoutRow[], extra: Record<string, unknown> = {}) {

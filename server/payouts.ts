@@ -9,7 +9,7 @@ import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { settle, type RunPayout, type Settlement } from '../runtime/payout-run.js';
 import { type ProviderAnswer } from '../runtime/payout-status.js';
-import { add, parseDecimal, ratToString, roundHalfUp, toDecimalString, type Rat } from '../runtime/rational.js';
+import { add, parseDecimal, ratToString, roundedText } from '../runtime/rational.js';
 import { parseState } from '../runtime/state.js';
 import type { RouteDef } from '../runtime/types.js';
 import type { Connector, PayoutOrder } from './connectors/connector.js';
@@ -44,7 +44,7 @@ export type WriteGuard = (trx: Kysely<Database>) => Promise<void>;
 
 export const POLL_CAP_MS = 5 * 60_000;
 
-export const text = (r: Rat, scale: number): string => toDecimalString(roundHalfUp(r, scale), scale);
+export const text = roundedText;
 
 /** When to ask for a payout's status next: backoff doubling from pollBaseMs. */
 export function nextCheck(deps: PayoutDeps, checks: number): Date {
@@ -182,7 +182,7 @@ async function recordVolume(trx: Kysely<Database>, row: PayoutRow, piece: string
   const rates = await loadRates(trx, row.mode, scheme);
   const inBaseAmount = inBase(parseState({ rates }).state, parseDecimal(piece)!, currency, scheme.settings.base);
   if (!inBaseAmount) return;
-  await addVolume(trx, row.mode, row.scheme!, row.strategy_key, row.route, toDecimalString(roundHalfUp(inBaseAmount, VOLUME_SCALE), VOLUME_SCALE));
+  await addVolume(trx, row.mode, row.scheme!, row.strategy_key, row.route, roundedText(inBaseAmount, VOLUME_SCALE));
 }
 
 /** Volumes are history for `weight`; pieces converted by a derived rate are kept to 12 places. */

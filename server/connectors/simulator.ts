@@ -6,9 +6,9 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseAmount, toMoney, formatMoney } from '../../runtime/money.js';
 import { mulberry32 } from '../../runtime/prng.js';
-import { add, isZero, ZERO, type Rat } from '../../runtime/rational.js';
+import { isCurrency, minorUnits } from '../../runtime/currencies.js';
+import { add, isZero, parseDecimal, roundedText, ZERO, type Rat } from '../../runtime/rational.js';
 import type { ConnectorPut } from './registry.js';
 
 export interface SimulatorOptions {
@@ -280,7 +280,7 @@ class Simulator {
 }
 
 function totals(sums: Map<string, Rat>): Record<string, string> {
-  return Object.fromEntries([...sums].filter(([, r]) => !isZero(r)).map(([currency, r]) => [currency, formatMoney(toMoney(r, currency))]));
+  return Object.fromEntries([...sums].filter(([, r]) => !isZero(r)).map(([currency, r]) => [currency, roundedText(r, minorUnits(currency))]));
 }
 
 const view = (p: SimPayout) => ({ id: p.id, reference: p.reference, status: p.status, amount: p.amount, currency: p.currency, ...(p.code ? { code: p.code } : {}) });
@@ -289,7 +289,7 @@ function readOrder(body: unknown): { id: string; amount: string; currency: strin
   if (body === null || typeof body !== 'object') return undefined;
   const { id, amount, currency } = body as Record<string, unknown>;
   if (typeof id !== 'string' || !id || id.length > 200 || typeof amount !== 'string' || typeof currency !== 'string') return undefined;
-  const value = parseAmount(amount, currency);
+  const value = isCurrency(currency) ? parseDecimal(amount) : undefined;
   return value && value.n > 0n ? { id, amount, currency, value } : undefined;
 }
 
