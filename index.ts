@@ -3,8 +3,9 @@ import { compile, type CompiledScheme, type CompileResult } from './compiler/com
 import type { ValidationError } from './compiler/schema.js';
 import { decideRequest, type DecideOptions, type InvalidRequest } from './runtime/decide-request.js';
 import type { Decision } from './runtime/types.js';
+import { expandTrace } from './runtime/trace.js';
 
-export { compile, type CompiledScheme, type CompileResult };
+export { compile, expandTrace, type CompiledScheme, type CompileResult };
 export { format } from './grammar/format.js';
 export { prepareState, type PreparedState } from './runtime/state.js';
 export { diagnosticToJSON, type Diagnostic, type DiagnosticJSON } from './grammar/diagnostics.js';

@@ -1,5 +1,5 @@
 // `sluice eval FILE --request REQ.json [--state STATE.json]`: prints the Decision as JSON.
-import { decide } from '../index.js';
+import { decide, expandTrace } from '../index.js';
 import { parseArgs } from './args.js';
 import { decisionJson } from '../runtime/decision-json.js';
 import { EXIT, type Output } from './io.js';
@@ -25,6 +25,8 @@ export function evalCommand(argv: readonly string[], io: Output): number {
     for (const e of result.errors) io.err(`invalid ${e.path.startsWith('/state') ? 'state' : 'request'}: ${e.path}: ${e.message}\n`);
     return EXIT.usage;
   }
-  io.out(`${JSON.stringify(decisionJson(result), null, 2)}\n`);
+  // A person reads this: each chain's compact entry shown condition by condition.
+  const shown = { ...result, trace: expandTrace(scheme.value, result.trace) };
+  io.out(`${JSON.stringify(decisionJson(shown), null, 2)}\n`);
   return EXIT.ok;
 }

@@ -4,17 +4,20 @@
 // `K`, never printed. Chains index `currency`, `country` and one_of fields with bitsets
 // (compiler/dispatch.ts), so first-match order is kept while most branches are never tested;
 // what is left of their conditions lives in small switch functions, since V8 does not
-// optimize very large functions.
+// optimize very large functions. The traced program is the same code that also records, per
+// chain run, which branch held and the values read (runtime/trace.ts's compact entries).
 import type * as A from '../grammar/ast.js';
 import type { RouteDef } from '../runtime/types.js';
 import { chainIndex, type ChainIndex, type KeyIndex } from './dispatch.js';
-import { exprText } from '../grammar/format-expr.js';
-import { attributesOf, blocksOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
+import { valueKey, type AttrName } from '../runtime/conditions.js';
+import type { ChainTrace } from '../runtime/trace.js';
+import { blocksOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
 import { lit } from './literal.js';
 import { scaledNumber } from '../runtime/int.js';
+import { attributesSeen } from './trace-table.js';
 
 export interface GenerateOptions {
-  /** Emit trace pushes (and no dispatch, so every branch tested is reported). */
+  /** Record each chain's outcome for the trace (runtime/trace.ts): one entry per chain run. */
   readonly trace: boolean;
 }
 
@@ -48,6 +51,13 @@ const JS_OPS: Readonly<Record<A.CompareOp, string>> = { '=': '===', '!=': '!==',
 /** The helper comparing an int attribute (absent: false) with each operator. */
 const INT_HELPERS: Readonly<Record<A.CompareOp, string>> = { '=': 'ieq', '!=': 'ine', '<': 'ilt', '<=': 'ile', '>': 'igt', '>=': 'ige' };
 
+/** A traced chain (or the blocks): see Generator.chainTrace. */
+interface TracedChain {
+  readonly call: string;
+  readonly fns: readonly string[];
+  list(): string;
+}
+
 class Generator {
   readonly scope: unknown[] = [];
   readonly functions: string[] = [];
@@ -55,6 +65,8 @@ class Generator {
   private readonly fieldTypes = new Map<string, A.FieldType>();
   /** A branch's body is generated once, however many dispatch cases reach it. */
   private readonly branchFns = new Map<A.Branch, string>();
+  /** A trace's values function per list of attributes (joined keys). */
+  private readonly valuesFns = new Map<string, string>();
 
   constructor(
     private readonly file: A.SchemeFile,
@@ -184,9 +196,48 @@ class Generator {
   body(body: A.Body, path: string): string {
     if (body.kind !== 'Chain') return `return ${this.ref(planOf(body, path, this.routes))};`;
     const branches = body.branches.map((b, i) => ({ branch: b, index: i }));
-    if (this.options.trace) return this.linearCall(branches, path);
-    const index = chainIndex(branches.map((b) => b.branch.condition), this.fieldTypes);
-    return index ? this.indexed(index, branches, path) : this.linearCall(branches, path);
+    const conditions = branches.map((b) => b.branch.condition);
+    const traced = this.branchesTrace(path, conditions);
+    const index = chainIndex(conditions, this.fieldTypes);
+    return index ? this.indexed(index, branches, path, traced) : this.linearCall(branches, path, traced);
+  }
+
+  /**
+   * How a traced chain records its outcome: `call` opens the runtime call (runtime/trace.ts),
+   * `fns` are per branch the functions building the values of the attributes read up to it.
+   */
+  private chainTrace(call: (length: number) => string, conditions: readonly (A.Expr | null)[]): TracedChain | null {
+    if (!this.options.trace || conditions.length === 0) return null;
+    const fns = attributesSeen(conditions).map((attrs) => this.valuesFn(attrs));
+    let list: string | undefined;
+    return { call: call(fns.length), fns, list: () => (list ??= this.constant(`[${fns.join(', ')}]`)) };
+  }
+
+  private branchesTrace(path: string, conditions: readonly (A.Expr | null)[]): TracedChain | null {
+    return this.chainTrace((length) => `rt.branchesTested(ctx, ${this.ref({ path, length } satisfies ChainTrace)}, `, conditions);
+  }
+
+  /** `(ctx, r) => ({ KEY: VALUE, ... })` for the attributes (one literal), shared by equal lists. */
+  private valuesFn(attrs: readonly AttrName[]): string {
+    const key = attrs.map(valueKey).join('\n');
+    let name = this.valuesFns.get(key);
+    if (name === undefined) {
+      const props = attrs.map((a) => `${lit(valueKey(a))}: ${a.name === 'amount' && !a.isField ? 'rt.shownAmount(r)' : `rt.shown(${this.attr(a).code})`}`);
+      name = this.fn('ctx, r', `return { ${props.join(', ')} };`);
+      this.valuesFns.set(key, name);
+    }
+    return name;
+  }
+
+  /**
+   * The statement recording that the chain took branch `i` (code: a number, 'i', or 'null'
+   * for none), placed before the branch's body runs so that a nested chain's entry follows;
+   * nothing when not tracing.
+   */
+  private recorded(traced: TracedChain | null, i: string): string {
+    if (traced === null) return '';
+    const fn = i === 'null' ? traced.fns[traced.fns.length - 1] : i === 'i' ? `${traced.list()}[i]` : traced.fns[Number(i)];
+    return `${traced.call}${i}, ${fn}(ctx, r)); `;
   }
 
   /**
@@ -205,7 +256,7 @@ class Generator {
    * the set bits, lowest first, are the branches to test (their residual conditions, by
    * index in a switch split into functions of CASES_PER_FUNCTION) until one holds.
    */
-  private indexed(index: ChainIndex, branches: readonly { branch: A.Branch; index: number }[], path: string): string {
+  private indexed(index: ChainIndex, branches: readonly { branch: A.Branch; index: number }[], path: string, traced: TracedChain | null): string {
     const tests = index.residuals.map((c) => `return ${c ? this.expr(c) : 'true'};`);
     const test = this.switchFn(tests, 'return false;');
     const values = branches.map(({ branch, index: i }) => this.bodyValue(branch, `${path}/${i}`));
@@ -217,10 +268,10 @@ class Generator {
       `for (let w = 0; w < ${index.words}; w++) {`,
       `  for (let bits = ${word}; bits !== 0; bits &= bits - 1) {`,
       `    const i = (w << 5) | (31 - Math.clz32(bits & -bits));`,
-      `    if (${test}(i, ctx, r)) { const b = ${bodies}[i]; return typeof b === 'function' ? b(ctx, r) : b; }`,
+      `    if (${test}(i, ctx, r)) { ${this.recorded(traced, 'i')}const b = ${bodies}[i]; return typeof b === 'function' ? b(ctx, r) : b; }`,
       `  }`,
       `}`,
-      `return null;`,
+      `${this.recorded(traced, 'null')}return null;`,
     ].join('\n');
   }
 
@@ -248,33 +299,26 @@ class Generator {
   }
 
   /** Long runs go into functions of their own: V8 does not optimize very large functions. */
-  private linearCall(branches: readonly { branch: A.Branch; index: number }[], path: string): string {
-    if (branches.length <= FUNCTION_BRANCHES) return this.linear(branches, path);
+  private linearCall(branches: readonly { branch: A.Branch; index: number }[], path: string, traced: TracedChain | null): string {
+    if (branches.length <= FUNCTION_BRANCHES) return this.linear(branches, path, traced, 'null');
     const chunks: string[] = [];
     for (let i = 0; i < branches.length; i += FUNCTION_BRANCHES) {
-      const f = this.fn('ctx, r', this.linear(branches.slice(i, i + FUNCTION_BRANCHES), path, true));
+      const f = this.fn('ctx, r', this.linear(branches.slice(i, i + FUNCTION_BRANCHES), path, traced, 'NEXT'));
       chunks.push(`p = ${f}(ctx, r); if (p !== NEXT) return p;`);
     }
-    return `{ let p;\n${chunks.join('\n')}\nreturn null; }`;
+    return `{ let p;\n${chunks.join('\n')}\n${this.recorded(traced, 'null')}return null; }`;
   }
 
-  /** First-match tests in order. `chunk`: fall through to the next chunk with NEXT. */
-  private linear(branches: readonly { branch: A.Branch; index: number }[], path: string, chunk = false): string {
+  /** First-match tests in order; `otherwise` is returned when none holds (NEXT: on to the next chunk). */
+  private linear(branches: readonly { branch: A.Branch; index: number }[], path: string, traced: TracedChain | null, otherwise: 'null' | 'NEXT'): string {
     const lines = branches.map(({ branch, index }) => {
       const cond = branch.condition ? this.expr(branch.condition) : 'true';
       const value = this.bodyValue(branch, `${path}/${index}`);
       const take = branch.body.kind === 'Chain' ? `${value}(ctx, r)` : value;
-      if (!this.options.trace) return `if (${cond}) return ${take};`;
-      return `{ const t = ${cond}; ctx.trace.push(${this.traceEntry('branch', branch.condition, branch.span.start.line)}, taken: t }); if (t) return ${take}; }`;
+      return traced === null ? `if (${cond}) return ${take};` : `if (${cond}) { ${this.recorded(traced, lit(index))}return ${take}; }`;
     });
-    return `${lines.join('\n')}\nreturn ${chunk ? 'NEXT' : 'null'};`;
-  }
-
-  /** The opening of a trace entry (left open for the outcome): what was tested and the values seen. */
-  private traceEntry(step: string, condition: A.Expr | null, line: number): string {
-    const text = condition ? exprText(condition) : 'else';
-    const values = condition ? `rt.snapshot(ctx, ${this.ref(attributesOf(condition))})` : '{}';
-    return `{ step: ${lit(step)}, line: ${lit(line)}, condition: ${lit(text)}, values: ${values}`;
+    const end = otherwise === 'null' ? this.recorded(traced, 'null') : '';
+    return `${lines.join('\n')}\n${end}return ${otherwise};`;
   }
 
   private branchFn(branch: A.Branch, path: string): string {
@@ -287,12 +331,11 @@ class Generator {
   }
 
   blocks(): string {
-    const lines = blocksOf(this.file).map((b) => {
-      const name = lit(b.name.name);
-      if (!this.options.trace) return `if (${this.expr(b.condition)}) return ${name};`;
-      return `{ const m = ${this.expr(b.condition)}; ctx.trace.push(${this.traceEntry('block', b.condition, b.span.start.line)}, block: ${name}, matched: m }); if (m) return ${name}; }`;
-    });
-    return `${lines.join('\n')}\nreturn null;`;
+    const blocks = blocksOf(this.file);
+    const call = () => `rt.blocksTested(ctx, ${this.ref(blocks.map((b) => b.name.name))}, `;
+    const traced = this.chainTrace(call, blocks.map((b) => b.condition));
+    const lines = blocks.map((b, i) => `if (${this.expr(b.condition)}) { ${this.recorded(traced, lit(i))}return ${lit(b.name.name)}; }`);
+    return `${lines.join('\n')}\n${this.recorded(traced, 'null')}return null;`;
   }
 
   /** The function choosing a service's plan: a string switch while short, else a Map. */

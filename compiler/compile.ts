@@ -5,11 +5,13 @@ import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { compiledHelpers } from '../runtime/compiled-helpers.js';
 import type { Program } from '../runtime/program.js';
 import type { FieldKind } from '../runtime/request.js';
+import type { TraceTable } from '../runtime/trace.js';
 import type { SchemeSettings } from '../runtime/types.js';
 import { validatorOf } from '../runtime/validation.js';
 import { checkSource } from './check.js';
 import { generate } from './codegen.js';
 import { settingsOf } from './lower.js';
+import { traceTable } from './trace-table.js';
 import { requestReader, requestSchema, type JsonSchema, type RequestReader, type RequestValidator } from './schema.js';
 
 export interface CompiledScheme {
@@ -23,8 +25,10 @@ export interface CompiledScheme {
   readonly fieldKinds: ReadonlyMap<string, FieldKind>;
   /** Decides without building a trace. */
   readonly program: Program;
-  /** The same decisions, reporting every block and branch tested. */
+  /** The same decisions, recording each chain run in the trace's compact form (runtime/trace.ts). */
   readonly traced: Program;
+  /** What expandTrace needs to show the compact entries condition by condition. */
+  readonly traceTable: TraceTable;
 }
 
 export interface CompileResult {
@@ -60,6 +64,7 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
   // The traced program is generated on first use: a caller that never asks for a trace
   // never pays for it, not even at compile time.
   let traced: Program | undefined;
+  let table: TraceTable | undefined;
   const read = requestReader(schema);
   return {
     settings,
@@ -71,6 +76,9 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
     program: instantiate(ast, false, settings),
     get traced() {
       return (traced ??= instantiate(ast, true, settings));
+    },
+    get traceTable() {
+      return (table ??= traceTable(ast));
     },
   };
 }

@@ -1,5 +1,6 @@
 // The reference interpreter: walks the AST directly, kept simple and obviously correct. The
-// tests use it as the oracle for the generated code.
+// tests use it as the oracle for the generated code. Its trace is the expanded one (an entry
+// per block and branch tested): the compiled program's compact trace must expand to it.
 import type * as A from '../grammar/ast.js';
 import { exprText } from '../grammar/format-expr.js';
 import { amountIn, asRat, snapshot } from '../runtime/conditions.js';

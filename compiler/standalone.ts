@@ -14,6 +14,7 @@ import { settingsOf } from './lower.js';
 import { requestSchema } from './schema.js';
 import { valueSource } from './serialize.js';
 import { validatorSource } from './standalone-validator.js';
+import { traceTable } from './trace-table.js';
 
 export interface BuildOptions {
   /** The specifier the module imports its runtime from (default `sluice/standalone`). */
@@ -71,17 +72,22 @@ export function buildModuleFromAst(ast: A.SchemeFile, options: BuildOptions = {}
     constant('schema', schema),
     constant('fieldKinds', fieldKinds(ast)),
     constant('money', fast.money),
+    constant('traceTable', traceTable(ast)),
     `const validator = ${validatorSource(schema)};`,
     fast.code,
     traced.code,
     'export const scheme = standaloneScheme({',
-    '  settings, schema, fieldKinds, money, validator,',
+    '  settings, schema, fieldKinds, money, validator, traceTable,',
     '  program: { parts: fastParts, scope: fastScope },',
     '  traced: { parts: tracedParts, scope: tracedScope },',
     '});',
     '/** Decides one request (JSON) against a state (JSON); `{ trace: true }` adds the trace. */',
     'export function decide(request, state, options) {',
     '  return scheme.decide(request, state, options);',
+    '}',
+    '/** The trace with each chain\'s compact entry shown condition by condition (as `sluice eval` prints it). */',
+    'export function expandTrace(trace) {',
+    '  return scheme.expandTrace(trace);',
     '}',
     'export default scheme;',
     '',

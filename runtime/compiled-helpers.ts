@@ -1,7 +1,8 @@
 // The helpers generated decision code calls (as `rt`): comparisons with LANGUAGE.md's rule
 // that any comparison on an absent value is false, `!=` and `not in` included.
-import { amountIn, asRat, snapshot } from './conditions.js';
+import { amountIn, asRat, shown, shownAmount } from './conditions.js';
 import { cmp, type Rat } from './rational.js';
+import { blocksTested, branchesTested } from './trace.js';
 import type { FieldValue } from './types.js';
 
 type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -62,5 +63,5 @@ function notIn(membership: 1 | 0 | -1): boolean {
   return membership === 0;
 }
 
-export const compiledHelpers = { amountIn, asRat, num, ieq, ine, ilt, ile, igt, ige, ne, inSet, numIn, moneyIn, notIn, snapshot };
+export const compiledHelpers = { amountIn, asRat, num, ieq, ine, ilt, ile, igt, ige, ne, inSet, numIn, moneyIn, notIn, branchesTested, blocksTested, shown, shownAmount };
 export type CompiledHelpers = typeof compiledHelpers;

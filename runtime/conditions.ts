@@ -2,7 +2,7 @@
 import type { DecideContext } from './context.js';
 import { unitsString } from './int.js';
 import { mul, parseJsonDecimal, ratToString, type Rat } from './rational.js';
-import type { FieldValue } from './types.js';
+import type { FieldValue, Request } from './types.js';
 
 /**
  * The request's amount expressed in `currency`, exactly. The rate was checked up front
@@ -27,13 +27,24 @@ export interface AttrName {
   readonly isField: boolean;
 }
 
-function shown(v: FieldValue | undefined): string | number | boolean | null {
+/** The attribute's key in a trace entry's values. */
+export function valueKey(a: AttrName): string {
+  return a.isField ? `fields.${a.name}` : a.name;
+}
+
+/** An attribute's value as the trace shows it (absent: null). */
+export function shown(v: FieldValue | undefined): string | number | boolean | null {
   if (v === undefined) return null;
   return typeof v === 'object' ? ratToString(v) : v;
 }
 
+/** The request's amount as the trace shows it: with its currency's minor digits, and the currency. */
+export function shownAmount(req: Request): string {
+  return `${unitsString(req.units, req.scale)} ${req.currency}`;
+}
+
 const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | undefined>> = {
-  amount: (ctx) => `${unitsString(ctx.req.units, ctx.req.scale)} ${ctx.req.currency}`,
+  amount: (ctx) => shownAmount(ctx.req),
   currency: (ctx) => ctx.req.currency,
   service: (ctx) => ctx.req.service,
   country: (ctx) => ctx.req.country,
@@ -46,15 +57,12 @@ const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | und
 };
 
 /**
- * The values a condition saw, for the trace (absent ones as null). Assigned in a loop: every
- * traced test builds one, and entries arrays cost more than the values. No key is `__proto__`
- * (standard names, or `fields.` and a name).
+ * The values a condition saw, for the reference interpreter's trace (absent ones as null);
+ * generated code builds the same object as one literal. No key is `__proto__` (standard
+ * names, or `fields.` and a name).
  */
 export function snapshot(ctx: DecideContext, attrs: readonly AttrName[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const a of attrs) {
-    if (a.isField) values[`fields.${a.name}`] = shown(ctx.req.fields.get(a.name));
-    else values[a.name] = shown(STANDARD[a.name]?.(ctx));
-  }
+  for (const a of attrs) values[valueKey(a)] = shown(a.isField ? ctx.req.fields.get(a.name) : STANDARD[a.name]?.(ctx));
   return values;
 }

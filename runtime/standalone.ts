@@ -11,7 +11,8 @@ import type { DecideContext } from './context.js';
 import { decideRequest, type DecidableScheme, type DecideOptions, type InvalidRequest } from './decide-request.js';
 import type { Program } from './program.js';
 import type { FieldKind } from './request.js';
-import type { Decision, PlanDef, SchemeSettings } from './types.js';
+import { expandTrace, type TraceTable } from './trace.js';
+import type { Decision, PlanDef, SchemeSettings, TraceEntry } from './types.js';
 import { REQUEST_FORMATS, requestReaderOf, validatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
 
 export type { Decision, DecideOptions, InvalidRequest, RequestValidator, SchemeSettings };
@@ -39,13 +40,17 @@ export interface EmittedScheme {
   readonly validator: (require: (id: string) => unknown, formats: Readonly<Record<string, unknown>>) => SchemaCheck;
   readonly program: EmittedProgram;
   readonly traced: EmittedProgram;
+  readonly traceTable: TraceTable;
 }
 
 /** A built scheme: what deciding needs, its schema, and `decide` itself. */
 export interface StandaloneScheme extends DecidableScheme {
   readonly settings: SchemeSettings;
   readonly schema: Readonly<Record<string, unknown>>;
+  readonly traceTable: TraceTable;
   decide(request: unknown, state?: unknown, options?: DecideOptions): Decision | InvalidRequest;
+  /** The trace with each chain's compact entry shown condition by condition (runtime/trace.ts). */
+  expandTrace(trace: readonly TraceEntry[]): TraceEntry[];
 }
 
 /** ajv's runtime helpers its standalone code requires (module.exports, as `require` gives). */
@@ -87,7 +92,9 @@ export function standaloneScheme(emitted: EmittedScheme): StandaloneScheme {
     get traced() {
       return (traced ??= instantiate(emitted.traced, settings, money));
     },
+    traceTable: emitted.traceTable,
     decide: (request, state, options) => decideRequest(scheme, request, state, options),
+    expandTrace: (trace) => expandTrace(scheme, trace),
   };
   return scheme;
 }

@@ -34,7 +34,7 @@ export function runStrategy(ctx: DecideContext, def: StrategyDef): StrategyOutco
   const log: FilterLog = ctx.trace ? [] : null;
   const whole = wholeCandidates(ctx, def, log);
   const ranked = rank(ctx, def, whole);
-  if (log) log.push(...ranked.filtered);
+  if (log) for (const f of ranked.filtered) log.push(f);
   const ordered = ctx.settings.p2pFirst ? p2pFirst(ranked.ok) : ranked.ok;
   let unfundedP2P = 0;
   for (const q of ordered) {
@@ -92,7 +92,7 @@ function firstFunded(ctx: DecideContext, def: StrategyDef, order: readonly Route
  */
 function wholeCandidates(ctx: DecideContext, def: StrategyDef, log: FilterLog): Quote[] {
   const out: Quote[] = [];
-  const late: FilterLog = log && [];
+  let late: Filtered[] | undefined; // most decisions rule nothing out by amount
   for (const route of def.routes) {
     const gone = unavailable(ctx, route);
     if (gone) {
@@ -102,9 +102,9 @@ function wholeCandidates(ctx: DecideContext, def: StrategyDef, log: FilterLog): 
     const q = quote(ctx, route, ctx.req.units);
     const why = limitsBroken(ctx, q) ?? (def.kind === 'balance' ? balanceShort(ctx, q) : null);
     if (!why) out.push(q);
-    else late?.push({ route: route.name, reason: why });
+    else if (log) (late ??= []).push({ route: route.name, reason: why });
   }
-  if (log && late) log.push(...late);
+  if (log && late) for (const f of late) log.push(f);
   return out;
 }
 

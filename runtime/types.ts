@@ -144,6 +144,7 @@ export interface Allocation {
   readonly p2p?: readonly { readonly id: string; readonly amount: string }[];
 }
 
+/** One step of a decision's trace; `blocks` and `branches` entries are compact (runtime/trace.ts). */
 export type TraceEntry = Readonly<Record<string, unknown>> & { readonly step: string };
 
 export interface Decision {

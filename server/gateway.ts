@@ -13,6 +13,7 @@ import { decisionJson } from '../runtime/decision-json.js';
 import { nextStep, payable, requestStatus, type NextStep } from '../runtime/payout-run.js';
 import { IN_FLIGHT_PAYOUT_STATUSES } from '../runtime/payout-status.js';
 import { parseDecimal, type Rat } from '../runtime/rational.js';
+import { expandTrace } from '../runtime/trace.js';
 import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { dropLease, holdLease, LeaseLost, takeLease, type Lease } from './lease.js';
@@ -310,10 +311,10 @@ function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclud
     exclude,
     ...(next.lastError === null ? {} : { last_error: next.lastError }),
   };
-  // The event log keeps the trace: the console draws each decision's routing tree from it.
+  // The event log keeps the trace, expanded: the console draws each decision's routing tree from it.
   const d = decideParsedState(run.compiled, req, state, { trace: true });
   if (d.status === 'invalid') throw new UnreadableState(`stored state is unreadable: ${d.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  return d;
+  return { ...d, trace: expandTrace(run.compiled, d.trace) };
 }
 
 /** Every allocation reserved with its payout row in one transaction, or none: the refused route, or undefined. */

@@ -2,7 +2,7 @@
 // the request pages' pure helpers (query string, views).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compile, decide, type Decision } from '../index.js';
+import { compile, decide, expandTrace, type Decision } from '../index.js';
 import { listQuery, utcInstant } from '../editor/console/requests-model.js';
 import { flatten, traceTree, type TreeNode } from '../editor/console/trace-tree.js';
 import { tabOf, viewOf } from '../editor/console/views.js';
@@ -15,7 +15,8 @@ const request = (over: Record<string, unknown>) => ({ amount: '100.00', currency
 function decided(over: Record<string, unknown>): Decision {
   const d = decide(scheme, request(over), state, { trace: true });
   if (d.status === 'invalid') throw new Error('invalid request');
-  return d;
+  // As the gateway's event log keeps it: expanded.
+  return { ...d, trace: expandTrace(scheme, d.trace) };
 }
 
 const shape = (t: TreeNode) => flatten(t).map(({ node, depth }) => `${'  '.repeat(depth)}${node.tone} ${node.title} — ${node.outcome}`);

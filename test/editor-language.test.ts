@@ -2,7 +2,7 @@
 // grammar, run here in node without a browser.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compile, decide } from '../index.js';
+import { compile, decide, expandTrace } from '../index.js';
 import { parse } from '../grammar/parse.js';
 import { completionsAt } from '../editor/language/completion.js';
 import { analyze, countText, diagnose } from '../editor/language/diagnose.js';
@@ -172,10 +172,10 @@ describe('diagnostics, prefill and the routing tree', () => {
     const { scheme } = compile(SCHEME);
     const d = decide(scheme!, { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 1, segment: 'retail' } }, undefined, { trace: true });
     if (d.status === 'invalid') throw new Error('invalid');
-    expect(traceMarks(d.trace).map((m) => [m.line, m.mark])).toEqual([[8, 'passed'], [11, 'failed'], [13, 'taken'], [14, 'chosen']]);
+    expect(traceMarks(expandTrace(scheme!, d.trace)).map((m) => [m.line, m.mark])).toEqual([[8, 'passed'], [11, 'failed'], [13, 'taken'], [14, 'chosen']]);
     const blocked = decide(scheme!, { amount: '1', currency: 'EUR', service: 'sepa_eur', country: 'KP', fields: { kyc_level: 1 } }, undefined, { trace: true });
     if (blocked.status === 'invalid') throw new Error('invalid');
-    expect(traceMarks(blocked.trace)).toMatchObject([{ line: 8, mark: 'blocked', note: 'blocked by sanctions (country = KP)' }]);
+    expect(traceMarks(expandTrace(scheme!, blocked.trace))).toMatchObject([{ line: 8, mark: 'blocked', note: 'blocked by sanctions (country = KP)' }]);
   });
   it('reads the example schemes', () => {
     const src = readFileSync('examples/eu_payouts.sluice', 'utf8');

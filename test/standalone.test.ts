@@ -14,7 +14,7 @@ import { compile, type CompiledScheme } from '../compiler/compile.js';
 import { SerializeError, valueSource } from '../compiler/serialize.js';
 import { buildModule } from '../compiler/standalone.js';
 import { encodeString } from '../grammar/strings.js';
-import { decide } from '../index.js';
+import { decide, expandTrace } from '../index.js';
 import { requestArb, schemeArb, stateArb } from './gen-scheme.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -48,7 +48,10 @@ const results = [];
 for (const job of jobs) {
   const m = await import(pathToFileURL(job.module).href);
   results.push(job.cases.map((c) => {
-    try { return m.decide(c.request, c.state, { trace: c.trace }); } catch (e) { return { error: String(e) }; }
+    try {
+      const d = m.decide(c.request, c.state, { trace: c.trace });
+      return c.trace && d.trace ? { ...d, expanded: m.expandTrace(d.trace) } : d;
+    } catch (e) { return { error: String(e) }; }
   }));
 }
 writeFileSync(process.argv[3], JSON.stringify({ codegenBlocked, pwned: globalThis.pwned, results }));
@@ -88,10 +91,11 @@ function runBuilt(jobs: readonly Job[]): { report: ChildReport; modules: string[
 
 /** What the in-process compile decides, through JSON as the child's results come. */
 function expected(scheme: CompiledScheme, c: Case): unknown {
-  return JSON.parse(JSON.stringify(decide(scheme, c.request, c.state, { trace: c.trace })));
+  const d = decide(scheme, c.request, c.state, { trace: c.trace });
+  return JSON.parse(JSON.stringify(c.trace && d.status !== 'invalid' ? { ...d, expanded: expandTrace(scheme, d.trace) } : d));
 }
 
-/** Runs the jobs built and in process; every decision, trace included, must be equal. */
+/** Runs the jobs built and in process; every decision, trace included (compact and expanded), must be equal. */
 function expectSameDecisions(jobs: readonly Job[]): ChildReport {
   const { report } = runBuilt(jobs);
   expect(report.codegenBlocked).toBe(true);

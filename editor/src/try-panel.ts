@@ -1,7 +1,7 @@
 // The Try panel: request and state JSON prefilled from the scheme, Run decides in the page
 // (the library's compile + decide, with trace), the Decision shown as JSON, and the routing
 // tree painted onto the scheme: branches taken green, failed conditions red.
-import { compile, decide } from '../../index.js';
+import { compile, decide, expandTrace } from '../../index.js';
 import { requestSchema } from '../../compiler/schema.js';
 import type { SchemeFile } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
@@ -116,7 +116,9 @@ export class TryPanel {
     const request = this.readJson(this.request, 'request');
     const state = this.readJson(this.state, 'state');
     if (request === undefined || state === undefined) return;
-    const result = decide(scheme, request, state, { trace: true });
+    const decided = decide(scheme, request, state, { trace: true });
+    // Shown condition by condition, as the compact trace's entries expand.
+    const result = decided.status === 'invalid' ? decided : { ...decided, trace: expandTrace(scheme, decided.trace) };
     if (result.status === 'invalid') {
       this.marks.clear();
       this.show('invalid request', 'failed', result);

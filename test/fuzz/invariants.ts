@@ -9,6 +9,7 @@ import { format } from '../../grammar/format.js';
 import { parse } from '../../grammar/parse.js';
 import { decideWith } from '../../runtime/decide.js';
 import { toRequest } from '../../runtime/request.js';
+import { expandTrace } from '../../runtime/trace.js';
 import { parseState } from '../../runtime/state.js';
 import type { Decision } from '../../runtime/types.js';
 import { stripSpans } from '../arbitraries.js';
@@ -82,7 +83,7 @@ function outcome(d: Decision): unknown {
   return { status: d.status, route: d.route, allocations: d.allocations, resolution: d.resolution, block: d.block };
 }
 
-/** Compiled (fast and traced) equals interpreted on every valid request. */
+/** Compiled (fast and traced) equals interpreted on every valid request; the compact trace expands to the interpreter's. */
 export function checkDecisions(scheme: CompiledScheme, requests: readonly Json[], stateJson: Json): void {
   const state = parseState(stateJson).state;
   const interpreted = interpret(scheme.ast);
@@ -91,11 +92,15 @@ export function checkDecisions(scheme: CompiledScheme, requests: readonly Json[]
     if (scheme.validate(request).length) continue;
     const req = toRequest(request, scheme.fieldKinds);
     STATS.decisions++;
-    const expected = outcome(decideWith(interpreted, req, state, { trace: true }));
+    const reference = decideWith(interpreted, req, state, { trace: true });
+    const expected = outcome(reference);
     const fast = outcome(decideWith(scheme.program, req, state, { trace: false }));
-    const traced = outcome(decideWith(scheme.traced, req, state, { trace: true }));
+    const tracedDecision = decideWith(scheme.traced, req, state, { trace: true });
+    const traced = outcome(tracedDecision);
+    const expanded = expandTrace(scheme, tracedDecision.trace);
     const detail = () => JSON.stringify({ request, interpreted: expected, fast, traced }, null, 1);
     if (!isDeepStrictEqual(fast, expected) || !isDeepStrictEqual(traced, expected)) fail('compiled equals interpreted', detail());
+    if (!isDeepStrictEqual(expanded, reference.trace)) fail('the expanded trace equals the interpreted', JSON.stringify({ request, interpreted: reference.trace, expanded }, null, 1));
   }
   timed('decisions', started, () => undefined);
 }
