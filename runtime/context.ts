@@ -8,7 +8,3 @@ export interface DecideContext {
   readonly settings: SchemeSettings;
   readonly trace: TraceEntry[] | null;
 }
-
-export function traceStep(ctx: DecideContext, entry: () => TraceEntry): void {
-  if (ctx.trace) ctx.trace.push(entry());
-}

@@ -37,10 +37,6 @@ export function addInt(a: Int, b: Int): Int {
   return norm(big(a) + big(b));
 }
 
-export function subInt(a: Int, b: Int): Int {
-  return addInt(a, typeof b === 'number' ? -b : -b);
-}
-
 export function isZeroInt(a: Int): boolean {
   return a === 0 || a === 0n;
 }

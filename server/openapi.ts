@@ -31,7 +31,7 @@ const PATHS: Record<string, Record<string, Op>> = {
   },
   '/v1/schemes/{name}/activate': { post: op('Activate a version, in one transaction, on every instance', { '200': json('activated'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Activate') }) },
   '/v1/schemes/{name}/decide': {
-    post: op('Decide one request (DESIGN.md Decision) against the active or a given version, on the stored or a given state; with its trace when "trace": true', { '200': json('Decision ("trace": [] without "trace": true)'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Decide') }),
+    post: op('Decide one request (DESIGN.md Decision) against the active or a given version, on the stored or a given state; with its trace when "trace": true', { '200': json('Decision ("trace": [] without "trace": true; with it, one compact entry per first-match chain run, which expandTrace turns into per-condition entries, as the decide section of the README shows)'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Decide') }),
   },
   '/v1/schemes/{name}/decide-batch': {
     post: op(
