@@ -70,9 +70,16 @@ function readAmount(json: Record<string, unknown>): RequestRead {
   if (amount.n <= 0n) return badAmount('must be greater than zero');
   if (typeof json['amount'] === 'number' && !isExactNumber(json['amount'])) return badAmount(INEXACT_NUMBER);
   const scale = minorUnits(json['currency'] as string);
-  // In lowest terms, the amount has at most `scale` decimal places iff its denominator divides 10^scale.
-  if (amount.d !== 1n && pow10(scale) % amount.d !== 0n) return badAmount(`has more decimal places than ${json['currency']} allows (${scale})`);
+  if (!fitsScale(amount.d, scale)) return badAmount(`has more decimal places than ${json['currency']} allows (${scale})`);
   return { ok: true, amount };
+}
+
+// In lowest terms, an amount has at most `scale` decimal places iff its denominator divides
+// 10^scale; a denominator of a decimal is at most 10^15 here most of the time, a double.
+function fitsScale(d: bigint, scale: number): boolean {
+  if (d === 1n) return true;
+  const small = Number(d);
+  return small <= 1e15 && scale <= 15 ? 10 ** scale % small === 0 : pow10(scale) % d === 0n;
 }
 
 function dedupe(errors: ValidationError[]): ValidationError[] {
