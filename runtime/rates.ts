@@ -29,10 +29,10 @@ export interface RateTableResult {
 export function rateTable(raw: Record<string, string | number> | undefined): RateTableResult {
   // The state is user JSON: guard against a non-object even though the type says otherwise.
   if (typeof raw !== 'object' || raw === null) return NO_RATES;
-  const keys = Object.keys(raw);
-  const known = recall(raw, keys);
+  const known = recall(raw);
   if (known) return known;
   const result = build(raw);
+  const keys = Object.keys(raw);
   if (keys.length <= REMEMBERED_ENTRIES) remember(raw, keys, result);
   return result;
 }
@@ -48,13 +48,15 @@ const RECENT: Known[] = [];
 const REMEMBERED_TABLES = 8;
 const REMEMBERED_ENTRIES = 256;
 
-function recall(raw: Record<string, unknown>, keys: readonly string[]): RateTableResult | undefined {
+function recall(raw: Record<string, unknown>): RateTableResult | undefined {
   search: for (const known of RECENT) {
-    if (known.keys.length !== keys.length) continue;
-    for (let i = 0; i < keys.length; i++) {
-      if (known.keys[i] !== keys[i] || known.values[i] !== raw[keys[i]!]) continue search;
+    let i = 0;
+    // for...in allocates no key array; inherited keys (none in parsed JSON) only make a miss.
+    for (const key in raw) {
+      if (i >= known.keys.length || known.keys[i] !== key || known.values[i] !== raw[key]) continue search;
+      i++;
     }
-    return known.result;
+    if (i === known.keys.length) return known.result;
   }
   return undefined;
 }
