@@ -77,15 +77,25 @@ function route(d: Decision | InvalidRequest): string | null {
   return d.route;
 }
 
-function sluiceEngines(scheme: CompiledScheme, raw: readonly BenchRequest[]): SyncEngine[] {
+function publicEngines(scheme: CompiledScheme, raw: readonly BenchRequest[]): SyncEngine[] {
   const prepared = prepareState(stateJson());
-  const state = parseState(stateJson()).state;
-  const reqs = raw.map((r) => toRequest(r as unknown as Record<string, unknown>, scheme.fieldKinds));
-  const reference = interpret(scheme.ast);
   return [
     { name: PUBLIC, run: (i) => route(decide(scheme, raw[i], stateJson())) },
     { name: TRACED, run: (i) => route(decide(scheme, raw[i], stateJson(), { trace: true })) },
     { name: PREPARED, run: (i) => route(decide(scheme, raw[i], prepared)) },
+  ];
+}
+
+/**
+ * The internal path, on requests read beforehand. Measured after every public row: 20,000 read
+ * requests kept alive make V8 allocate toRequest's objects in old space from then on
+ * (pretenuring), which would slow the public path by half for the rest of the process.
+ */
+function internalEngines(scheme: CompiledScheme, raw: readonly BenchRequest[]): SyncEngine[] {
+  const state = parseState(stateJson()).state;
+  const reqs = raw.map((r) => toRequest(r as unknown as Record<string, unknown>, scheme.fieldKinds));
+  const reference = interpret(scheme.ast);
+  return [
     { name: INTERNAL, run: (i) => decideWith(scheme.program, reqs[i]!, state, { trace: false }).route },
     { name: 'reference interpreter', run: (i) => decideWith(reference, reqs[i]!, state, { trace: false }).route, timed: false },
   ];
@@ -102,15 +112,14 @@ function asyncEngines(ruleSet: readonly Rule[], notes: string[]): AsyncEngine[] 
   return list;
 }
 
-function verifySync(list: readonly SyncEngine[], count: number): (string | null)[] {
-  const expected = Array.from({ length: count }, (_, i) => list[0]!.run(i));
-  for (const e of list.slice(1)) {
+function verifySync(list: readonly SyncEngine[], expected: readonly (string | null)[]): void {
+  const count = expected.length;
+  for (const e of list) {
     for (let i = 0; i < count; i++) {
       const got = e.run(i);
-      if (got !== expected[i]) throw new Error(`request ${i}: ${e.name} chose ${got}, ${list[0]!.name} chose ${expected[i]}`);
+      if (got !== expected[i]) throw new Error(`request ${i}: ${e.name} chose ${got}, ${PUBLIC} chose ${expected[i]}`);
     }
   }
-  return expected;
 }
 
 async function verifyAsync(e: AsyncEngine, raw: readonly BenchRequest[], expected: readonly (string | null)[], count: number): Promise<void> {
@@ -137,30 +146,45 @@ async function timeAsync(n: number, e: AsyncEngine, raw: readonly BenchRequest[]
   return { rules: n, engine: e.name, ns: (ms * 1e6) / count, requests: count, checked };
 }
 
-async function measureSize(n: number, raw: readonly BenchRequest[], notes: string[]): Promise<DecideRow[]> {
+interface Size {
+  readonly rules: number;
+  readonly scheme: CompiledScheme;
+  /** The route each request was given by the public decide. */
+  readonly expected: readonly (string | null)[];
+}
+
+async function measurePublic(n: number, raw: readonly BenchRequest[], notes: string[]): Promise<{ size: Size; rows: DecideRow[] }> {
   const ruleSet = generateRules(n);
   const scheme = compile(schemeSource(ruleSet)).scheme!;
   const chain = ifChain(ruleSet);
   const amounts = raw.map((r) => Number(r.amount));
-  const sync = [...sluiceEngines(scheme, raw), { name: 'hand-written if-chain', run: (i: number) => chain(raw[i]!, amounts[i]!) }];
-  const expected = verifySync(sync, raw.length);
-  const rows = sync.filter((e) => e.timed !== false).map((e) => timeSync(n, e, raw.length));
+  const sync = [...publicEngines(scheme, raw), { name: 'hand-written if-chain', run: (i: number) => chain(raw[i]!, amounts[i]!) }];
+  const expected = raw.map((_, i) => sync[0]!.run(i));
+  verifySync(sync, expected);
+  const rows = sync.map((e) => timeSync(n, e, raw.length));
   for (const e of asyncEngines(ruleSet, notes)) rows.push(await timeAsync(n, e, raw, expected));
-  return rows;
+  return { size: { rules: n, scheme, expected }, rows };
 }
 
-let cached: Promise<DecideResult> | undefined;
+function measureInternal({ rules, scheme, expected }: Size, raw: readonly BenchRequest[]): DecideRow[] {
+  const engines = internalEngines(scheme, raw);
+  verifySync(engines, expected);
+  return engines.filter((e) => e.timed !== false).map((e) => timeSync(rules, e, raw.length));
+}
 
-/** Measured once per process: the decide and scaling sections share the figures. */
-export function measureDecide(): Promise<DecideResult> {
-  cached ??= (async () => {
-    const raw = generateRequests(REQUESTS);
-    const notes: string[] = [];
-    const rows: DecideRow[] = [];
-    for (const n of SIZES) rows.push(...(await measureSize(n, raw, notes)));
-    return { rows, notes };
-  })();
-  return cached;
+async function measureDecide(): Promise<DecideResult> {
+  const raw = generateRequests(REQUESTS);
+  const notes: string[] = [];
+  const rows: DecideRow[] = [];
+  const sizes: Size[] = [];
+  for (const n of SIZES) {
+    const measured = await measurePublic(n, raw, notes);
+    sizes.push(measured.size);
+    rows.push(...measured.rows);
+  }
+  for (const size of sizes) rows.push(...measureInternal(size, raw));
+  rows.sort((a, b) => a.rules - b.rules);
+  return { rows, notes };
 }
 
 export function fmtNs(ns: number): string {
@@ -186,7 +210,7 @@ export async function decideSection(): Promise<string> {
     `Sluice's rows are full decisions (request checked, state read, route, allocation with debit and fee); the others only pick the route. ` +
     `json-rules-engine and zen-engine are asynchronous and time a sample of the requests ("timed").\n`;
   const extra = notes.length ? `\n${notes.join('\n')}\n` : '';
-  return `${header('decide')}${note}${extra}\n${table(['rules', 'engine', 'per decision', 'decisions/s', 'time vs decide', 'timed', 'checked'], body)}\n${targets(rows)}`;
+  return `${header('decide')}${note}${extra}\n${table(['rules', 'engine', 'per decision', 'decisions/s', 'time vs decide', 'timed', 'checked'], body)}\n${targets(rows)}${scalingTable(rows)}`;
 }
 
 /** The targets of issue 15, met or not, from the rows measured. */
@@ -208,8 +232,7 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a === undefined || b === undefined ? undefined : a / b;
 }
 
-export async function scalingSection(): Promise<string> {
-  const { rows } = await measureDecide();
+function scalingTable(rows: readonly DecideRow[]): string {
   const [small, large] = [SIZES[0]!, SIZES[SIZES.length - 1]!];
   const engines = [...new Set(rows.map((r) => r.engine))];
   const body = engines.flatMap((engine) => {
@@ -218,29 +241,32 @@ export async function scalingSection(): Promise<string> {
     return a && b ? [[engine, fmtNs(a.ns), fmtNs(b.ns), `${(b.ns / a.ns).toFixed(1)}×`]] : [];
   });
   const note = `Cost of a decision at ${large.toLocaleString('en-US')} rules relative to ${small} (same requests, figures of the decide section).\n`;
-  return `${header('scaling')}${note}\n${table(['engine', `${small} rules`, `${large.toLocaleString('en-US')} rules`, 'ratio'], body)}\n`;
+  return `\n### scaling\n\n${note}\n${table(['engine', `${small} rules`, `${large.toLocaleString('en-US')} rules`, 'ratio'], body)}\n`;
 }
 
-/** What a public decision is made of, at the smallest size: each part timed alone on the same requests. */
+/**
+ * What a public decision is made of, at the smallest size: each part timed alone on the same
+ * requests; the decision on read requests last, as those requests are kept (see internalEngines).
+ */
 export function partsSection(): string {
   const raw = generateRequests(REQUESTS);
   const scheme = compile(schemeSource(generateRules(SIZES[0]!))).scheme!;
   const state = parseState(stateJson()).state;
-  const reqs = raw.map((r) => toRequest(r as unknown as Record<string, unknown>, scheme.fieldKinds));
-  const parts: [string, (i: number) => unknown][] = [
-    ['the request checked (ajv schema, then the amount read exactly)', (i) => scheme.read(raw[i])],
-    ['the state read (six rates, a new object each call)', () => parseState(stateJson())],
-    ['the state object built (the caller\'s part, included in the decide rows)', () => stateJson()],
-    ['the request read into the runtime\'s form', (i) => toRequest(raw[i] as unknown as Record<string, unknown>, scheme.fieldKinds)],
-    ['the decision on a read request and state (decideWith)', (i) => decideWith(scheme.program, reqs[i]!, state, { trace: false })],
-    [PUBLIC, (i) => decide(scheme, raw[i], stateJson())],
-  ];
-  const body = parts.map(([what, f]) => {
+  const time = (f: (i: number) => unknown): string => {
     const ms = medianMs(() => {
       for (let i = 0; i < raw.length; i++) f(i);
     }, 11);
-    return [what, fmtNs((ms * 1e6) / raw.length)];
-  });
+    return fmtNs((ms * 1e6) / raw.length);
+  };
+  const rows = [
+    [PUBLIC, time((i) => decide(scheme, raw[i], stateJson()))],
+    ['the request checked (ajv schema, then the amount read exactly)', time((i) => scheme.read(raw[i]))],
+    ['the state read (six rates, a new object each call)', time(() => parseState(stateJson()))],
+    ["the state object built (the caller's part, included in the decide rows)", time(() => stateJson())],
+    ["the request read into the runtime's form (its amount parsed again here)", time((i) => toRequest(raw[i] as unknown as Record<string, unknown>, scheme.fieldKinds))],
+  ];
+  const reqs = raw.map((r) => toRequest(r as unknown as Record<string, unknown>, scheme.fieldKinds));
+  rows.push(['the decision on a read request and state (decideWith)', time((i) => decideWith(scheme.program, reqs[i]!, state, { trace: false }))]);
   const note = `The parts of ${PUBLIC} at ${SIZES[0]} rules, each timed alone over the decide section's ${REQUESTS.toLocaleString('en-US')} requests.\n`;
-  return `${header('parts')}${note}\n${table(['part', 'per request'], body)}\n`;
+  return `${header('parts')}${note}\n${table(['part', 'per request'], rows)}\n`;
 }

@@ -1,7 +1,10 @@
-// `npm run bench [SECTION...]`: prints a Markdown table for each section, in order. A section
-// is a name and an async function returning Markdown; add one by adding it to SECTIONS.
+// `npm run bench [SECTION...]`: prints a Markdown table for each section, in order, each section
+// in a process of its own (what one section leaves in V8's heap and feedback, such as objects
+// kept alive, would otherwise change the next one's figures). Add a section to SECTIONS.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { compileSection } from './compile.js';
-import { decideSection, partsSection, scalingSection } from './decide.js';
+import { decideSection, partsSection } from './decide.js';
 import { httpSection } from './http.js';
 
 export interface Section {
@@ -11,7 +14,6 @@ export interface Section {
 
 const SECTIONS: readonly Section[] = [
   { name: 'decide', run: decideSection },
-  { name: 'scaling', run: scalingSection },
   { name: 'parts', run: partsSection },
   { name: 'compile', run: () => compileSection() },
   { name: 'http', run: httpSection },
@@ -21,9 +23,14 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
   if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
-  for (const section of SECTIONS) {
-    if (wanted.length && !wanted.includes(section.name)) continue;
-    process.stdout.write(`${await section.run()}\n`);
+  const chosen = SECTIONS.filter((s) => !wanted.length || wanted.includes(s.name));
+  if (chosen.length === 1) {
+    process.stdout.write(`${await chosen[0]!.run()}\n`);
+    return;
+  }
+  for (const section of chosen) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), section.name], { stdio: 'inherit' });
+    if (child.status !== 0) throw new Error(`section ${section.name} failed (exit ${child.status})`);
   }
 }
 
