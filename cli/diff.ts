@@ -1,9 +1,9 @@
 // `sluice diff OLD NEW [--requests REQS.jsonl] [--state STATE.json] [--json]`: what changed
 // between two schemes, by structure, and (with --requests) how many decisions it moves.
 // Exit 0 whether or not anything changed; 1 when a scheme does not compile; 2 for bad input.
-import { decisionImpact, parseJsonLines, type Impact } from '../compiler/diff-impact.js';
-import { renderDiff } from '../compiler/diff-render.js';
-import { diffSchemes, hasChanges } from '../compiler/diff.js';
+import { decisionImpact, parseJsonLines, type Impact } from '../compiler/diff/impact.js';
+import { renderDiff } from '../compiler/diff/render.js';
+import { diffSchemes, hasChanges } from '../compiler/diff/diff.js';
 import type { CompiledScheme } from '../compiler/compile.js';
 import { parseState } from '../runtime/state.js';
 import { parseArgs } from './args.js';

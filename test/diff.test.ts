@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, type CompiledScheme } from '../compiler/compile.js';
-import { decisionImpact, parseJsonLines } from '../compiler/diff-impact.js';
-import { renderDiff } from '../compiler/diff-render.js';
-import { diffSchemes, hasChanges, type SchemeDiff } from '../compiler/diff.js';
+import { decisionImpact, parseJsonLines } from '../compiler/diff/impact.js';
+import { renderDiff } from '../compiler/diff/render.js';
+import { diffSchemes, hasChanges, type SchemeDiff } from '../compiler/diff/diff.js';
 import { main } from '../cli/main.js';
 
 function compiled(source: string): CompiledScheme {

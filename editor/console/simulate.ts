@@ -2,9 +2,9 @@
 // over the same traffic and state, each request committed into its own copy of the state, with
 // the CLI's summary; and, with two schemes, their semantic diff with the decision impact.
 import { compile, type CompiledScheme } from '../../compiler/compile.js';
-import { decisionImpact } from '../../compiler/diff-impact.js';
-import { renderDiff } from '../../compiler/diff-render.js';
-import { diffSchemes } from '../../compiler/diff.js';
+import { decisionImpact } from '../../compiler/diff/impact.js';
+import { renderDiff } from '../../compiler/diff/render.js';
+import { diffSchemes } from '../../compiler/diff/diff.js';
 import { toRequest } from '../../runtime/request.js';
 import { Simulation, type SimulationSummary } from '../../runtime/simulation.js';
 import { parseState } from '../../runtime/state.js';

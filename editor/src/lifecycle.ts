@@ -1,7 +1,7 @@
 // Schemes and versions against the service: list, open, save (Ctrl/Cmd+S), activate, and
 // compare any two versions (or a version and the editor) in Monaco's diff editor.
-import { diffSchemes } from '../../compiler/diff.js';
-import { renderDiff } from '../../compiler/diff-render.js';
+import { diffSchemes } from '../../compiler/diff/diff.js';
+import { renderDiff } from '../../compiler/diff/render.js';
 import { parse } from '../../grammar/parse.js';
 import type { DiagnosticJSON } from '../language/diagnose.js';
 import * as api from './api.js';

@@ -1,9 +1,9 @@
 // Named declarations (fields, routes, blocks) compared attribute by attribute: each
 // attribute has a key (its meaning) and a text (as the author wrote it, canonically laid out).
-import type * as A from '../grammar/ast.js';
-import { exprText, percentText } from '../grammar/format-expr.js';
-import { layoutStatements } from '../grammar/format-layout.js';
-import { exprKey, numberKey, percentKey } from './diff-normal.js';
+import type * as A from '../../grammar/ast.js';
+import { exprText, percentText } from '../../grammar/format-expr.js';
+import { layoutStatements } from '../../grammar/format-layout.js';
+import { exprKey, numberKey, percentKey } from './normal.js';
 import type { Detail, ItemChange } from './diff.js';
 
 export interface Attr {

@@ -1,6 +1,6 @@
 // Keys that are equal exactly when two pieces of a scheme mean the same, whatever their
 // layout: the semantic diff compares these, and shows the author's canonical text.
-import type * as A from '../grammar/ast.js';
+import type * as A from '../../grammar/ast.js';
 
 /** `1000.00` and `1000` are the same amount; the formatter keeps each as written. */
 export function numberKey(text: string): string {

@@ -1,7 +1,7 @@
 // The semantic diff as Markdown that also reads well in a terminal: a heading per section,
 // its changes in a ```diff block (`+` added, `-` removed, `~` changed, details indented below
 // their item), and the decision impact as a table, so the output pastes into a code review.
-import type { Impact } from './diff-impact.js';
+import type { Impact } from './impact.js';
 import { hasChanges, type Detail, type ItemChange, type SchemeDiff } from './diff.js';
 
 export interface RenderNames {

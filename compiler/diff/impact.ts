@@ -1,6 +1,6 @@
 // Decision impact of a scheme change: every sample request decided by both schemes against
 // the same state (nothing committed), and which outcomes move where.
-import { decide, type CompiledScheme, type Decision, type InvalidRequest } from '../index.js';
+import { decide, type CompiledScheme, type Decision, type InvalidRequest } from '../../index.js';
 
 export interface SampleRequest {
   /** 1-based line in the JSONL file, for examples a reviewer can look up. */

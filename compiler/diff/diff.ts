@@ -1,13 +1,13 @@
 // The semantic diff of two schemes: what changed, named by structure (setting, field, route,
 // block, service, branch path), never by line. Layout and comments are not changes, nor are
 // literals that mean the same (`1000` and `1000.00`). Pure: ASTs in, a plain object out.
-import type * as A from '../grammar/ast.js';
-import { diffService, bodyText } from './diff-branches.js';
+import type * as A from '../../grammar/ast.js';
+import { diffService, bodyText } from './branches.js';
 import {
   attrDetails, blockAttrs, blockOrder, diffNamed, fieldAttrs, FIELD_ATTRS, routeAttrs, ROUTE_ATTRS,
   statementText, type Attr,
-} from './diff-items.js';
-import { settingsOf, servicesOf } from './lower.js';
+} from './items.js';
+import { settingsOf, servicesOf } from '../lower.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'reordered';
 

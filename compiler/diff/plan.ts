@@ -1,9 +1,9 @@
 // Plans (a strategy, a cascade of strategies, or a reject) as one line of text, and what
 // changed between two of them: strategy kind, routes and weights, split, p2p options.
-import type * as A from '../grammar/ast.js';
-import { percentText } from '../grammar/format-expr.js';
-import { attrDetails, type Attr, type Attrs } from './diff-items.js';
-import { durationKey, numberKey, percentKey } from './diff-normal.js';
+import type * as A from '../../grammar/ast.js';
+import { percentText } from '../../grammar/format-expr.js';
+import { attrDetails, type Attr, type Attrs } from './items.js';
+import { durationKey, numberKey, percentKey } from './normal.js';
 import type { Detail } from './diff.js';
 
 export function strategyText(s: A.StrategyStmt): string {

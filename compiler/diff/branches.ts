@@ -1,10 +1,10 @@
 // Branches of a service compared by identity, not position: a branch is named by its path
 // (`sepa_eur › when amount >= 10000 EUR › else`). A plan body is read as a chain holding only
 // an implicit `else`, so turning a plan into a chain shows as branches added around it.
-import type * as A from '../grammar/ast.js';
-import { exprText } from '../grammar/format-expr.js';
-import { exprKey } from './diff-normal.js';
-import { planDetails, planText } from './diff-plan.js';
+import type * as A from '../../grammar/ast.js';
+import { exprText } from '../../grammar/format-expr.js';
+import { exprKey } from './normal.js';
+import { planDetails, planText } from './plan.js';
 import type { BranchChange, ChangeKind, Detail } from './diff.js';
 
 interface Node {
