@@ -1,5 +1,10 @@
 // The typed AST of a Sluice scheme. Every node carries its source span; literals keep
-// their text exactly as written (the formatter prints them back verbatim).
+// their text exactly as written (the formatter prints them back verbatim). The names of
+// strategies, sort orders, field types and options are the keyword sets of grammar/tokens.ts.
+import type { P2PSortOrder, StrategyKind } from '../runtime/strategy-names.js';
+import type { KeywordOf } from './tokens.js';
+
+export { STRATEGY_KINDS as STRATEGY_NAMES } from '../runtime/strategy-names.js';
 
 /** 1-based line and column, 0-based offset. */
 export interface Position {
@@ -86,7 +91,7 @@ export interface SchemeStmt {
 
 export interface ModeStmt {
   readonly kind: 'ModeStmt';
-  readonly mode: 'live' | 'test';
+  readonly mode: KeywordOf<'mode'>;
   readonly span: Span;
 }
 
@@ -114,7 +119,7 @@ export interface P2PFirstStmt {
   readonly span: Span;
 }
 
-export type FieldType = 'int' | 'decimal' | 'string' | 'bool' | 'one_of';
+export type FieldType = KeywordOf<'fieldType'> | 'one_of';
 
 export interface FieldStmt {
   readonly kind: 'FieldStmt';
@@ -130,8 +135,8 @@ export interface FieldStmt {
 export type RouteOption =
   | { readonly kind: 'fee'; readonly percent: PercentLit | null; readonly fixed: NumberLit | null; readonly span: Span }
   | { readonly kind: 'markup'; readonly percent: PercentLit; readonly span: Span }
-  | { readonly kind: 'min' | 'max' | 'daily' | 'monthly'; readonly amount: NumberLit; readonly span: Span }
-  | { readonly kind: 'p2p' | 'disabled'; readonly span: Span };
+  | { readonly kind: KeywordOf<'routeLimit'>; readonly amount: NumberLit; readonly span: Span }
+  | { readonly kind: KeywordOf<'routeFlag'>; readonly span: Span };
 
 export interface RouteStmt {
   readonly kind: 'RouteStmt';
@@ -194,8 +199,7 @@ export interface Branch {
   readonly span: Span;
 }
 
-export type StrategyName = 'optimal' | 'weight' | 'balance' | 'conversion' | 'cost';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['optimal', 'weight', 'balance', 'conversion', 'cost'];
+export type StrategyName = StrategyKind;
 
 export interface RouteRef {
   readonly kind: 'RouteRef';
@@ -215,7 +219,7 @@ export interface StrategyStmt {
   readonly span: Span;
 }
 
-export type P2PSort = 'oldest' | 'biggest' | 'min_remainder';
+export type P2PSort = P2PSortOrder;
 
 export type P2POption =
   | { readonly kind: 'sort'; readonly order: P2PSort; readonly span: Span }

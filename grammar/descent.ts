@@ -9,8 +9,8 @@ import type { IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import * as N from './nodes.js';
 import {
-  Code, Comma, Duration, Eq, FieldRef, Gt, GtEq, Identifier, KEYWORD_TYPES, Kw, LBrace, LBracket,
-  LParen, Lt, LtEq, Newline, NotEq, NumberLit, Percent, Plus, RBrace, RBracket, RParen, StringLit,
+  Code, Comma, COMPARISON_OPERATORS, Duration, FieldRef, Identifier, KEYWORD_TYPES, Kw, KwSet,
+  LBrace, LBracket, LParen, Newline, NumberLit, Percent, Plus, RBrace, RBracket, RParen, StringLit,
 } from './tokens.js';
 
 export interface Descended {
@@ -22,13 +22,15 @@ export interface Descended {
 class GiveUp {}
 const GIVE_UP = new GiveUp();
 
-const STRATEGIES: ReadonlySet<TokenType> = new Set([Kw.optimal, Kw.weight, Kw.balance, Kw.conversion, Kw.cost]);
-const COMPARE_OPS: ReadonlySet<TokenType> = new Set([Eq, NotEq, LtEq, GtEq, Lt, Gt]);
+const STRATEGIES: ReadonlySet<TokenType> = new Set(KwSet.strategy);
+const COMPARE_OPS: ReadonlySet<TokenType> = new Set(COMPARISON_OPERATORS);
 const ATTRIBUTES: ReadonlySet<TokenType> = new Set([Identifier, Kw.service, FieldRef]);
-const ROUTE_LIMITS: ReadonlySet<TokenType> = new Set([Kw.min, Kw.max, Kw.daily, Kw.monthly]);
-const FIELD_TYPES: ReadonlySet<TokenType> = new Set([Kw.int, Kw.decimal, Kw.string, Kw.bool]);
-const SORT_ORDERS: ReadonlySet<TokenType> = new Set([Kw.oldest, Kw.biggest, Kw.min_remainder]);
-const VALUE_STARTS: ReadonlySet<TokenType> = new Set([NumberLit, StringLit, Code, Identifier, Kw.true, Kw.false]);
+const MODES: ReadonlySet<TokenType> = new Set(KwSet.mode);
+const ROUTE_LIMITS: ReadonlySet<TokenType> = new Set(KwSet.routeLimit);
+const ROUTE_FLAGS: ReadonlySet<TokenType> = new Set(KwSet.routeFlag);
+const FIELD_TYPES: ReadonlySet<TokenType> = new Set(KwSet.fieldType);
+const SORT_ORDERS: ReadonlySet<TokenType> = new Set(KwSet.sortOrder);
+const VALUE_STARTS: ReadonlySet<TokenType> = new Set([NumberLit, StringLit, Code, Identifier, ...KwSet.bool]);
 
 /** The statements of `tokens` (ending with a newline), or undefined where Chevrotain must parse. */
 export function descend(tokens: readonly IToken[]): Descended | undefined {
@@ -98,7 +100,7 @@ class Descent {
       case Kw.scheme:
         return N.named('SchemeStmt', kw, this.take(Identifier));
       case Kw.mode:
-        return N.modeStmt(kw, this.is(Kw.live) ? this.take(Kw.live) : this.take(Kw.test));
+        return N.modeStmt(kw, this.takeIn(MODES));
       case Kw.rates:
         return N.named('RatesStmt', kw, this.take(Identifier));
       case Kw.base:
@@ -147,7 +149,7 @@ class Descent {
     if (type === Kw.fee) return this.feeOption(this.take(Kw.fee));
     if (type === Kw.markup) return N.markupOption(this.take(Kw.markup), this.take(Percent));
     if (type && ROUTE_LIMITS.has(type)) return N.limitOption(this.takeIn(ROUTE_LIMITS), this.take(NumberLit));
-    if (type === Kw.p2p || type === Kw.disabled) return N.flagOption(this.tokens[this.at++]!);
+    if (type && ROUTE_FLAGS.has(type)) return N.flagOption(this.takeIn(ROUTE_FLAGS));
     return undefined;
   }
 

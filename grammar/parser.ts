@@ -1,3 +1,16 @@
+// Changing the grammar:
+//  1. LANGUAGE.md first: it is normative.
+//  2. A new keyword goes in KEYWORD_NAMES (grammar/tokens.ts); a word read as one of a set
+//     (strategies, sort orders, field types, ...) in its KEYWORD_SETS entry. A strategy or sort
+//     order is named in runtime/strategy-names.ts, beside the runtime that implements it.
+//  3. The rule here, then the same in grammar/descent.ts (the fast parser, which must give
+//     the same AST; test/descent.test.ts compares them), the node in grammar/ast.ts and
+//     grammar/nodes.ts, and the formatter (grammar/format*.ts).
+//  4. Nothing in the editor: completion asks this grammar what may follow the cursor
+//     (grammar/assist.ts) and highlighting reads grammar/tokens.ts. Write the keyword's
+//     sentence in editor/language/docs.ts; test/keywords.test.ts checks all four agree.
+//  5. Write what to offer after a new kind of name in editor/language/completion.ts.
+//
 // The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
 // a source with mistakes still yields a partial AST; rules return undefined where recovery
 // could not rebuild a node, and callers drop those. Sources without syntax errors are read by
@@ -14,9 +27,9 @@ import { LIMITS } from './limits.js';
 import { messages } from './messages.js';
 import * as N from './nodes.js';
 import {
-  ALL_TOKENS, AnyKeyword, Code, Comma, Duration, Eq, FieldRef, Gt, GtEq, Identifier, Kw,
-  LBrace, LBracket, LParen, Lt, LtEq, Newline, NotEq, NumberLit, Percent, Plus, RBrace,
-  RBracket, RParen, StringLit,
+  ALL_TOKENS, AnyKeyword, Code, Comma, COMPARISON_OPERATORS, Duration, FieldRef, Identifier, Kw,
+  KwSet, LBrace, LBracket, LParen, Newline, NumberLit, Percent, Plus, RBrace, RBracket, RParen,
+  StringLit,
 } from './tokens.js';
 
 /** Chevrotain's recovery internals that topLevelRepetitionRecoveryOnly adjusts. */
@@ -43,8 +56,6 @@ function topLevelRepetitionRecoveryOnly(parser: object): void {
 type ComparisonTail =
   | { readonly op: IToken; readonly value: A.Value | undefined }
   | { readonly not: IToken | undefined; readonly list: N.List };
-
-const STRATEGY_TOKENS: TokenType[] = [Kw.optimal, Kw.weight, Kw.balance, Kw.conversion, Kw.cost];
 
 export class SluiceParser extends EmbeddedActionsParser {
   badEscapes: N.BadEscape[] = [];
@@ -115,7 +126,12 @@ export class SluiceParser extends EmbeddedActionsParser {
     return this.ACTION(() => N.named('SchemeStmt', kw, name));
   });
 
-  private readonly modeAlts = [{ ALT: () => this.CONSUME(Kw.live) }, { ALT: () => this.CONSUME(Kw.test) }];
+  /** Alternatives that each consume one of `types`. */
+  private consumeAlts(types: readonly TokenType[], idx = 0): { ALT: () => IToken }[] {
+    return types.map((t) => ({ ALT: () => this.consume(idx, t) }));
+  }
+
+  private readonly modeAlts = this.consumeAlts(KwSet.mode);
 
   private modeStmt = this.RULE('modeStmt', (): A.ModeStmt => {
     const kw = this.CONSUME(Kw.mode);
@@ -153,10 +169,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     const name = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(AnyKeyword) }]);
     const values: A.StringLit[] = [];
     const type = this.OR2([
-      { ALT: () => this.CONSUME(Kw.int) },
-      { ALT: () => this.CONSUME(Kw.decimal) },
-      { ALT: () => this.CONSUME(Kw.string) },
-      { ALT: () => this.CONSUME(Kw.bool) },
+      ...this.consumeAlts(KwSet.fieldType),
       {
         ALT: () => {
           const t = this.CONSUME(Kw.one_of);
@@ -199,19 +212,14 @@ export class SluiceParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          const kw = this.OR2([
-            { ALT: () => this.CONSUME(Kw.min) },
-            { ALT: () => this.CONSUME(Kw.max) },
-            { ALT: () => this.CONSUME(Kw.daily) },
-            { ALT: () => this.CONSUME(Kw.monthly) },
-          ]);
+          const kw = this.OR2(this.consumeAlts(KwSet.routeLimit));
           const n = this.CONSUME(NumberLit);
           return this.ACTION(() => N.limitOption(kw, n));
         },
       },
       {
         ALT: () => {
-          const kw = this.OR3([{ ALT: () => this.CONSUME(Kw.p2p) }, { ALT: () => this.CONSUME(Kw.disabled) }]);
+          const kw = this.OR3(this.consumeAlts(KwSet.routeFlag));
           return this.ACTION(() => N.flagOption(kw));
         },
       },
@@ -271,16 +279,13 @@ export class SluiceParser extends EmbeddedActionsParser {
   /** A chain ends its last line itself, since `else` may start the next line. */
   private chain = this.RULE('chain', (): A.Chain | undefined => {
     const branches: A.Branch[] = [];
-    const whenKw = this.CONSUME(Kw.when);
-    const first = this.SUBRULE(this.branchRest, { ARGS: [whenKw, true] });
+    const first = this.SUBRULE(this.whenBranch);
     this.ACTION(() => first && branches.push(first));
     this.MANY({
       GATE: () => this.elseAhead(),
       DEF: () => {
         this.MANY2(() => this.CONSUME(Newline));
-        const elseKw = this.CONSUME(Kw.else);
-        const hasWhen = this.OPTION(() => this.CONSUME2(Kw.when)) !== undefined;
-        const b = this.SUBRULE2(this.branchRest, { ARGS: [elseKw, hasWhen] });
+        const b = this.SUBRULE(this.elseBranch);
         this.ACTION(() => b && branches.push(b));
       },
     });
@@ -288,14 +293,25 @@ export class SluiceParser extends EmbeddedActionsParser {
     return this.ACTION(() => (branches.length ? N.chain(branches) : undefined));
   }, { recoveryValueFunc: () => undefined });
 
-  /** After `when` a condition is required (a missing one is a syntax error, never a dropped branch); after a bare `else` there is none. */
-  private branchRest = this.RULE('branchRest', (kw: IToken, hasCondition: boolean): A.Branch | undefined => {
-    const condition = this.OR3([
-      { GATE: () => hasCondition, ALT: () => this.SUBRULE(this.expr) },
-      { GATE: () => !hasCondition, ALT: () => undefined },
-    ]);
+  /** After `when` a condition is required: a missing one is a syntax error, never a dropped branch. */
+  private whenBranch = this.RULE('whenBranch', (): A.Branch | undefined => {
+    const kw = this.CONSUME(Kw.when);
+    const condition = this.SUBRULE(this.expr);
     const { body, close } = this.SUBRULE(this.block);
-    return this.ACTION(() => (!body || (hasCondition && !condition) ? undefined : N.branch(kw, condition, body, close)));
+    return this.ACTION(() => (body && condition ? N.branch(kw, condition, body, close) : undefined));
+  }, { recoveryValueFunc: () => undefined });
+
+  /** `else when EXPR { }` or `else { }`, without a condition. */
+  private elseBranch = this.RULE('elseBranch', (): A.Branch | undefined => {
+    const kw = this.CONSUME(Kw.else);
+    let hasWhen = false;
+    const condition = this.OPTION(() => {
+      this.CONSUME(Kw.when);
+      hasWhen = true;
+      return this.SUBRULE(this.expr);
+    });
+    const { body, close } = this.SUBRULE(this.block);
+    return this.ACTION(() => (!body || (hasWhen && !condition) ? undefined : N.branch(kw, condition, body, close)));
   }, { recoveryValueFunc: () => undefined });
 
   private readonly planAlts = [
@@ -308,7 +324,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     return this.OR(this.planAlts);
   });
 
-  private readonly strategyAlts = STRATEGY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly strategyAlts = this.consumeAlts(KwSet.strategy);
 
   private strategy = this.RULE('strategy', (): A.StrategyStmt | undefined => {
     const kw = this.OR(this.strategyAlts);
@@ -344,22 +360,19 @@ export class SluiceParser extends EmbeddedActionsParser {
     return this.ACTION(() => N.p2pOptions(kw, options));
   });
 
+  /** In LANGUAGE.md's order, which completion keeps. */
   private p2pOption = this.RULE('p2pOption', (): A.P2POption => {
     return this.OR([
       {
         ALT: () => {
           const kw = this.CONSUME(Kw.sort);
-          const order = this.OR2([
-            { ALT: () => this.CONSUME(Kw.oldest) },
-            { ALT: () => this.CONSUME(Kw.biggest) },
-            { ALT: () => this.CONSUME(Kw.min_remainder) },
-          ]);
+          const order = this.OR2(this.consumeAlts(KwSet.sortOrder));
           return this.ACTION(() => N.sortOption(kw, order));
         },
       },
       {
         ALT: () => {
-          const kw = this.OR3([{ ALT: () => this.CONSUME2(Kw.min_amount) }, { ALT: () => this.CONSUME2(Kw.min_remainder) }]);
+          const kw = this.CONSUME(Kw.min_amount);
           const n = this.CONSUME(NumberLit);
           return this.ACTION(() => N.amountOption(kw, n));
         },
@@ -369,6 +382,13 @@ export class SluiceParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(Kw.urgent);
           const d = this.CONSUME(Duration);
           return this.ACTION(() => N.urgentOption(kw, d));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME2(Kw.min_remainder);
+          const n = this.CONSUME2(NumberLit);
+          return this.ACTION(() => N.amountOption(kw, n));
         },
       },
     ]);
@@ -441,7 +461,7 @@ export class SluiceParser extends EmbeddedActionsParser {
   });
 
   private readonly attrAlts = [Identifier, Kw.service, FieldRef].map((t) => ({ ALT: () => this.CONSUME(t) }));
-  private readonly compareOpAlts = [Eq, NotEq, LtEq, GtEq, Lt, Gt].map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly compareOpAlts = this.consumeAlts(COMPARISON_OPERATORS);
   private readonly consumeNot = () => this.CONSUME(Kw.not);
 
   /** What follows the attribute; the node is built by comparison, which knows the attribute. */
@@ -486,7 +506,7 @@ export class SluiceParser extends EmbeddedActionsParser {
   });
 
   private readonly consumeCode = () => this.CONSUME(Code);
-  private readonly boolAlts = [{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }];
+  private readonly boolAlts = this.consumeAlts(KwSet.bool);
 
   private readonly valueAlts = [
     {

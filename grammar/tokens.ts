@@ -1,6 +1,7 @@
 // The single source of truth for Sluice's tokens and keywords: the lexer, the parser and
 // the editor's highlighting all read these definitions.
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { P2P_SORT_ORDERS, STRATEGY_KINDS } from '../runtime/strategy-names.js';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[a-z_][a-z0-9_]*/ });
 
@@ -8,11 +9,26 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[a-z_][a-z
 export const KEYWORD_NAMES = [
   'scheme', 'mode', 'live', 'test', 'rates', 'base', 'attempts', 'field', 'route', 'fee',
   'markup', 'min', 'max', 'daily', 'monthly', 'p2p', 'first', 'disabled', 'block', 'when',
-  'else', 'service', 'cascade', 'reject', 'optimal', 'weight', 'balance', 'conversion', 'cost',
-  'split', 'sort', 'oldest', 'biggest', 'min_remainder', 'min_amount', 'urgent', 'and', 'or',
-  'not', 'in', 'true', 'false', 'int', 'decimal', 'string', 'bool', 'one_of', 'required',
+  'else', 'service', 'cascade', 'reject', ...STRATEGY_KINDS, 'split', 'sort', ...P2P_SORT_ORDERS,
+  'min_amount', 'urgent', 'and', 'or', 'not', 'in', 'true', 'false', 'int', 'decimal', 'string',
+  'bool', 'one_of', 'required',
 ] as const;
 export type Keyword = (typeof KEYWORD_NAMES)[number];
+
+/**
+ * The keywords the grammar reads as one alternative (the same word may not be in two): both
+ * parsers, the AST's types and the editor take these sets from here.
+ */
+export const KEYWORD_SETS = {
+  mode: ['live', 'test'],
+  routeLimit: ['min', 'max', 'daily', 'monthly'],
+  routeFlag: ['p2p', 'disabled'],
+  fieldType: ['int', 'decimal', 'string', 'bool'],
+  strategy: STRATEGY_KINDS,
+  sortOrder: P2P_SORT_ORDERS,
+  bool: ['true', 'false'],
+} as const satisfies Record<string, readonly Keyword[]>;
+export type KeywordOf<S extends keyof typeof KEYWORD_SETS> = (typeof KEYWORD_SETS)[S][number];
 
 function keyword(word: Keyword): TokenType {
   return createToken({
@@ -33,6 +49,11 @@ export const Kw = Object.fromEntries(KEYWORD_NAMES.map((w) => [w, keyword(w)])) 
 
 /** Every keyword's token type: the tokens AnyKeyword matches. */
 export const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(Object.values(Kw));
+
+/** The token types of each of KEYWORD_SETS. */
+export const KwSet: Readonly<Record<keyof typeof KEYWORD_SETS, readonly TokenType[]>> = Object.fromEntries(
+  Object.entries(KEYWORD_SETS).map(([set, words]: [string, readonly Keyword[]]) => [set, words.map((w) => Kw[w])]),
+) as Record<string, readonly TokenType[]> as Record<keyof typeof KEYWORD_SETS, readonly TokenType[]>;
 
 export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
 export const WhiteSpace = createToken({
@@ -65,6 +86,9 @@ export const GtEq = createToken({ name: 'GtEq', pattern: '>=', label: "'>='" });
 export const Lt = createToken({ name: 'Lt', pattern: '<', label: "'<'" });
 export const Gt = createToken({ name: 'Gt', pattern: '>', label: "'>'" });
 export const Eq = createToken({ name: 'Eq', pattern: '=', label: "'='" });
+
+/** The comparison operators, in the order errors and completion list them. */
+export const COMPARISON_OPERATORS: readonly TokenType[] = [Eq, NotEq, Lt, LtEq, Gt, GtEq];
 
 /** Token order matters: longer and more specific patterns first. */
 export const ALL_TOKENS: TokenType[] = [

@@ -3,9 +3,9 @@
 import type { Int } from './int.js';
 import type { RouteCalc } from './quote.js';
 import type { Rat } from './rational.js';
+import type { P2PSortOrder, StrategyKind } from './strategy-names.js';
 
-export type StrategyKind = 'optimal' | 'weight' | 'balance' | 'conversion' | 'cost';
-export type P2PSortOrder = 'oldest' | 'biggest' | 'min_remainder';
+export type { P2PSortOrder, StrategyKind } from './strategy-names.js';
 
 /** A route line, with every amount parsed exactly (route currency). */
 export interface RouteDef {

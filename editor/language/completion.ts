@@ -1,12 +1,14 @@
-// Completion in context: what may come next at the cursor, read from the tokens of the line
-// before it (the grammar's lexer) and the scheme's declarations (the grammar's parser).
-import type { IToken } from 'chevrotain';
+// Completion in context: the grammar says which tokens may come next at the cursor
+// (grammar/assist.ts, content assist over the parser) and this file turns them into items:
+// a keyword as itself, a name or value from the scheme's declarations and the attributes.
+import type { IToken, TokenType } from 'chevrotain';
 import { ATTRIBUTES, WEEKDAYS } from '../../compiler/attributes.js';
-import { COUNTRY_CODES } from '../../runtime/countries.js';
-import { STRATEGY_NAMES } from '../../grammar/ast.js';
+import { nextTokens, nextTokensOfLine, type NextToken } from '../../grammar/assist.js';
 import { parse } from '../../grammar/parse.js';
+import { Code, COMPARISON_OPERATORS, FieldRef, Identifier, KEYWORD_TYPES, Kw, KwSet, NumberLit, StringLit } from '../../grammar/tokens.js';
+import { COUNTRY_CODES } from '../../runtime/countries.js';
 import { CURRENCY_CODES } from '../../runtime/currencies.js';
-import { attributeDoc, FIELD_TYPES, KEYWORD_DOCS, P2P_OPTIONS, P2P_SORTS, ROUTE_OPTIONS, STRATEGY_DOCS } from './docs.js';
+import { attributeDoc, KEYWORD_DOCS, STRATEGY_DOCS } from './docs.js';
 import { lex } from './lexer.js';
 import { summarize, type SymbolSummary } from './symbols.js';
 
@@ -39,35 +41,42 @@ export interface CompletionResult {
   readonly items: readonly Completion[];
 }
 
-const TOP_LEVEL = ['scheme', 'mode', 'rates', 'base', 'attempts', 'field', 'route', 'block', 'service', 'p2p'] as const;
-const COMPARISONS = ['=', '!=', '<', '<=', '>', '>=', 'in', 'not in'] as const;
-
 const kw = (label: string, detail = 'keyword'): Completion => ({ label, kind: 'keyword', detail, ...(KEYWORD_DOCS[label] ? { documentation: KEYWORD_DOCS[label] } : {}) });
 
+/** Templates offered beside their keyword at the start of a line. */
 const SNIPPETS: readonly Completion[] = [
   { label: 'service', kind: 'snippet', detail: 'service NAME { ... }', insertText: 'service ${1:name} {\n\t$0\n}', snippet: true, documentation: KEYWORD_DOCS['service']! },
   { label: 'when', kind: 'snippet', detail: 'when COND { ... } else { ... }', insertText: 'when ${1:condition} {\n\t$2\n} else {\n\t$0\n}', snippet: true, documentation: KEYWORD_DOCS['when']! },
   { label: 'cascade', kind: 'snippet', detail: 'cascade { ... }', insertText: 'cascade {\n\t$0\n}', snippet: true, documentation: KEYWORD_DOCS['cascade']! },
 ];
 
+/** Rules whose keyword is given at most once per statement: not offered again on its line. */
+const ONCE_PER_LINE: ReadonlySet<string> = new Set(['routeOption', 'feeOption', 'p2pOption']);
+const STRATEGIES: ReadonlySet<TokenType> = new Set(KwSet.strategy);
+
 /**
  * Completions at a 1-based line and column of `source`. `symbols`, when given, are the
  * declarations from the latest check (the language worker's); else `source` is parsed.
  */
 export function completionsAt(source: string, line: number, column: number, symbols?: SymbolSummary): CompletionResult {
-  const lines = source.split(/\r?\n/);
-  const text = lines[line - 1] ?? '';
-  const prefix = text.slice(0, Math.max(0, column - 1));
-  const sym = symbols ?? summarize(parse(source).ast);
-  const lineStart = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-  const depth = braceDepth(lex(source.slice(0, lineStart)).tokens);
-
+  const lineStart = offsetOfLine(source, line);
+  const lineEnd = source.slice(lineStart).search(/\r?\n|$/) + lineStart;
+  const prefix = source.slice(lineStart, Math.min(lineEnd, lineStart + Math.max(0, column - 1)));
   const open = openString(prefix);
   if (open === 'comment') return { from: column, items: [] };
   const start = open ?? /[A-Za-z0-9_.]*$/.exec(prefix)!.index;
-  const before = lex(prefix.slice(0, start)).tokens;
-  const items = context(before, prefix.slice(start), depth, sym);
+  // Only the text before the word being typed is read.
+  const before = lex(source.slice(0, lineStart + start)).tokens;
+  const sym = symbols ?? summarize(parse(source).ast);
+  const onLine = before.filter((t) => t.startOffset >= lineStart);
+  const items = complete(before, onLine, prefix.slice(start), sym);
   return { from: start + 1, items: open === undefined ? items : items.filter((i) => i.label.startsWith('"')) };
+}
+
+function offsetOfLine(source: string, line: number): number {
+  let at = 0;
+  for (let l = 1; l < line && at >= 0; l++) at = source.indexOf('\n', at) + 1 || -1;
+  return Math.max(0, at === -1 ? source.length : at);
 }
 
 /** Where an unclosed string starts in `prefix` (its quote's index), or 'comment' inside one. */
@@ -82,132 +91,87 @@ function openString(prefix: string): number | 'comment' | undefined {
   return quote;
 }
 
-function braceDepth(tokens: readonly IToken[]): number {
-  let d = 0;
-  for (const t of tokens) {
-    if (t.tokenType.name === 'LBrace') d++;
-    else if (t.tokenType.name === 'RBrace') d = Math.max(0, d - 1);
-  }
-  return d;
+function complete(before: readonly IToken[], onLine: readonly IToken[], word: string, sym: SymbolSummary): Completion[] {
+  const next = nextTokens(before);
+  const found = next.length > 0 ? next : nextTokensOfLine(onLine);
+  const used = new Set(onLine.map((t) => t.image));
+  const items = found
+    .filter((n) => !(ONCE_PER_LINE.has(n.rule) && used.has(n.type.name.slice('Kw_'.length))))
+    .flatMap((n) => itemsFor(n, onLine, sym));
+  const snippets = onLine.length === 0 ? SNIPPETS.filter((s) => items.some((i) => i.kind !== 'snippet' && i.label === s.label)) : [];
+  const unique = dedupe([...items, ...snippets]);
+  return word.startsWith('fields.') ? unique.filter((i) => i.kind === 'field') : unique;
 }
 
-const name = (t: IToken | undefined): string => t?.tokenType.name ?? '';
+/** The first item of each label (a snippet may share its keyword's). */
+function dedupe(items: readonly Completion[]): Completion[] {
+  const seen = new Set<string>();
+  return items.filter((i) => i.kind === 'snippet' || (!seen.has(i.label) && seen.add(i.label)));
+}
 
-function context(t: readonly IToken[], word: string, depth: number, sym: SymbolSummary): Completion[] {
-  const first = name(t[0]);
-  const last = name(t[t.length - 1]);
-  const whenAt = t.findIndex((x) => name(x) === 'Kw_when');
-  if (whenAt >= 0) return expression(t.slice(whenAt + 1), word, sym);
-  if (t.length === 0) {
-    if (depth === 0) return TOP_LEVEL.map((k) => kw(k, 'statement')).concat(SNIPPETS.filter((s) => s.label === 'service'));
-    return [
-      ...SNIPPETS.filter((s) => s.label !== 'service'),
-      ...STRATEGY_NAMES.map((s) => strategy(s)),
-      kw('when'),
-      kw('else'),
-      kw('reject'),
-      kw('p2p', 'p2p options of the strategy above'),
-    ];
+/** The items for one token the grammar accepts next. */
+function itemsFor(n: NextToken, line: readonly IToken[], sym: SymbolSummary): Completion[] {
+  const { type, rule } = n;
+  if (rule === 'value') return valueItems(type, line, sym);
+  if (rule === 'comparison') {
+    if (COMPARISON_OPERATORS.includes(type)) return [operator(String(type.PATTERN))];
+    // `not in` is offered as one operator, after `in`; once `not` is typed, `in` alone.
+    if (type === Kw.not) return [];
+    if (type === Kw.in) return line[line.length - 1]?.tokenType === Kw.not ? [operator('in')] : [operator('in'), operator('not in')];
+    if (type === Identifier || type === Kw.service) return attributes();
   }
-  if (first === 'RBrace') return t.length === 1 ? [kw('else')] : last === 'Kw_else' ? [kw('when')] : [];
-  if (first === 'Kw_else') return t.length === 1 ? [kw('when')] : [];
-  if (first === 'Kw_mode' && t.length === 1) return [kw('live', 'mode'), kw('test', 'mode')];
-  if (first === 'Kw_base' && t.length === 1) return currencies();
-  if (first === 'Kw_block') return t.length === 2 ? [kw('when')] : [];
-  if (first === 'Kw_route') return route(t);
-  if (first === 'Kw_field') return field(t);
-  if (first === 'Kw_p2p') {
-    if (depth === 0) return t.length === 1 ? [kw('first', 'p2p first')] : [];
-    if (last === 'Kw_sort') return P2P_SORTS.map((s) => kw(s, 'p2p sort order'));
-    if (last === 'Kw_p2p' || last === 'Comma') {
-      const used = new Set(t.map((x) => x.image));
-      return P2P_OPTIONS.filter((o) => !used.has(o)).map((o) => kw(o, 'p2p option'));
-    }
-    return [];
-  }
-  if (STRATEGY_NAMES.some((s) => first === `Kw_${s}`)) return strategyLine(t, sym);
+  if (type === FieldRef) return fieldRefs(sym);
+  if (type === Identifier && rule === 'strategy') return routeNames(line, sym);
+  if (type === Code) return currencies();
+  if (STRATEGIES.has(type)) return [strategy(type.name.slice('Kw_'.length))];
+  if (KEYWORD_TYPES.has(type)) return [kw(type.name.slice('Kw_'.length), rule.endsWith('Stmt') && line.length === 0 ? 'statement' : 'keyword')];
   return [];
 }
 
-function strategy(s: (typeof STRATEGY_NAMES)[number]): Completion {
-  return { label: s, kind: 'strategy', detail: 'strategy', documentation: STRATEGY_DOCS[s] };
+const operator = (label: string): Completion => ({ label, kind: 'operator', detail: 'comparison' });
+
+function strategy(s: string): Completion {
+  return { label: s, kind: 'strategy', detail: 'strategy', documentation: STRATEGY_DOCS[s as keyof typeof STRATEGY_DOCS] };
 }
 
 function currencies(): Completion[] {
   return CURRENCY_CODES.map((c) => ({ label: c, kind: 'currency', detail: 'ISO 4217 currency' }));
 }
 
-function route(t: readonly IToken[]): Completion[] {
-  if (t.length < 2) return [];
-  if (t.length === 2) return currencies();
-  const last = name(t[t.length - 1]);
-  // A number must follow these (or, after `fee`, the `+` of `P% + FIXED`).
-  if (['Kw_fee', 'Kw_min', 'Kw_max', 'Kw_daily', 'Kw_monthly', 'Kw_markup', 'Plus'].includes(last)) return [];
-  const used = new Set(t.slice(3).map((x) => x.image));
-  return ROUTE_OPTIONS.filter((o) => !used.has(o)).map((o) => kw(o, 'route option'));
+/** The declared routes not yet listed on the strategy's line. */
+function routeNames(line: readonly IToken[], sym: SymbolSummary): Completion[] {
+  const listed = new Set(line.filter((x) => x.tokenType === Identifier).map((x) => x.image));
+  return sym.routes
+    .filter((r) => !listed.has(r.name))
+    .map((r) => ({ label: r.name, kind: 'route', detail: `route ${r.currency}${r.p2p ? ' p2p' : ''}${r.disabled ? ' disabled' : ''}` }));
 }
 
-function field(t: readonly IToken[]): Completion[] {
-  if (t.length === 2) return FIELD_TYPES.map((f) => kw(f, 'field type'));
-  const last = name(t[t.length - 1]);
-  if (t.length === 3 && last !== 'Kw_one_of') return [kw('required')];
-  if (name(t[2]) === 'Kw_one_of' && last === 'String') return [kw('required')];
-  return [];
-}
-
-function strategyLine(t: readonly IToken[], sym: SymbolSummary): Completion[] {
-  const last = name(t[t.length - 1]);
-  if (t.length === 1 || last === 'Comma') {
-    const listed = new Set(t.filter((x) => name(x) === 'Identifier').map((x) => x.image));
-    return sym.routes
-      .filter((r) => !listed.has(r.name))
-      .map((r) => ({ label: r.name, kind: 'route', detail: `route ${r.currency}${r.p2p ? ' p2p' : ''}${r.disabled ? ' disabled' : ''}` }));
-  }
-  if (last === 'Percent' || (last === 'Identifier' && name(t[0]) !== 'Kw_weight')) return [kw('split')];
-  return [];
-}
-
-// ---- conditions ----
+// ---- values in conditions ----
 
 interface AttrInfo {
   readonly label: string;
   readonly values: readonly Completion[];
 }
 
-function expression(t: readonly IToken[], word: string, sym: SymbolSummary): Completion[] {
-  if (word.startsWith('fields.')) return fieldRefs(sym);
-  const last = t[t.length - 1];
-  const lastName = name(last);
-  if (!last || ['Kw_and', 'Kw_or', 'Kw_not', 'LParen'].includes(lastName)) {
-    // `ATTR not` continues with `in`; `not` elsewhere starts a negated condition.
-    if (lastName === 'Kw_not' && isAttr(t[t.length - 2])) return [kw('in')];
-    return [...attributes(), ...fieldRefs(sym), ...(lastName === 'Kw_not' ? [] : [kw('not')])];
-  }
-  if (isAttr(last)) return COMPARISONS.map((op) => ({ label: op, kind: 'operator' as const, detail: 'comparison' }));
-  const attr = attrBefore(t, sym);
-  if (['Eq', 'NotEq', 'Lt', 'LtEq', 'Gt', 'GtEq'].includes(lastName)) return [...(attr?.values ?? [])];
-  if (lastName === 'LBracket' || (lastName === 'Comma' && insideList(t))) return [...(attr?.values ?? [])];
-  if (lastName === 'Kw_in') return [];
-  if (lastName === 'Number' && attr?.label === 'amount') return currencies();
-  if (['Number', 'String', 'Code', 'Identifier', 'RBracket', 'RParen', 'Kw_true', 'Kw_false', 'FieldRef'].includes(lastName)) {
-    return [kw('and'), kw('or')];
-  }
-  return [];
+/** A value compared with the attribute before it: its values, or after a number the money's currency. */
+function valueItems(type: TokenType, line: readonly IToken[], sym: SymbolSummary): Completion[] {
+  if (type === Code && line[line.length - 1]?.tokenType === NumberLit) return currencies();
+  if (type !== StringLit && type !== Code && type !== Identifier && !KwSet.bool.includes(type)) return [];
+  const values = attrBefore(line, sym)?.values ?? [];
+  return values.filter((v) => tokenOf(v) === type);
 }
 
-function insideList(t: readonly IToken[]): boolean {
-  for (let i = t.length - 1; i >= 0; i--) {
-    const n = name(t[i]);
-    if (n === 'RBracket') return false;
-    if (n === 'LBracket') return true;
-  }
-  return false;
+/** The token type a value completion is written as. */
+function tokenOf(c: Completion): TokenType {
+  if (c.label.startsWith('"')) return StringLit;
+  if (c.kind === 'keyword') return Kw[c.label as 'true' | 'false'];
+  return /^[A-Z]/.test(c.label) ? Code : Identifier;
 }
 
 function isAttr(tok: IToken | undefined): boolean {
-  const n = name(tok);
-  if (n === 'FieldRef' || n === 'Kw_service') return true;
-  return n === 'Identifier' && ATTRIBUTES.has(tok!.image);
+  const t = tok?.tokenType;
+  if (t === FieldRef || t === Kw.service) return true;
+  return t === Identifier && ATTRIBUTES.has(tok!.image);
 }
 
 /** The attribute a value at the end of `t` is compared with: the nearest one before it. */
@@ -215,7 +179,7 @@ function attrBefore(t: readonly IToken[], sym: SymbolSummary): AttrInfo | undefi
   for (let i = t.length - 1; i >= 0; i--) {
     const tok = t[i]!;
     if (!isAttr(tok)) continue;
-    if (name(tok) === 'FieldRef') {
+    if (tok.tokenType === FieldRef) {
       const f = sym.fields.find((x) => x.name === tok.image.slice('fields.'.length));
       return { label: tok.image, values: f ? fieldValues(f) : [] };
     }

@@ -69,9 +69,3 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   and: 'Both conditions hold; binds tighter than `or`.',
   or: 'Either condition holds.',
 };
-
-export const ROUTE_OPTIONS = ['fee', 'markup', 'min', 'max', 'daily', 'monthly', 'p2p', 'disabled'] as const;
-export const P2P_OPTIONS = ['sort', 'min_amount', 'urgent', 'min_remainder'] as const;
-export const P2P_SORTS = ['oldest', 'biggest', 'min_remainder'] as const;
-export const FIELD_TYPES = ['int', 'decimal', 'string', 'bool', 'one_of'] as const;
-export const OPERATORS = ['=', '!=', '<', '<=', '>', '>=', 'in', 'not in'] as const;

@@ -1,7 +1,6 @@
 // Highlighting classes from the grammar's own token definitions (grammar/tokens.ts): one
 // line at a time, since no Sluice token spans lines (strings and comments end with theirs).
-import { TOKEN_CLASSES } from '../../grammar/tokens.js';
-import { STRATEGY_NAMES } from '../../grammar/ast.js';
+import { KwSet, TOKEN_CLASSES } from '../../grammar/tokens.js';
 import { lex } from './lexer.js';
 
 export type TokenClass =
@@ -29,7 +28,7 @@ const CLASS_OF: ReadonlyMap<string, TokenClass> = new Map(
     ([cls, names]) => names.map((n) => [n, cls] as const),
   ),
 );
-const STRATEGY_TOKENS: ReadonlySet<string> = new Set(STRATEGY_NAMES.map((s) => `Kw_${s}`));
+const STRATEGY_TOKENS: ReadonlySet<string> = new Set(KwSet.strategy.map((t) => t.name));
 
 /** The class of a token type name (`Kw_route`, `Number`, `LBrace`, ...). */
 export function tokenClass(tokenName: string): TokenClass {
