@@ -19,7 +19,7 @@ export function percent(p: A.PercentLit): Rat {
   return div(num(p.text), HUNDRED)!;
 }
 
-/** LANGUAGE.md §2: what a scheme without a setting's line has (mode test, base EUR, attempts 1). */
+/** What a scheme without a setting's line has: LANGUAGE.md §2's defaults, defined here only. */
 export const DEFAULT_SETTINGS: SchemeSettings = { name: '', mode: 'test', base: 'EUR', attempts: 1, rates: null, p2pFirst: false };
 
 /**
@@ -104,7 +104,7 @@ export function routesOf(file: A.SchemeFile): Map<string, RouteDef> {
   return routes;
 }
 
-/** LANGUAGE.md §5: sort oldest, no minimum amount, no urgent period, any leftover allowed. */
+/** A strategy's p2p options where none is given: LANGUAGE.md §5's defaults, defined here only. */
 export const DEFAULT_P2P: P2PConfig = { sort: 'oldest', minAmount: null, urgentMs: null, minRemainder: null };
 
 function p2pConfig(options: A.P2POptions | null): P2PConfig {
