@@ -14,7 +14,7 @@ export interface Symbols {
   readonly fields: ReadonlyMap<string, FieldInfo>;
   readonly blocks: ReadonlyMap<string, BlockStmt>;
   readonly services: ReadonlyMap<string, ServiceStmt>;
-  /** Defaults where a setting line is missing or invalid: mode test, base EUR, attempts 1. */
+  /** As settingsOf (compiler/lower.ts) gives them: a default where a line is missing or invalid. */
   readonly settings: SchemeSettings;
 }
 

@@ -3,10 +3,10 @@
 import type * as A from '../grammar/ast.js';
 import { error, warning, type Diagnostic } from '../grammar/diagnostics.js';
 import { cmp, parseDecimal, rat } from '../runtime/rational.js';
-import type { SchemeSettings } from '../runtime/types.js';
 import { fieldValueType, type FieldInfo } from './attributes.js';
 import { currencyProblem, W_MIN_ABOVE_MAX } from './check-codes.js';
 import { lineOf, type Symbols } from './check-context.js';
+import { attemptsOf, settingsOf } from './lower.js';
 
 type Setting = A.SchemeStmt | A.ModeStmt | A.RatesStmt | A.BaseStmt | A.AttemptsStmt | A.P2PFirstStmt;
 
@@ -19,7 +19,6 @@ const SETTING_LABELS: ReadonlyMap<A.TopStmt['kind'], string> = new Map([
   ['P2PFirstStmt', 'p2p first'],
 ]);
 
-const DEFAULTS: SchemeSettings = { name: '', mode: 'test', base: 'EUR', attempts: 1, rates: null, p2pFirst: false };
 const HUNDRED = rat(100n);
 
 export function declare(file: A.SchemeFile, partial: boolean, out: Diagnostic[]): Symbols {
@@ -36,7 +35,8 @@ export function declare(file: A.SchemeFile, partial: boolean, out: Diagnostic[])
     } else if (s.kind === 'BlockStmt' && isNew('block', s.name, blocks.get(s.name.name), out)) blocks.set(s.name.name, s);
     else if (s.kind === 'ServiceStmt' && isNew('service', s.name, services.get(s.name.name), out)) services.set(s.name.name, s);
   }
-  return { routes, fields, blocks, services, settings: settingsOf(file, out) };
+  checkSettings(file, out);
+  return { routes, fields, blocks, services, settings: settingsOf(file) };
 }
 
 function checkSchemeLine(file: A.SchemeFile, partial: boolean, out: Diagnostic[]): void {
@@ -100,9 +100,9 @@ function checkMinMax(s: A.RouteStmt, out: Diagnostic[]): void {
   out.push(warning(W_MIN_ABOVE_MAX, `route ${s.name.name} has min ${min.amount.text} above max ${max.amount.text}, so no debit can fit it`, min.span));
 }
 
-function settingsOf(file: A.SchemeFile, out: Diagnostic[]): SchemeSettings {
+/** Each setting once; a base that is a currency; attempts a whole number of at least 1. */
+function checkSettings(file: A.SchemeFile, out: Diagnostic[]): void {
   const seen = new Map<string, Setting>();
-  let settings = DEFAULTS;
   for (const s of file.statements) {
     if (!isSetting(s)) continue;
     const first = seen.get(s.kind);
@@ -111,39 +111,17 @@ function settingsOf(file: A.SchemeFile, out: Diagnostic[]): SchemeSettings {
       continue;
     }
     seen.set(s.kind, s);
-    settings = applySetting(settings, s, out);
+    const problem = s.kind === 'BaseStmt' ? currencyProblem(s.currency) : s.kind === 'AttemptsStmt' ? attemptsProblem(s) : undefined;
+    if (problem) out.push(problem);
   }
-  return settings;
 }
 
 function isSetting(s: A.TopStmt): s is Setting {
   return SETTING_LABELS.has(s.kind);
 }
 
-function applySetting(settings: SchemeSettings, s: Setting, out: Diagnostic[]): SchemeSettings {
-  switch (s.kind) {
-    case 'SchemeStmt':
-      return { ...settings, name: s.name.name };
-    case 'ModeStmt':
-      return { ...settings, mode: s.mode };
-    case 'RatesStmt':
-      return { ...settings, rates: s.name.name };
-    case 'BaseStmt': {
-      const problem = currencyProblem(s.currency);
-      if (problem) out.push(problem);
-      return problem || s.currency.code === '' ? settings : { ...settings, base: s.currency.code };
-    }
-    case 'AttemptsStmt':
-      return { ...settings, attempts: attemptsOf(s, out) };
-    case 'P2PFirstStmt':
-      return { ...settings, p2pFirst: true };
-  }
-}
-
-function attemptsOf(s: A.AttemptsStmt, out: Diagnostic[]): number {
-  const n = parseDecimal(s.count.text);
-  if (n === undefined) return DEFAULTS.attempts; // a number the parser invented while recovering
-  if (n.d === 1n && n.n >= 1n && n.n <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(n.n);
-  out.push(error('E_INVALID_NUMBER', `attempts takes a whole number of at least 1, like 3; found ${s.count.text}`, s.count.span));
-  return DEFAULTS.attempts;
+function attemptsProblem(s: A.AttemptsStmt): Diagnostic | undefined {
+  // A number the parser invented while recovering has a syntax error already.
+  if (parseDecimal(s.count.text) === undefined || attemptsOf(s.count) !== undefined) return undefined;
+  return error('E_INVALID_NUMBER', `attempts takes a whole number of at least 1, like 3; found ${s.count.text}`, s.count.span);
 }

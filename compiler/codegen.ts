@@ -11,7 +11,7 @@ import type { RouteDef } from '../runtime/types.js';
 import { chainIndex, type ChainIndex, type KeyIndex } from './dispatch.js';
 import { valueKey, type AttrName } from '../runtime/conditions.js';
 import type { ChainTrace } from '../runtime/trace.js';
-import { blocksOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
+import { blocksOf, fieldKindsOf, moneyCurrencies, num, planOf, routesOf, servicesOf } from './lower.js';
 import { lit } from './literal.js';
 import { scaledNumber } from '../runtime/int.js';
 import { attributesSeen } from './trace-table.js';
@@ -62,7 +62,7 @@ class Generator {
   readonly scope: unknown[] = [];
   readonly functions: string[] = [];
   private readonly routes: ReadonlyMap<string, RouteDef>;
-  private readonly fieldTypes = new Map<string, A.FieldType>();
+  private readonly fieldTypes: ReadonlyMap<string, A.FieldType>;
   /** A branch's body is generated once, however many dispatch cases reach it. */
   private readonly branchFns = new Map<A.Branch, string>();
   /** A trace's values function per list of attributes (joined keys). */
@@ -73,7 +73,7 @@ class Generator {
     private readonly options: GenerateOptions,
   ) {
     this.routes = routesOf(file);
-    for (const s of file.statements) if (s.kind === 'FieldStmt') this.fieldTypes.set(s.name.name, s.type);
+    this.fieldTypes = fieldKindsOf(file);
   }
 
   /** A value passed by reference: `K[i]`. */

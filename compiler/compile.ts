@@ -1,22 +1,25 @@
 // compile(source) → diagnostics and, when there are no errors, a CompiledScheme: its settings,
-// request schema and validator, and its decision programs (fast, and traced).
+// routes, request schema and validator, and its decision programs (fast, and traced).
 import type * as A from '../grammar/ast.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
-import { compiledHelpers } from '../runtime/compiled-helpers.js';
-import type { Program } from '../runtime/program.js';
+import { instantiateProgram, type Program, type ProgramCode } from '../runtime/program.js';
 import type { FieldKind } from '../runtime/request.js';
 import type { TraceTable } from '../runtime/trace.js';
-import type { SchemeSettings } from '../runtime/types.js';
+import type { RouteDef, SchemeSettings } from '../runtime/types.js';
 import { validatorOf } from '../runtime/validation.js';
 import { checkSource } from './check.js';
 import { generate } from './codegen.js';
-import { settingsOf } from './lower.js';
+import { fieldKindsOf, routesOf, settingsOf } from './lower.js';
 import { traceTable } from './trace-table.js';
 import { requestReader, requestSchema, type JsonSchema, type RequestReader, type RequestValidator } from './schema.js';
 
 export interface CompiledScheme {
   readonly settings: SchemeSettings;
   readonly ast: A.SchemeFile;
+  /** The routes by name, in declaration order: what the service stores state and reserves for. */
+  readonly routes: ReadonlyMap<string, RouteDef>;
+  /** The names of the p2p routes, whose pools of payments the service keeps. */
+  readonly pools: readonly string[];
   /** The request's JSON Schema (2020-12). */
   readonly schema: JsonSchema;
   readonly validate: RequestValidator;
@@ -36,31 +39,17 @@ export interface CompileResult {
   readonly scheme?: CompiledScheme;
 }
 
-type Parts = Pick<Program, 'block' | 'plan'>;
-
-/** Without money literals (the usual scheme) every service gets the same empty list, unlooked-up. */
-function moneyLookup(money: ReturnType<typeof generate>['money']): Program['moneyCurrencies'] {
-  if (money.blocks.length === 0 && [...money.services.values()].every((c) => c.length === 0)) return () => money.blocks;
-  return (service) => money.services.get(service) ?? money.blocks;
-}
-
-/** Instantiates generated source once; `K` carries the values passed by reference. */
-function instantiate(file: A.SchemeFile, trace: boolean, settings: SchemeSettings): Program {
+/** Generates the program's source and instantiates it once; `K` carries the values passed by reference. */
+function programOf(file: A.SchemeFile, trace: boolean, settings: SchemeSettings): Program {
   const g = generate(file, { trace });
-  const parts = new Function('K', 'rt', g.source)(g.scope, compiledHelpers) as Parts;
-  return {
-    settings,
-    moneyCurrencies: moneyLookup(g.money),
-    block: parts.block,
-    plan: parts.plan,
-  };
+  const code = new Function('K', 'rt', g.source) as ProgramCode;
+  return instantiateProgram(code, g.scope, settings, g.money);
 }
 
 export function compileAst(ast: A.SchemeFile): CompiledScheme {
   const settings = settingsOf(ast);
+  const routes = routesOf(ast);
   const schema = requestSchema(ast);
-  const fieldKinds = new Map<string, FieldKind>();
-  for (const s of ast.statements) if (s.kind === 'FieldStmt') fieldKinds.set(s.name.name, s.type);
   // The traced program is generated on first use: a caller that never asks for a trace
   // never pays for it, not even at compile time.
   let traced: Program | undefined;
@@ -69,13 +58,15 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
   return {
     settings,
     ast,
+    routes,
+    pools: [...routes.values()].filter((r) => r.p2p).map((r) => r.name),
     schema,
     read,
     validate: validatorOf(read),
-    fieldKinds,
-    program: instantiate(ast, false, settings),
+    fieldKinds: fieldKindsOf(ast),
+    program: programOf(ast, false, settings),
     get traced() {
-      return (traced ??= instantiate(ast, true, settings));
+      return (traced ??= programOf(ast, true, settings));
     },
     get traceTable() {
       return (table ??= traceTable(ast));

@@ -1,7 +1,9 @@
-// Lowering: a checked AST becomes the runtime's model (settings, routes, plans) with every
-// literal parsed exactly once, at compile time.
+// Lowering: a checked AST becomes the runtime's model (settings, fields, routes, plans) with
+// every literal parsed exactly once, at compile time.
 import type * as A from '../grammar/ast.js';
+import { isCurrency } from '../runtime/currencies.js';
 import { routeCalc } from '../runtime/quote.js';
+import type { FieldKind } from '../runtime/request.js';
 import { div, parseDecimal, rat, type Rat } from '../runtime/rational.js';
 import type { P2PConfig, PlanDef, RouteDef, SchemeSettings, StrategyDef } from '../runtime/types.js';
 
@@ -17,17 +19,58 @@ export function percent(p: A.PercentLit): Rat {
   return div(num(p.text), HUNDRED)!;
 }
 
+/** What a scheme without a setting's line has: LANGUAGE.md §2's defaults, defined here only. */
+export const DEFAULT_SETTINGS: SchemeSettings = { name: '', mode: 'test', base: 'EUR', attempts: 1, rates: null, p2pFirst: false };
+
+/**
+ * The scheme's settings, total over any AST the parser produces (the checker reads them too):
+ * the first line of a setting wins over a duplicate, and an invalid value leaves the default
+ * (both are errors the checker reports).
+ */
 export function settingsOf(file: A.SchemeFile): SchemeSettings {
-  let settings: SchemeSettings = { name: '', mode: 'test', base: 'EUR', attempts: 1, rates: null, p2pFirst: false };
+  const seen = new Set<A.TopStmt['kind']>();
+  let settings = DEFAULT_SETTINGS;
   for (const s of file.statements) {
-    if (s.kind === 'SchemeStmt') settings = { ...settings, name: s.name.name };
-    else if (s.kind === 'ModeStmt') settings = { ...settings, mode: s.mode };
-    else if (s.kind === 'BaseStmt') settings = { ...settings, base: s.currency.code };
-    else if (s.kind === 'AttemptsStmt') settings = { ...settings, attempts: Number(s.count.text) };
-    else if (s.kind === 'RatesStmt') settings = { ...settings, rates: s.name.name };
-    else if (s.kind === 'P2PFirstStmt') settings = { ...settings, p2pFirst: true };
+    if (seen.has(s.kind)) continue;
+    const next = withSetting(settings, s);
+    if (next === undefined) continue;
+    seen.add(s.kind);
+    settings = next;
   }
   return settings;
+}
+
+/** `settings` with `s` applied; undefined when `s` is not a setting line. */
+function withSetting(settings: SchemeSettings, s: A.TopStmt): SchemeSettings | undefined {
+  switch (s.kind) {
+    case 'SchemeStmt':
+      return { ...settings, name: s.name.name };
+    case 'ModeStmt':
+      return { ...settings, mode: s.mode };
+    case 'RatesStmt':
+      return { ...settings, rates: s.name.name };
+    case 'BaseStmt':
+      return isCurrency(s.currency.code) ? { ...settings, base: s.currency.code } : settings;
+    case 'AttemptsStmt':
+      return { ...settings, attempts: attemptsOf(s.count) ?? settings.attempts };
+    case 'P2PFirstStmt':
+      return { ...settings, p2pFirst: true };
+    default:
+      return undefined;
+  }
+}
+
+/** `attempts N`: a whole number of at least 1 (and a safe integer); undefined for anything else. */
+export function attemptsOf(count: A.NumberLit): number | undefined {
+  const n = parseDecimal(count.text);
+  return n !== undefined && n.d === 1n && n.n >= 1n && n.n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n.n) : undefined;
+}
+
+/** How each declared field's JSON value is read (the first declaration of a name wins). */
+export function fieldKindsOf(file: A.SchemeFile): Map<string, FieldKind> {
+  const kinds = new Map<string, FieldKind>();
+  for (const s of file.statements) if (s.kind === 'FieldStmt' && !kinds.has(s.name.name)) kinds.set(s.name.name, s.type);
+  return kinds;
 }
 
 export function routeOf(s: A.RouteStmt): RouteDef {
@@ -61,13 +104,11 @@ export function routesOf(file: A.SchemeFile): Map<string, RouteDef> {
   return routes;
 }
 
+/** A strategy's p2p options where none is given: LANGUAGE.md §5's defaults, defined here only. */
+export const DEFAULT_P2P: P2PConfig = { sort: 'oldest', minAmount: null, urgentMs: null, minRemainder: null };
+
 function p2pConfig(options: A.P2POptions | null): P2PConfig {
-  const config: { -readonly [K in keyof P2PConfig]: P2PConfig[K] } = {
-    sort: 'oldest',
-    minAmount: null,
-    urgentMs: null,
-    minRemainder: null,
-  };
+  const config: { -readonly [K in keyof P2PConfig]: P2PConfig[K] } = { ...DEFAULT_P2P };
   for (const o of options?.options ?? []) {
     if (o.kind === 'sort') config.sort = o.order;
     else if (o.kind === 'urgent') config.urgentMs = o.duration.count * HOUR_MS * (o.duration.unit === 'd' ? 24 : 1);

@@ -6,11 +6,10 @@
 // and `decide`.
 import type * as A from '../grammar/ast.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
-import type { FieldKind } from '../runtime/request.js';
 import { checkSource } from './check.js';
 import { generate } from './codegen.js';
 import { lit } from './literal.js';
-import { settingsOf } from './lower.js';
+import { fieldKindsOf, settingsOf } from './lower.js';
 import { requestSchema } from './schema.js';
 import { valueSource } from './serialize.js';
 import { validatorSource } from './standalone-validator.js';
@@ -42,12 +41,6 @@ function programSource(ast: A.SchemeFile, trace: boolean, name: string): { code:
   return { code, money: g.money };
 }
 
-function fieldKinds(ast: A.SchemeFile): [string, FieldKind][] {
-  const kinds = new Map<string, FieldKind>();
-  for (const s of ast.statements) if (s.kind === 'FieldStmt') kinds.set(s.name.name, s.type);
-  return [...kinds];
-}
-
 /** A data constant: `const NAME = (() => { ...shared; return value; })();`. */
 function constant(name: string, value: unknown): string {
   const { declarations, expression } = valueSource(value, name);
@@ -70,7 +63,7 @@ export function buildModuleFromAst(ast: A.SchemeFile, options: BuildOptions = {}
     `import { standaloneScheme } from ${lit(options.runtime ?? DEFAULT_RUNTIME)};`,
     constant('settings', settingsOf(ast)),
     constant('schema', schema),
-    constant('fieldKinds', fieldKinds(ast)),
+    constant('fieldKinds', [...fieldKindsOf(ast)]),
     constant('money', fast.money),
     constant('traceTable', traceTable(ast)),
     `const validator = ${validatorSource(schema)};`,

@@ -128,15 +128,20 @@ function cascadeLines(c: CascadeStmt, depth: number): OutLine[] {
   ];
 }
 
-function strategyLines(s: StrategyStmt, depth: number): OutLine[] {
+/** A strategy's line without its p2p options: `weight a 70%, b 30% split`. */
+export function strategyHeadText(s: StrategyStmt): string {
   const routes = s.routes.map((r) => (r.weight ? `${r.name.name} ${percentText(r.weight)}` : r.name.name));
-  const head = line(depth, `${s.strategy} ${routes.join(', ')}${s.split ? ' split' : ''}`, s.span.start.line);
+  return `${s.strategy} ${routes.join(', ')}${s.split ? ' split' : ''}`;
+}
+
+function strategyLines(s: StrategyStmt, depth: number): OutLine[] {
+  const head = line(depth, strategyHeadText(s), s.span.start.line);
   if (!s.p2p) return [head];
   const options = s.p2p.options.map(p2pOptionText).join(', ');
   return [head, { ...line(depth + 1, `p2p ${options}`, s.p2p.span.start.line), attached: true }];
 }
 
-function p2pOptionText(o: P2POption): string {
+export function p2pOptionText(o: P2POption): string {
   switch (o.kind) {
     case 'sort':
       return `sort ${o.order}`;

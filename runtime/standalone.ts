@@ -6,27 +6,20 @@ import equal from 'ajv/dist/runtime/equal.js';
 import ucs2length from 'ajv/dist/runtime/ucs2length.js';
 import uri from 'ajv/dist/runtime/uri.js';
 import validationError from 'ajv/dist/runtime/validation_error.js';
-import { compiledHelpers, type CompiledHelpers } from './compiled-helpers.js';
-import type { DecideContext } from './context.js';
 import { decideRequest, type DecidableScheme, type DecideOptions, type InvalidRequest } from './decide-request.js';
-import type { Program } from './program.js';
+import { instantiateProgram, type MoneyLiterals, type Program, type ProgramCode } from './program.js';
 import type { FieldKind } from './request.js';
 import { expandTrace, type TraceTable } from './trace.js';
-import type { Decision, PlanDef, SchemeSettings, TraceEntry } from './types.js';
+import type { Decision, SchemeSettings, TraceEntry } from './types.js';
 import { REQUEST_FORMATS, requestReaderOf, validatorOf, type RequestValidator, type SchemaCheck } from './validation.js';
 
 export type { Decision, DecideOptions, InvalidRequest, RequestValidator, SchemeSettings };
+export type { ProgramParts } from './program.js';
 export { prepareState, type PreparedState } from './state.js';
-
-/** What generated decision code returns when instantiated over its scope. */
-export interface ProgramParts {
-  block(ctx: DecideContext): string | null;
-  plan(ctx: DecideContext): PlanDef | null | undefined;
-}
 
 /** One program of a module: its generated function and a builder of its scope `K`. */
 export interface EmittedProgram {
-  readonly parts: (K: readonly unknown[], rt: CompiledHelpers) => ProgramParts;
+  readonly parts: ProgramCode;
   readonly scope: () => readonly unknown[];
 }
 
@@ -35,7 +28,7 @@ export interface EmittedScheme {
   readonly settings: SchemeSettings;
   readonly schema: Readonly<Record<string, unknown>>;
   readonly fieldKinds: readonly (readonly [string, FieldKind])[];
-  readonly money: { readonly blocks: readonly string[]; readonly services: ReadonlyMap<string, readonly string[]> };
+  readonly money: MoneyLiterals;
   /** ajv's standalone validator, given what it requires and the formats. */
   readonly validator: (require: (id: string) => unknown, formats: Readonly<Record<string, unknown>>) => SchemaCheck;
   readonly program: EmittedProgram;
@@ -67,14 +60,8 @@ function ajvRequire(id: string): unknown {
   return helper;
 }
 
-/** The same rule as the in-process compile: a service without its own list gets the blocks'. */
-function moneyLookup(money: EmittedScheme['money']): Program['moneyCurrencies'] {
-  return (service) => money.services.get(service) ?? money.blocks;
-}
-
-function instantiate(emitted: EmittedProgram, settings: SchemeSettings, money: EmittedScheme['money']): Program {
-  const parts = emitted.parts(emitted.scope(), compiledHelpers);
-  return { settings, moneyCurrencies: moneyLookup(money), block: parts.block, plan: parts.plan };
+function instantiate(emitted: EmittedProgram, settings: SchemeSettings, money: MoneyLiterals): Program {
+  return instantiateProgram(emitted.parts, emitted.scope(), settings, money);
 }
 
 export function standaloneScheme(emitted: EmittedScheme): StandaloneScheme {

@@ -2,7 +2,6 @@
 // their diagnostics and, when they have no errors, their settings (see compile-pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { checkSource } from '../compiler/check.js';
-import { settingsOf } from '../compiler/lower.js';
 import { diagnosticToJSON } from '../grammar/diagnostics.js';
 import type { CheckReply, CheckJob } from './compile-pool.js';
 
@@ -13,7 +12,7 @@ parentPort?.on('message', (job: CheckJob) => {
     id: job.id,
     diagnostics: JSON.stringify(checked.diagnostics.map(diagnosticToJSON)),
     errors,
-    ...(errors === 0 ? { settings: settingsOf(checked.ast) } : {}),
+    ...(errors === 0 ? { settings: checked.symbols.settings } : {}),
   };
   parentPort?.postMessage(reply);
 });

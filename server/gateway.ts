@@ -6,7 +6,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
-import { routesOf } from '../compiler/lower.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { decideParsedState } from '../runtime/decide-request.js';
 import { decisionJson } from '../runtime/decision-json.js';
@@ -320,7 +319,7 @@ function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclud
 /** Every allocation reserved with its payout row in one transaction, or none: the refused route, or undefined. */
 async function reserveAll(deps: GatewayDeps, guard: WriteGuard, run: RunRow, decision: Decision, attempt: number): Promise<Refused | undefined> {
   const day = period(deps.now()).day;
-  const routes = routesOf(run.compiled.ast);
+  const routes = run.compiled.routes;
   const version = (await deps.db.selectFrom('payout_requests').select('version').where('id', '=', run.id).executeTakeFirstOrThrow()).version;
   return deps.states
     .transaction(async (trx) => {

@@ -3,7 +3,6 @@
 // exactly as a payout request's payouts are (payouts.ts).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { routesOf } from '../compiler/lower.js';
 import { isCurrency, minorUnits } from '../runtime/currencies.js';
 import { big, norm } from '../runtime/int.js';
 import { feeUnits } from '../runtime/quote.js';
@@ -52,7 +51,7 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
   }
   const schemeName = await pointScheme(deps.db, mode, attrs.point_id, attrs.currency);
   const active = await deps.schemes.resolve(mode, schemeName);
-  const def = routesOf(active.scheme.ast).get(attrs.route);
+  const def = active.scheme.routes.get(attrs.route);
   if (!def) throw invalid('/data/attributes/route', `is not a route of scheme '${schemeName}'`);
   if (def.currency !== attrs.currency || !isCurrency(attrs.currency)) throw invalid('/data/attributes/currency', `route ${def.name} pays in ${def.currency}`);
   const scale = minorUnits(def.currency);

@@ -4,7 +4,6 @@
 // run's rules (runtime/payout-run.ts), so a duplicate or stale answer changes nothing.
 import type { Kysely, Selectable } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
-import { routesOf } from '../compiler/lower.js';
 import { inBase } from '../runtime/commit.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { settle, type RunPayout, type Settlement } from '../runtime/payout-run.js';
@@ -118,7 +117,7 @@ export async function applyAnswer(deps: PayoutDeps, id: string, answer: Provider
   const row = await deps.db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const scheme = await schemeOf(deps, row);
-  const def = routesOf(scheme.ast).get(row.route);
+  const def = scheme.routes.get(row.route);
   return deps.states.transaction(async (trx) => {
     await guard?.(trx);
     // Locks in one order everywhere (request, payout, route), or a run and a webhook deadlock.

@@ -2,7 +2,6 @@
 // reservations that keep concurrent payouts from overdrawing a balance or a cap.
 import { sql, type Kysely } from 'kysely';
 import type { CompiledScheme } from '../compiler/compile.js';
-import { routesOf } from '../compiler/lower.js';
 import type { Database, Mode } from './db/schema.js';
 import { notFound } from './problem.js';
 
@@ -101,23 +100,10 @@ export async function addP2PPayments(db: Db, mode: Mode, route: string, payments
   return rows.length;
 }
 
-
-const routeListCache = new WeakMap<CompiledScheme, { names: string[]; pools: string[] }>();
-
-/** A scheme's route names and its p2p routes, worked out once per compiled scheme. */
-function routeLists(scheme: CompiledScheme): { names: string[]; pools: string[] } {
-  let lists = routeListCache.get(scheme);
-  if (!lists) {
-    const defs = [...routesOf(scheme.ast).values()];
-    lists = { names: defs.map((r) => r.name), pools: defs.filter((r) => r.p2p).map((r) => r.name) };
-    routeListCache.set(scheme, lists);
-  }
-  return lists;
-}
-
 /** The State JSON (DESIGN.md) of what is stored for a scheme's routes, rates, pools and volumes. */
 export async function loadState(db: Db, mode: Mode, name: string, scheme: CompiledScheme, now: Date): Promise<Record<string, unknown>> {
-  const { names, pools } = routeLists(scheme);
+  const names = [...scheme.routes.keys()];
+  const { pools } = scheme;
   const { day, month } = period(now);
   const [routes, rates, payments, volumes] = await Promise.all([
     names.length ? db.selectFrom('routes').selectAll().where('mode', '=', mode).where('route', 'in', names).execute() : [],

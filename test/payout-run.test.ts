@@ -4,7 +4,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
-import { routesOf } from '../compiler/lower.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { big, norm } from '../runtime/int.js';
 import { attemptOf, committed, NOTHING_PROCESSED, nextStep, PARTIAL, paid, payable, requestStatus, settle, type NextStep, type RunPayout, type SettledPayout, type Settlement } from '../runtime/payout-run.js';
@@ -32,7 +31,7 @@ service model {
 
 const compiled = compile(SCHEME);
 if (!compiled.scheme) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
-const ROUTES: readonly RouteDef[] = [...routesOf(compiled.scheme.ast).values()];
+const ROUTES: readonly RouteDef[] = [...compiled.scheme.routes.values()];
 const ATTEMPTS = compiled.scheme.settings.attempts;
 const route = (name: string): RouteDef => ROUTES.find((r) => r.name === name)!;
 

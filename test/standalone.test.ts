@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
@@ -15,6 +16,7 @@ import { SerializeError, valueSource } from '../compiler/serialize.js';
 import { buildModule } from '../compiler/standalone.js';
 import { encodeString } from '../grammar/strings.js';
 import { decide, expandTrace } from '../index.js';
+import type { StandaloneScheme } from '../runtime/standalone.js';
 import { requestArb, schemeArb, stateArb } from './gen-scheme.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -73,15 +75,18 @@ afterAll(() => process.env.KEEP_STANDALONE ? undefined : rmSync(dir, { recursive
 
 let built = 0;
 
+/** Builds a scheme's module under the artifacts directory; its path. */
+function writeModule(source: string): string {
+  const result = buildModule(source, { sourceName: 'scheme.sluice' });
+  expect(result.module, JSON.stringify(result.diagnostics)).toBeDefined();
+  const path = join(dir, `scheme${built++}.mjs`);
+  writeFileSync(path, result.module!);
+  return path;
+}
+
 /** Builds each job's module, decides every case in one child node, and returns its report. */
 function runBuilt(jobs: readonly Job[]): { report: ChildReport; modules: string[] } {
-  const modules = jobs.map((job) => {
-    const result = buildModule(job.source, { sourceName: 'scheme.sluice' });
-    expect(result.module, JSON.stringify(result.diagnostics)).toBeDefined();
-    const path = join(dir, `scheme${built++}.mjs`);
-    writeFileSync(path, result.module!);
-    return path;
-  });
+  const modules = jobs.map((job) => writeModule(job.source));
   const input = join(dir, `jobs${built}.json`);
   const output = join(dir, `report${built}.json`);
   writeFileSync(input, JSON.stringify(jobs.map((job, i) => ({ module: modules[i], cases: job.cases }))));
@@ -181,6 +186,27 @@ describe('sluice build: the module decides exactly as the in-process compile', (
       ['a', 'b', 'c', undefined].flatMap((seg) => [5, 150, 299.5, 400].map((amount) => ({ request: { amount, currency: 'EUR', service: 's1', country, fields: seg ? { seg } : {} } }))),
     );
     expectSameDecisions([{ source, cases: cases(requests) }]);
+  });
+});
+
+describe('sluice build: the module carries what the in-process compile derives', () => {
+  it('the same settings, field kinds and money literal currencies, for the examples and generated schemes', async () => {
+    const settingLines = ['scheme bare', 'scheme all\nmode live\nrates fx\nbase USD\nattempts 3\np2p first'];
+    const sources = [
+      ...['eu_payouts.sluice', 'global_payouts.sluice', 'language_section2.sluice'].map((f) => readFileSync(join(ROOT, 'examples', f), 'utf8')),
+      ...settingLines.map((s) => `${s}\nfield k int\nroute a EUR\nblock big when amount > 10 USD\nservice s {\n  optimal a\n}\n`),
+      ...fc.sample(schemeArb, { seed: SEED + 3, numRuns: 20 }),
+    ];
+    for (const source of sources) {
+      const built = ((await import(pathToFileURL(writeModule(source)).href)) as { scheme: StandaloneScheme }).scheme;
+      const scheme = compile(source).scheme!;
+      expect(built.settings).toEqual(scheme.settings);
+      expect([...built.fieldKinds]).toEqual([...scheme.fieldKinds]);
+      for (const service of [...scheme.ast.statements.flatMap((s) => (s.kind === 'ServiceStmt' ? [s.name.name] : [])), 'unknown']) {
+        expect(built.program.moneyCurrencies(service)).toEqual(scheme.program.moneyCurrencies(service));
+        expect(built.traced.moneyCurrencies(service)).toEqual(scheme.traced.moneyCurrencies(service));
+      }
+    }
   });
 });
 

@@ -2,20 +2,15 @@
 // changed between two of them: strategy kind, routes and weights, split, p2p options.
 import type * as A from '../../grammar/ast.js';
 import { percentText } from '../../grammar/format-expr.js';
+import { p2pOptionText, strategyHeadText } from '../../grammar/format-layout.js';
 import { attrDetails, type Attr, type Attrs } from './items.js';
 import { durationKey, numberKey, percentKey } from './normal.js';
 import type { Detail } from './diff.js';
+import { DEFAULT_P2P } from '../lower.js';
 
 export function strategyText(s: A.StrategyStmt): string {
-  const routes = s.routes.map((r) => (r.weight ? `${r.name.name} ${percentText(r.weight)}` : r.name.name));
-  const head = `${s.strategy} ${routes.join(', ')}${s.split ? ' split' : ''}`;
+  const head = strategyHeadText(s);
   return s.p2p ? `${head} (p2p ${s.p2p.options.map(p2pOptionText).join(', ')})` : head;
-}
-
-function p2pOptionText(o: A.P2POption): string {
-  if (o.kind === 'sort') return `sort ${o.order}`;
-  if (o.kind === 'urgent') return `urgent ${o.duration.text}`;
-  return `${o.kind} ${o.amount.text}`;
 }
 
 /** A cascade on one line: its members separated by `;`. */
@@ -66,7 +61,7 @@ function strategyAttrs(s: A.StrategyStmt): Attrs {
     // Order matters: ties go to the route listed first.
     ['routes', attr(names.join(','), names.join(', '))],
     ['split', attr(s.split ? 'yes' : 'no')],
-    ['p2p sort', attr('oldest')],
+    ['p2p sort', attr(DEFAULT_P2P.sort)],
   ]);
   const weighted = s.routes.filter((r) => r.weight);
   if (weighted.length) {
