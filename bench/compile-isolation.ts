@@ -114,6 +114,12 @@ async function whilePolling(url: string, work: () => Promise<number>): Promise<P
   return { compileMs, status, polls: latencies.length, maxMs: sorted[sorted.length - 1] ?? NaN, medianMs: sorted[sorted.length >> 1] ?? NaN };
 }
 
+/** A row of the latency table: what ran, on how large a source, and /healthz meanwhile. */
+function row(what: string, source: string, p: Polled): string[] {
+  const mb = `${(source.length / 1e6).toFixed(2)} MB`;
+  return [what, mb, String(p.status), `${p.compileMs.toFixed(0)} ms`, String(p.polls), `${p.medianMs.toFixed(1)} ms`, `${p.maxMs.toFixed(1)} ms`];
+}
+
 async function latencyFigures(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-latency-'));
   const server = await startServer(['bin/sluice.mjs', 'serve'], { SLUICE_ADMIN_KEY: ADMIN, SLUICE_RATE_LIMIT: '1000000000', SLUICE_DATA_DIR: dir });
@@ -135,7 +141,7 @@ async function latencyFigures(): Promise<string> {
     const rows: string[][] = [['nothing (3 s)', '', '', '', String(idle.polls), `${idle.medianMs.toFixed(1)} ms`, `${idle.maxMs.toFixed(1)} ms`]];
     for (const [what, source] of sources) {
       const p = await whilePolling(server.url, () => post('/v1/compile', { source }));
-      rows.push([`POST /v1/compile: ${what}`, `${(source.length / 1e6).toFixed(2)} MB`, String(p.status), `${p.compileMs.toFixed(0)} ms`, String(p.polls), `${p.medianMs.toFixed(1)} ms`, `${p.maxMs.toFixed(1)} ms`]);
+      rows.push(row(`POST /v1/compile: ${what}`, source, p));
     }
     // The part left on the request thread: code generation when a version first decides.
     const oneMb = schemeSource(generateRules(8_800));
@@ -143,7 +149,7 @@ async function latencyFigures(): Promise<string> {
     if ((await post(`/v1/schemes/${name}/versions`, { source: oneMb })) !== 201) throw new Error('save failed');
     const request = generateRequests(1)[0]!;
     const p = await whilePolling(server.url, () => post(`/v1/schemes/${name}/decide`, { version: 1, request, state: {} }));
-    rows.push(['first decide with a saved version (compiled on the request thread)', `${(oneMb.length / 1e6).toFixed(2)} MB`, String(p.status), `${p.compileMs.toFixed(0)} ms`, String(p.polls), `${p.medianMs.toFixed(1)} ms`, `${p.maxMs.toFixed(1)} ms`]);
+    rows.push(row('first decide with a saved version (compiled on the request thread)', oneMb, p));
     return table(['while', 'source', 'status', 'took', '/healthz polls', 'median', 'max'], rows);
   } finally {
     server.stop();

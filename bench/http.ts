@@ -160,10 +160,21 @@ async function payoutRow(url: string, workers: number): Promise<string[]> {
     const key = await testKey(sluice);
     await json(`${sluice.url}/v1/payout-points`, key, 'POST', { id: 'pop_bench', currencies: ['EUR'], scheme: 'eu_payouts' });
     for (const route of ['acme_eur', 'bankco_eur']) await json(`${sluice.url}/v1/routes/${route}`, key, 'PUT', { balance: '1000000000.00' });
-    const body = JSON.stringify({ data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_bench', point_currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } } } });
+    const attributes = { point_amount: '10.00', point_id: 'pop_bench', point_currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } };
+    const body = JSON.stringify({ data: { type: 'payout-request', attributes } });
     const runs: LoadResult[] = [];
     for (let i = 0; i < REPS; i++) {
-      runs.push(await load({ url: `${sluice.url}/v1/payout-gateway/payout-requests`, method: 'POST', headers: { authorization: `Bearer ${key}` }, body, connections: 16, seconds: SECONDS, expect: '"status":"processed"' }));
+      runs.push(
+        await load({
+          url: `${sluice.url}/v1/payout-gateway/payout-requests`,
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}` },
+          body,
+          connections: 16,
+          seconds: SECONDS,
+          expect: '"status":"processed"',
+        }),
+      );
     }
     const r = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(REPS / 2)]!;
     return [`payout requests, PostgreSQL, ${workers} worker${workers > 1 ? 's' : ''}`, Math.round(r.rps).toLocaleString('en'), '', `${r.p50} ms`, `${r.p99} ms`, String(r.errors), '', '', ''];
@@ -189,8 +200,11 @@ export async function httpSection(): Promise<string> {
   parts.push(
     [
       `Every endpoint is served the same way: @hono/node-server, one Node process, 127.0.0.1. ${CONNECTIONS} connections (4 for batch decide, 16 for payout requests);`,
-      `${SECONDS} s per run after a 1 s warm-up; ${REPS} repetitions, each running the bare endpoint and then the others; requests/s, p50 and p99 are the median run's, "vs bare Hono" the median of each run's ratio to the bare run just before it.`,
-      `The schemes are the decide section's generated ones, stored and activated; the state is its six rates (in the body, or stored with PUT /v1/rates/default); batch decide sends the first ${BATCH.toLocaleString('en')} generated requests in one call.`,
+      `${SECONDS} s per run after a 1 s warm-up; ${REPS} repetitions, each running the bare endpoint and then the others; ` +
+        `requests/s, p50 and p99 are the median run's, "vs bare Hono" the median of each run's ratio to the bare run just before it.`,
+      `The schemes are the decide section's generated ones, stored and activated; ` +
+        'the state is its six rates (in the body, or stored with PUT /v1/rates/default); ' +
+        `batch decide sends the first ${BATCH.toLocaleString('en')} generated requests in one call.`,
       'Every response is checked (errors counts non-2xx answers and failed checks). CPU per request is user + system time (the server\'s from /proc) divided by the HTTP requests served.',
     ].join(' '),
   );

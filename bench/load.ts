@@ -32,7 +32,15 @@ function row(name: string, s: Sampled): string[] {
   const settled = s.rss.slice(Math.min(5, s.rss.length - 1));
   const first = settled[0] ?? NaN;
   const last = settled.at(-1) ?? NaN;
-  return [name, s.result.requests.toLocaleString('en'), Math.round(s.result.rps).toLocaleString('en'), `${s.result.p50} ms`, `${s.result.p99} ms`, String(s.result.errors), `${first.toFixed(0)} → ${last.toFixed(0)} MiB (max ${Math.max(...settled).toFixed(0)})`];
+  return [
+    name,
+    s.result.requests.toLocaleString('en'),
+    Math.round(s.result.rps).toLocaleString('en'),
+    `${s.result.p50} ms`,
+    `${s.result.p99} ms`,
+    String(s.result.errors),
+    `${first.toFixed(0)} → ${last.toFixed(0)} MiB (max ${Math.max(...settled).toFixed(0)})`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -65,7 +73,11 @@ async function main(): Promise<void> {
     process.stderr.write(`load: ${SECONDS} s per endpoint at ${CONNECTIONS} connections on ${dbUrl ? 'PostgreSQL' : 'PGlite'}\n`);
     const rows = [row('decide (stored state)', await sampled(server, decide)), row('payout requests', await sampled(server, payouts))];
     const health = await fetch(`${server.url}/healthz`);
-    process.stdout.write(`## Load (${dbUrl ? 'PostgreSQL' : 'PGlite'}, ${CONNECTIONS} connections, ${SECONDS} s each)\n\n${table(['endpoint', 'requests', 'requests/s', 'p50', 'p99', 'errors', 'memory after warm-up → end'], rows)}\n\n/healthz after the load: ${health.status}\n`);
+    const columns = ['endpoint', 'requests', 'requests/s', 'p50', 'p99', 'errors', 'memory after warm-up → end'];
+    process.stdout.write(
+      `## Load (${dbUrl ? 'PostgreSQL' : 'PGlite'}, ${CONNECTIONS} connections, ${SECONDS} s each)\n\n` +
+        `${table(columns, rows)}\n\n/healthz after the load: ${health.status}\n`,
+    );
     if (rows.some((r) => r[5] !== '0') || health.status !== 200) process.exitCode = 1;
   } finally {
     server.stop();

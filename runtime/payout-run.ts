@@ -127,7 +127,19 @@ const targetOf: Record<Exclude<ProviderAnswer['kind'], 'not_found'>, PayoutStatu
  * or a stale answer arriving after a later one). `route` prices a partial payment's fee.
  */
 export function settle(p: SettledPayout, answer: ProviderAnswer, route: RouteDef): Settlement | null {
-  const base: Settlement = { status: p.status, amount: p.amount, fee: p.fee, piece: p.piece, error: p.error, reference: p.reference, giveBack: null, volume: null, event: null, resend: false, watch: false };
+  const base: Settlement = {
+    status: p.status,
+    amount: p.amount,
+    fee: p.fee,
+    piece: p.piece,
+    error: p.error,
+    reference: p.reference,
+    giveBack: null,
+    volume: null,
+    event: null,
+    resend: false,
+    watch: false,
+  };
   if (answer.kind === 'not_found') return isInFlight(p.status) ? { ...base, resend: true } : null;
   const to = targetOf[answer.kind];
   const reference = ('reference' in answer ? answer.reference : undefined) ?? p.reference;

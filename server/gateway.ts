@@ -111,7 +111,20 @@ export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs:
   const hash = requestHash(attrs);
   const inserted = await deps.db
     .insertInto('payout_requests')
-    .values({ id, mode, idempotency_key: idempotencyKey ?? null, request_hash: hash, status: 'processing', point_id: attrs.point_id, service: attrs.service, scheme: schemeName, version: active.version, attributes: JSON.stringify(attrs), created_at: createdAt, updated_at: createdAt })
+    .values({
+      id,
+      mode,
+      idempotency_key: idempotencyKey ?? null,
+      request_hash: hash,
+      status: 'processing',
+      point_id: attrs.point_id,
+      service: attrs.service,
+      scheme: schemeName,
+      version: active.version,
+      attributes: JSON.stringify(attrs),
+      created_at: createdAt,
+      updated_at: createdAt,
+    })
     .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -162,7 +175,13 @@ export async function payoutChanged(deps: GatewayDeps, requestId: string | null 
   if (row?.status === 'processing') return advance(deps, requestId);
   if (row?.status !== 'processed' || requestStatus(await payoutsOf(deps, requestId)) !== 'reversed') return;
   await deps.db.transaction().execute(async (trx) => {
-    const moved = await trx.updateTable('payout_requests').set({ status: 'reversed', updated_at: deps.now() }).where('id', '=', requestId).where('status', '=', 'processed').returning('id').executeTakeFirst();
+    const moved = await trx
+      .updateTable('payout_requests')
+      .set({ status: 'reversed', updated_at: deps.now() })
+      .where('id', '=', requestId)
+      .where('status', '=', 'processed')
+      .returning('id')
+      .executeTakeFirst();
     if (!moved) return;
     await logEvent(trx, { requestId }, 'final_status', { status: 'reversed', resolution: null, block: null });
     await enqueueEvent(trx, row.mode, 'payout_request.reversed', (await payoutRequestResource(trx, row.mode, requestId, false)).data);
@@ -331,7 +350,25 @@ async function reserveAll(deps: GatewayDeps, guard: WriteGuard, run: RunRow, dec
         if (why) throw new Refused(a.route, why);
         await trx
           .insertInto('payouts')
-          .values({ id, mode: run.mode, payout_request_id: run.id, attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, request_amount: a.requestAmount, p2p: JSON.stringify(a.p2p ?? []), reserved_day: day, strategy_key: decision.strategyKey!, status: 'created', scheme: run.scheme, version, created_at: deps.now(), updated_at: deps.now() })
+          .values({
+            id,
+            mode: run.mode,
+            payout_request_id: run.id,
+            attempt,
+            route: a.route,
+            amount: a.amount,
+            currency: a.currency,
+            fee: a.fee,
+            request_amount: a.requestAmount,
+            p2p: JSON.stringify(a.p2p ?? []),
+            reserved_day: day,
+            strategy_key: decision.strategyKey!,
+            status: 'created',
+            scheme: run.scheme,
+            version,
+            created_at: deps.now(),
+            updated_at: deps.now(),
+          })
           .execute();
         await logEvent(trx, { requestId: run.id }, 'payout_created', { payout: id, attempt, route: a.route, amount: a.amount, currency: a.currency, fee: a.fee, p2p: a.p2p ?? [] });
       }

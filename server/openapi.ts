@@ -20,22 +20,53 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json('OpenAPI 3.1') } } },
   '/v1/api-keys': { post: op('Create an API key (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }) },
   '/v1/api-keys/{id}': { delete: op('Revoke an API key at once (admin key only)', { '204': { description: 'revoked' }, '404': problem }, { parameters: [param('id')] }) },
-  '/v1/compile': { post: op('Check a source (in a worker); diagnostics with positions; 503 when no checker is free in time', { '200': json('diagnostics'), '503': problem }, { requestBody: withBody('Compile') }) },
+  '/v1/compile': {
+    post: op(
+      'Check a source (in a worker); diagnostics with positions; 503 when no checker is free in time',
+      { '200': json('diagnostics'), '503': problem },
+      { requestBody: withBody('Compile') },
+    ),
+  },
   '/v1/schemes': { get: op('Schemes of this mode with their latest and active versions', { '200': json('schemes') }) },
   '/v1/schemes/{name}/versions': {
-    post: op('Add an immutable version (200 when identical to the latest); 409 past the stored-version limits, 503 when no checker is free in time', { '201': json('created'), '200': json('identical to the latest'), '409': problem, '503': problem }, { parameters: [param('name')], requestBody: withBody('VersionCreate') }),
+    post: op(
+      'Add an immutable version (200 when identical to the latest); 409 past the stored-version limits, 503 when no checker is free in time',
+      { '201': json('created'), '200': json('identical to the latest'), '409': problem, '503': problem },
+      { parameters: [param('name')], requestBody: withBody('VersionCreate') },
+    ),
     get: op("A scheme's versions", { '200': json('versions'), '404': problem }, { parameters: [param('name')] }),
   },
   '/v1/schemes/{name}/versions/{version}': {
     get: op('One version: source, hash, message, created_at', { '200': json('version'), '404': problem }, { parameters: [param('name'), param('version', { type: 'integer' })] }),
   },
-  '/v1/schemes/{name}/activate': { post: op('Activate a version, in one transaction, on every instance', { '200': json('activated'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Activate') }) },
+  '/v1/schemes/{name}/activate': {
+    post: op(
+      'Activate a version, in one transaction, on every instance',
+      { '200': json('activated'), '404': problem },
+      { parameters: [param('name')], requestBody: withBody('Activate') },
+    ),
+  },
   '/v1/schemes/{name}/decide': {
-    post: op('Decide one request (DESIGN.md Decision) against the active or a given version, on the stored or a given state; with its trace when "trace": true', { '200': json('Decision ("trace": [] without "trace": true; with it, one compact entry per first-match chain run, which expandTrace turns into per-condition entries, as the decide section of the README shows)'), '404': problem }, { parameters: [param('name')], requestBody: withBody('Decide') }),
+    post: op(
+      'Decide one request (DESIGN.md Decision) against the active or a given version, on the stored or a given state; ' +
+        'with its trace when "trace": true',
+      {
+        '200': json(
+          'Decision ("trace": [] without "trace": true; with it, one compact entry per first-match chain run, ' +
+            'which expandTrace turns into per-condition entries, as the decide section of the README shows)',
+        ),
+        '404': problem,
+      },
+      { parameters: [param('name')], requestBody: withBody('Decide') },
+    ),
   },
   '/v1/schemes/{name}/decide-batch': {
     post: op(
-      `Decide up to ${MAX_BATCH} requests with one version and one state, answers in request order (an invalid request is answered in its place, { status: "invalid", errors }). JSON: the body is at most ${MAX_BATCH_BODY / (1024 * 1024)} MiB. NDJSON: a request a line (at most ${MAX_LINE / 1024} KiB), options in the query, the stored state; one answer line per input line, written as the lines are read (an unreadable line's answer carries its "line")`,
+      `Decide up to ${MAX_BATCH} requests with one version and one state, answers in request order ` +
+        '(an invalid request is answered in its place, { status: "invalid", errors }). ' +
+        `JSON: the body is at most ${MAX_BATCH_BODY / (1024 * 1024)} MiB. ` +
+        `NDJSON: a request a line (at most ${MAX_LINE / 1024} KiB), options in the query, the stored state; ` +
+        'one answer line per input line, written as the lines are read (an unreadable line\'s answer carries its "line")',
       {
         '200': {
           description: 'the answers, streamed',
@@ -69,14 +100,30 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: op('Stored route state', { '200': json('route state'), '404': problem }, { parameters: [param('route')] }),
   },
   '/v1/routes/{route}/connector': {
-    put: op("Set the route's provider connector in this mode (secrets are write-only; a secret not given is kept, null removes it)", { '200': json('the connector, secrets shown as "set"') }, { parameters: [param('route')], requestBody: withBody('ConnectorPut') }),
-    get: op("The route's connector: kind, config, which secrets are set (never their values); the mode's default when none is configured", { '200': json('the connector') }, { parameters: [param('route')] }),
-    delete: op("Remove the route's connector: the mode's default pays again (test: test_outcome; live: nothing)", { '204': { description: 'removed' }, '404': problem }, { parameters: [param('route')] }),
+    put: op(
+      "Set the route's provider connector in this mode (secrets are write-only; a secret not given is kept, null removes it)",
+      { '200': json('the connector, secrets shown as "set"') },
+      { parameters: [param('route')], requestBody: withBody('ConnectorPut') },
+    ),
+    get: op(
+      "The route's connector: kind, config, which secrets are set (never their values); the mode's default when none is configured",
+      { '200': json('the connector') },
+      { parameters: [param('route')] },
+    ),
+    delete: op(
+      "Remove the route's connector: the mode's default pays again (test: test_outcome; live: nothing)",
+      { '204': { description: 'removed' }, '404': problem },
+      { parameters: [param('route')] },
+    ),
   },
   '/v1/routes/{route}/p2p-payments': { post: op("Add payments to a p2p route's pool", { '201': json('added') }, { parameters: [param('route')], requestBody: withBody('P2PPayments') }) },
   '/v1/rates': { get: op("The mode's rate tables: { data: [{ rate_scheme, rates }] }", { '200': json('rate tables') }) },
   '/v1/rates/{rate_scheme}': {
-    put: op('Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD); a table the runtime could not use is a 422', { '200': json('rates'), '422': problem }, { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') }),
+    put: op(
+      'Replace a rate table ("EUR/USD": "1.0850" means 1 EUR = 1.0850 USD); a table the runtime could not use is a 422',
+      { '200': json('rates'), '422': problem },
+      { parameters: [param('rate_scheme')], requestBody: withBody('RatesPut') },
+    ),
     get: op('One rate table: { rate_scheme, rates }', { '200': json('rates'), '404': problem }, { parameters: [param('rate_scheme')] }),
   },
   '/v1/payout-points': {
@@ -86,19 +133,45 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/v1/payout-points/{id}': { get: op('One payout point: { id, currencies, scheme }', { '200': json('payout point'), '404': problem }, { parameters: [param('id')] }) },
   '/v1/payout-gateway/payout-requests': {
     get: op('Payout requests, newest first; filters and cursor pagination', { '200': json('a page: data and meta.next_cursor'), '400': problem }, {
-      parameters: ['status', 'service', 'point_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 500 } : { type: 'string' } })),
+      parameters: ['status', 'service', 'point_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 500 } : { type: 'string' },
+      })),
     }),
     post: op(
       'Create a payout request: blocks, routing, atomic reservation, provider, failover; 201 when final, 202 while its payouts are with their providers',
       { '201': json('payout request, final'), '202': json('payout request, processing'), '422': problem },
-      { requestBody: withBody('PayoutRequest'), parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays the first answer for the same body; a different body under a used key is a 422 idempotency-key-reused' }] },
+      {
+        requestBody: withBody('PayoutRequest'),
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', maxLength: 255 },
+            description: 'Replays the first answer for the same body; a different body under a used key is a 422 idempotency-key-reused',
+          },
+        ],
+      },
     ),
   },
   '/v1/webhook-endpoints': {
-    post: op("Add a webhook endpoint to the key's mode (at most 20); the answer's secret is shown this once", { '201': json('{ id, url, secret, created_at }'), '409': problem }, { requestBody: withBody('WebhookEndpointCreate') }),
+    post: op(
+      "Add a webhook endpoint to the key's mode (at most 20); the answer's secret is shown this once",
+      { '201': json('{ id, url, secret, created_at }'), '409': problem },
+      { requestBody: withBody('WebhookEndpointCreate') },
+    ),
     get: op("The mode's webhook endpoints: { data: [{ id, url, created_at }] }", { '200': json('endpoints') }),
   },
-  '/v1/webhook-endpoints/{id}': { delete: op('Delete an endpoint: its secret is wiped, its pending deliveries cancelled', { '204': { description: 'deleted' }, '404': problem }, { parameters: [param('id')] }) },
+  '/v1/webhook-endpoints/{id}': {
+    delete: op(
+      'Delete an endpoint: its secret is wiped, its pending deliveries cancelled',
+      { '204': { description: 'deleted' }, '404': problem },
+      { parameters: [param('id')] },
+    ),
+  },
   '/v1/webhook-endpoints/{id}/deliveries': {
     get: op("The endpoint's newest deliveries: event, status, attempts, last attempt, next attempt", { '200': json('{ data: [delivery] }'), '400': problem, '404': problem }, {
       parameters: [param('id'), { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } }],

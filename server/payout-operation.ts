@@ -66,7 +66,28 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
     if (why) throw new Problem(409, 'conflict', why);
     const inserted = await trx
       .insertInto('payouts')
-      .values({ id, mode, payout_request_id: null, attempt: 1, route: def.name, amount, currency: def.currency, fee, request_amount: amount, p2p: '[]', reserved_day: row.reserved_day, strategy_key: '', status: 'created', scheme: schemeName, version: active.version, idempotency_key: key ?? null, request_hash: hash, point_id: attrs.point_id, created_at: now, updated_at: now })
+      .values({
+        id,
+        mode,
+        payout_request_id: null,
+        attempt: 1,
+        route: def.name,
+        amount,
+        currency: def.currency,
+        fee,
+        request_amount: amount,
+        p2p: '[]',
+        reserved_day: row.reserved_day,
+        strategy_key: '',
+        status: 'created',
+        scheme: schemeName,
+        version: active.version,
+        idempotency_key: key ?? null,
+        request_hash: hash,
+        point_id: attrs.point_id,
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.columns(['mode', 'idempotency_key']).doNothing())
       .returning('id')
       .executeTakeFirst();

@@ -56,7 +56,16 @@ export function orderOf(row: PayoutRow): PayoutOrder {
 
 /** The run's view of a payout row: amounts exact. */
 export function runPayout(row: PayoutRow): RunPayout {
-  return { id: row.id, route: row.route, attempt: row.attempt, status: row.status, amount: parseDecimal(row.amount)!, fee: parseDecimal(row.fee)!, piece: parseDecimal(row.request_amount)!, error: row.error };
+  return {
+    id: row.id,
+    route: row.route,
+    attempt: row.attempt,
+    status: row.status,
+    amount: parseDecimal(row.amount)!,
+    fee: parseDecimal(row.fee)!,
+    piece: parseDecimal(row.request_amount)!,
+    error: row.error,
+  };
 }
 
 /** What a payout's reservation took: debit + fee from the balance, the debit from the caps, its p2p payments. */

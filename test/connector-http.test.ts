@@ -145,7 +145,13 @@ describe('http connector against the provider simulator', () => {
   it('checks the plain hex scheme too, and skips events whose status it does not map', async () => {
     const sim = await simulator();
     const c = connectorFor(sim, (cfg) => ({ ...cfg, webhook: { signature_header: 'X-Signature', scheme: 'hmac-sha256-hex', events: 'data', payout_id: 'id' } }));
-    const body = JSON.stringify({ data: [{ id: 'a', reference: 'r1', status: 'declined', code: 'account_closed' }, { id: 'b', status: 'on_hold' }, { reference: 'r3', status: 'paid', processed: '7.50' }] });
+    const body = JSON.stringify({
+      data: [
+        { id: 'a', reference: 'r1', status: 'declined', code: 'account_closed' },
+        { id: 'b', status: 'on_hold' },
+        { reference: 'r3', status: 'paid', processed: '7.50' },
+      ],
+    });
     const signature = createHmac('sha256', SECRET).update(body).digest('hex');
     expect(c.webhook({ 'x-signature': signature }, body)).toEqual({
       ok: true,

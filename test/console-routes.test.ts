@@ -52,7 +52,8 @@ describe('route state model', () => {
   });
 
   it('takes every test outcome the service takes, and refuses what it refuses', () => {
-    for (const outcome of ['success', 'fail:provider_down', 'partial:40.00', 'pending:2s', 'pending-fail:250ms:provider_down', 'timeout', 'reverse:1h']) expect(testOutcome(` ${outcome} `)).toBe(outcome);
+    const outcomes = ['success', 'fail:provider_down', 'partial:40.00', 'pending:2s', 'pending-fail:250ms:provider_down', 'timeout', 'reverse:1h'];
+    for (const outcome of outcomes) expect(testOutcome(` ${outcome} `)).toBe(outcome);
     for (const text of ['', 'fail:', 'fail:no spaces', 'pending', 'pending:2', 'pending:soon', 'pending-fail:2s', 'reverse:1d', 'partial:-1', 'Success']) expect(testOutcome(text)).toBeNull();
   });
 

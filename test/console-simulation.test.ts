@@ -13,7 +13,8 @@ import { parseState } from '../runtime/state.js';
 
 const SOURCE = readFileSync(new URL('../examples/eu_payouts.sluice', import.meta.url), 'utf8');
 const STATE = JSON.stringify({ routes: { acme_eur: { balance: '500000.00' }, bankco_eur: { balance: '900000.00' }, global_usd: { balance: '100000.00' } }, rates: { 'EUR/USD': '1.0850' } });
-const req = (amount: string, over: Record<string, unknown> = {}) => JSON.stringify({ amount, currency: 'EUR', service: 'sepa_eur', country: 'FR', fields: { kyc_level: 3, segment: 'retail' }, ...over });
+const req = (amount: string, over: Record<string, unknown> = {}) =>
+  JSON.stringify({ amount, currency: 'EUR', service: 'sepa_eur', country: 'FR', fields: { kyc_level: 3, segment: 'retail' }, ...over });
 
 describe('simulation input', () => {
   it('reads JSONL, skipping blank lines, naming the line of a mistake', () => {
@@ -44,7 +45,13 @@ describe('simulation input', () => {
 });
 
 describe('runSimulation', () => {
-  const traffic = [req('100.00'), req('200.00', { country: 'DE', fields: { kyc_level: 3, segment: 'business' } }), req('15000.00'), req('50.00', { country: 'IR' }), req('70.00', { service: 'p2p_card' })].join('\n');
+  const traffic = [
+    req('100.00'),
+    req('200.00', { country: 'DE', fields: { kyc_level: 3, segment: 'business' } }),
+    req('15000.00'),
+    req('50.00', { country: 'IR' }),
+    req('70.00', { service: 'p2p_card' }),
+  ].join('\n');
 
   it('gives the CLI summary of the same run', () => {
     const out = runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: traffic, state: STATE });
@@ -76,15 +83,35 @@ describe('runSimulation', () => {
     if (!out.ok) throw new Error(out.message);
     expect(out.runs[0]).toMatchObject({ invalid: 1, invalidExamples: [expect.stringMatching(/^line 2: /)] });
     expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: '', state: '' })).toMatchObject({ ok: false, message: expect.stringMatching(/No requests/) });
-    expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: '{x', state: '' })).toMatchObject({ ok: false, message: expect.stringMatching(/^Requests: line 1 is not valid JSON/) });
+    expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: '{x', state: '' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Requests: line 1 is not valid JSON/),
+    });
     expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: req('1.00'), state: '{"routes":5}' })).toMatchObject({ ok: false, message: expect.stringMatching(/^State: /) });
-    expect(runSimulation({ scheme: { label: 'editor', source: 'scheme x\nroute a EUR fee\n' }, requests: req('1.00'), state: '' })).toMatchObject({ ok: false, message: expect.stringMatching(/^editor has errors \(line 2/) });
+    expect(runSimulation({ scheme: { label: 'editor', source: 'scheme x\nroute a EUR fee\n' }, requests: req('1.00'), state: '' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^editor has errors \(line 2/),
+    });
   });
 });
 
 describe('charts', () => {
-  const a: Series = { label: 'editor', summary: { routes: { acme_eur: { count: 3, volume: '300.00' }, bankco_eur: { count: 1, volume: '700.00' } }, statuses: { routed: 4, blocked: 1, failed: 0 }, resolutions: {} } };
-  const b: Series = { label: 'v1', summary: { routes: { bankco_eur: { count: 4, volume: '1000.00' } }, statuses: { routed: 4, blocked: 0, failed: 1 }, resolutions: { STRATEGY_RECEIVED_NO_ROUTES: 1 } } };
+  const a: Series = {
+    label: 'editor',
+    summary: {
+      routes: { acme_eur: { count: 3, volume: '300.00' }, bankco_eur: { count: 1, volume: '700.00' } },
+      statuses: { routed: 4, blocked: 1, failed: 0 },
+      resolutions: {},
+    },
+  };
+  const b: Series = {
+    label: 'v1',
+    summary: {
+      routes: { bankco_eur: { count: 4, volume: '1000.00' } },
+      statuses: { routed: 4, blocked: 0, failed: 1 },
+      resolutions: { STRATEGY_RECEIVED_NO_ROUTES: 1 },
+    },
+  };
 
   it('gives each route its share per series, by count and by volume', () => {
     const byCount = routeShares([a, b]);

@@ -199,7 +199,10 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await page.evaluate((id) => (location.hash = `#/requests/${id}`), ids.failed);
     await page.waitForSelector('#view-request:not([hidden]) #panel-payouts table');
     expect(await page.textContent('#request-status')).toBe('failed');
-    expect(await page.locator('#panel-payouts tbody tr').evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset['route']} ${(r as HTMLElement).dataset['status']}`))).toEqual(['acme_eur failed']);
+    const payoutRows = await page
+      .locator('#panel-payouts tbody tr')
+      .evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset['route']} ${(r as HTMLElement).dataset['status']}`));
+    expect(payoutRows).toEqual(['acme_eur failed']);
     await page.click('#tab-events');
     const trees = page.locator('#panel-events .event[data-type="decision"] .tree');
     expect(await trees.count()).toBe(2);

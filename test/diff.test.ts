@@ -137,7 +137,10 @@ describe('semantic diff of two schemes', () => {
       BASE,
       edit(
         ['block sanctions when country in [KP, IR]\nblock big when amount > 100000 EUR', 'block big when amount > 100000 EUR\nblock sanctions when country in [KP, IR]'],
-        ['when amount >= 1000 EUR {\n    weight a 70%, b 30%\n  } else when country in [DE, AT] {\n    cost a, b', 'when country in [DE, AT] {\n    cost a, b\n  } else when amount >= 1000 EUR {\n    weight a 70%, b 30%'],
+        [
+          'when amount >= 1000 EUR {\n    weight a 70%, b 30%\n  } else when country in [DE, AT] {\n    cost a, b',
+          'when country in [DE, AT] {\n    cost a, b\n  } else when amount >= 1000 EUR {\n    weight a 70%, b 30%',
+        ],
       ),
     );
     expect(d.blocks).toMatchObject([{ change: 'reordered', old: 'sanctions, big', new: 'big, sanctions' }]);

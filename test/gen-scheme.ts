@@ -156,7 +156,13 @@ const pool = fc.array(
 // Shaped so that most requests are routed and every strategy is seen (decide.test.ts counts
 // them): most routes have a balance (`balance` needs one), and most states every rate.
 const routeState = fc.oneof(
-  { arbitrary: fc.record({ balance, enabled: fc.constantFrom(true, true, true, true, true, true, false), daily_used: fc.integer({ min: 0, max: 900 }).map(String) }, { requiredKeys: ['balance'] }), weight: 4 },
+  {
+    arbitrary: fc.record(
+      { balance, enabled: fc.constantFrom(true, true, true, true, true, true, false), daily_used: fc.integer({ min: 0, max: 900 }).map(String) },
+      { requiredKeys: ['balance'] },
+    ),
+    weight: 4,
+  },
   { arbitrary: fc.record({ balance: amount, enabled: fc.constantFrom(true, false), daily_used: smallNum }, { requiredKeys: [] }), weight: 1 },
 );
 

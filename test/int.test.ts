@@ -75,7 +75,18 @@ describe('quotes in minor units', () => {
         const route = { ...r, name: 'x', min: null, max: null, daily: null, monthly: null, p2p: false, disabled: false };
         const def = { ...route, calc: routeCalc(route) };
         const state = parseState({ rates: { [`EUR/${r.currency}`]: rate } }).state;
-        const req = { amount: fromMinor(units, 2), currency: 'EUR', scale: 2, units: norm(units), micros: NaN, service: 's', testMode: false, attempt: 1, exclude: new Set<string>(), fields: new Map() };
+        const req = {
+          amount: fromMinor(units, 2),
+          currency: 'EUR',
+          scale: 2,
+          units: norm(units),
+          micros: NaN,
+          service: 's',
+          testMode: false,
+          attempt: 1,
+          exclude: new Set<string>(),
+          fields: new Map(),
+        };
         const ctx = { req, state, settings: { name: 's', mode: 'test' as const, base: 'EUR', attempts: 1, rates: null, p2pFirst: false }, trace: null };
         const q = quote(ctx, def, norm(units));
         const scale = minorUnits(r.currency);

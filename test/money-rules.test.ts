@@ -73,7 +73,12 @@ describe('JSON text numbers (the service checks each body before trusting JSON.p
   });
 
   it('passes numbers a double holds exactly, however they are written, and digits inside strings', () => {
-    for (const text of ['{"a": 1e2, "b": 1.50, "c": -0, "d": 9007199254740992, "e": 0.000001}', '{"x": "12345678901234567890.123", "y\\"": 1234567890123456e-3}', '[true, false, null, 12345678901234.5]']) {
+    const texts = [
+      '{"a": 1e2, "b": 1.50, "c": -0, "d": 9007199254740992, "e": 0.000001}',
+      '{"x": "12345678901234567890.123", "y\\"": 1234567890123456e-3}',
+      '[true, false, null, 12345678901234.5]',
+    ];
+    for (const text of texts) {
       expect(inexactNumber(text), text).toBeUndefined();
     }
   });
@@ -113,7 +118,10 @@ describe('debits that round to zero', () => {
 });
 
 describe('fields named like Object.prototype members', () => {
-  const scheme = compiled('scheme s\nfield constructor string\nfield __proto__ string required\nroute a EUR\nservice x {\n  when fields.constructor = "c" or fields.__proto__ = "p" {\n    optimal a\n  }\n}\n');
+  const scheme = compiled(
+    'scheme s\nfield constructor string\nfield __proto__ string required\nroute a EUR\n' +
+      'service x {\n  when fields.constructor = "c" or fields.__proto__ = "p" {\n    optimal a\n  }\n}\n',
+  );
   const base = { amount: '1.00', currency: 'EUR', service: 'x' };
 
   it('a request omitting a required __proto__ field is refused', () => {

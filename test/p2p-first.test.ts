@@ -65,7 +65,10 @@ describe.each(backends())('p2p first through the service on $name', (backend) =>
   afterAll(() => backend.cleanup());
 
   it('pays from the pool first, consumes the payment, then uses the bank route', async () => {
-    const pay = () => api.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '100.00', point_id: 'pop_pf', point_currency: 'EUR', service: 'card' } } });
+    const pay = () =>
+      api.post('/v1/payout-gateway/payout-requests', {
+        data: { type: 'payout-request', attributes: { point_amount: '100.00', point_id: 'pop_pf', point_currency: 'EUR', service: 'card' } },
+      });
     const first = (await pay()).body.data.attributes;
     expect(first.status).toBe('processed');
     expect(first.payouts[0]).toMatchObject({ route: 'p2p_a', p2p: [{ id: 't1', amount: '100.00' }] });

@@ -73,7 +73,11 @@ describe.skipIf(!postgres)('payout chaos on PostgreSQL', () => {
     for (let at = 0; at < REQUESTS; at += CONCURRENCY) {
       const batch = Array.from({ length: Math.min(CONCURRENCY, REQUESTS - at) }, (_, k) => at + k);
       const answers = await Promise.all(
-        batch.map((i) => clients[i % 4]!.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: amount(i), point_id: 'pop_chaos', point_currency: 'EUR', service: 'payout' } } })),
+        batch.map((i) =>
+          clients[i % 4]!.post('/v1/payout-gateway/payout-requests', {
+            data: { type: 'payout-request', attributes: { point_amount: amount(i), point_id: 'pop_chaos', point_currency: 'EUR', service: 'payout' } },
+          }),
+        ),
       );
       expect(answers.filter((a) => a.status !== 201 && a.status !== 202).map((a) => [a.status, a.body])).toEqual([]);
       ids.push(...answers.map((a) => a.body.data.id as string));

@@ -40,7 +40,9 @@ describe.each(serveTargets())('a crash with payouts pending on $name', (target) 
       expect((await api(first.url, key, 'PUT', '/v1/routes/prov_eur/connector', { ...connector, config: { ...connector.config, timeout_ms: 500 } })).status).toBe(200);
       const answers = await Promise.all(
         Array.from({ length: N }, (_, i) =>
-          api(first.url, key, 'POST', '/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: `${10 + i}.00`, point_id: 'pop_pend', point_currency: 'EUR', service: 'payout' } } }),
+          api(first.url, key, 'POST', '/v1/payout-gateway/payout-requests', {
+            data: { type: 'payout-request', attributes: { point_amount: `${10 + i}.00`, point_id: 'pop_pend', point_currency: 'EUR', service: 'payout' } },
+          }),
         ),
       );
       expect(answers.map((a) => a.status)).toEqual(Array(N).fill(202));

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { big, norm } from '../runtime/int.js';
-import { attemptOf, committed, NOTHING_PROCESSED, nextStep, PARTIAL, paid, payable, requestStatus, settle, type NextStep, type RunPayout, type SettledPayout, type Settlement } from '../runtime/payout-run.js';
+import {
+  attemptOf, committed, NOTHING_PROCESSED, nextStep, PARTIAL, paid, payable, requestStatus, settle,
+  type NextStep, type RunPayout, type SettledPayout, type Settlement,
+} from '../runtime/payout-run.js';
 import { canMove, isInFlight, type PayoutStatus, type ProviderAnswer } from '../runtime/payout-status.js';
 import { feeUnits } from '../runtime/quote.js';
 import { add, cmp, div, fromMinor, mul, parseDecimal, rat, ratToString, roundHalfUp, sub, toDecimalString, ZERO, type Rat } from '../runtime/rational.js';
@@ -247,7 +250,18 @@ function reserve(g: fc.GeneratorValue, w: World, next: Decide, allocations: read
   for (const a of allocations) {
     const f = w.funds.get(a.def.name)!;
     w.funds.set(a.def.name, { ...f, balance: sub(f.balance, add(a.debit, a.fee)), used: add(f.used, a.debit) });
-    const payout: SettledPayout = { id: `p${w.slots.length + 1}`, route: a.def.name, attempt: next.attempt, status: 'created', amount: a.debit, fee: a.fee, piece: a.piece, error: null, reference: null, requestScale: w.scale };
+    const payout: SettledPayout = {
+      id: `p${w.slots.length + 1}`,
+      route: a.def.name,
+      attempt: next.attempt,
+      status: 'created',
+      amount: a.debit,
+      fee: a.fee,
+      piece: a.piece,
+      error: null,
+      reference: null,
+      requestScale: w.scale,
+    };
     const answers = g(script).map((said) => answerOf(said, payout, a.def.calc.scale));
     w.slots.push({ payout, def: a.def, reserved: a.debit, script: answers, heard: [], extras: 0 });
   }
@@ -512,7 +526,19 @@ describe('a payout request run on the pure rules, driven by a model provider', (
 // ---- examples ----
 
 function payout(over: Partial<SettledPayout> = {}): SettledPayout {
-  return { id: 'p1', route: 'pct_eur', attempt: 1, status: 'sent', amount: parseDecimal('100.00')!, fee: parseDecimal('1.50')!, piece: parseDecimal('100.00')!, error: null, reference: null, requestScale: 2, ...over };
+  return {
+    id: 'p1',
+    route: 'pct_eur',
+    attempt: 1,
+    status: 'sent',
+    amount: parseDecimal('100.00')!,
+    fee: parseDecimal('1.50')!,
+    piece: parseDecimal('100.00')!,
+    error: null,
+    reference: null,
+    requestScale: 2,
+    ...over,
+  };
 }
 
 const d = (text: string): Rat => parseDecimal(text)!;

@@ -52,7 +52,11 @@ it('starts on an embedded database, loads the examples, and prints the URL and a
   expect(((await (await chunked(JSON.stringify({ source: 'scheme x\n' }))).json()) as { ok: boolean }).ok).toBe(true);
   // A decision over the socket: its body read before the app runs, answered in one pass.
   const request = { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3, segment: 'retail' } };
-  const decide = await fetch(`${url}/v1/schemes/eu_payouts/decide`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: JSON.stringify({ request, state: { routes: { acme_eur: { balance: '500.00' } } } }) });
+  const decide = await fetch(`${url}/v1/schemes/eu_payouts/decide`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key.key}` },
+    body: JSON.stringify({ request, state: { routes: { acme_eur: { balance: '500.00' } } } }),
+  });
   expect(decide.headers.get('x-content-type-options')).toBe('nosniff');
   expect(await decide.json()).toMatchObject({ status: 'routed', route: 'acme_eur', version: 1 });
 }, 60_000);

@@ -48,7 +48,9 @@ describe.each(backends())('service API on $name', (backend) => {
     expect(doc.components.schemas).toHaveProperty('PayoutRequest');
     // Every route the app serves (but the editor's files) is in the document, with its method.
     const served = service.app.routes.filter((r) => r.path.startsWith('/v1/') || r.path === '/healthz' || r.path === '/readyz' || r.path === '/openapi.json');
-    const missing = served.map((r) => [r.method.toLowerCase(), r.path.replace(/:(\w+)/g, '{$1}')] as const).filter(([method, path]) => !(doc.paths[path] as Record<string, unknown> | undefined)?.[method]);
+    const missing = served
+      .map((r) => [r.method.toLowerCase(), r.path.replace(/:(\w+)/g, '{$1}')] as const)
+      .filter(([method, path]) => !(doc.paths[path] as Record<string, unknown> | undefined)?.[method]);
     expect(missing).toEqual([]);
   });
 
@@ -183,7 +185,9 @@ describe.each(backends())('service API on $name', (backend) => {
     await test.put('/v1/routes/iso_route', { balance: '1.00' });
     expect((await live.get('/v1/routes/iso_route')).status).toBe(404);
     await test.post('/v1/payout-points', { id: 'pop_iso', currencies: ['EUR'], scheme: 'shared_name' });
-    const crossed = await live.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '1.00', point_id: 'pop_iso', point_currency: 'EUR', service: 'sepa_eur' } } });
+    const crossed = await live.post('/v1/payout-gateway/payout-requests', {
+      data: { type: 'payout-request', attributes: { point_amount: '1.00', point_id: 'pop_iso', point_currency: 'EUR', service: 'sepa_eur' } },
+    });
     expect(crossed.status).toBe(422);
     expect((await live.get('/v1/payout-points/pop_iso')).status).toBe(404);
     expect((await live.get('/v1/payout-points')).body.data).toEqual([]);

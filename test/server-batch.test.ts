@@ -130,7 +130,17 @@ describe.each(backends())('decide-batch on $name', (backend) => {
   });
 
   it('answers an NDJSON line that is not a request in its place, with its line number', async () => {
-    const input = [JSON.stringify(REQUEST), '{"amount": ', '', JSON.stringify({ ...REQUEST, fields: { kyc_level: 3, segment: 'gold' } }), 'x'.repeat(MAX_LINE + 1), `${JSON.stringify(REQUEST)}\r`, '{"amount":"1\\u0000"}', '{"amount":90071992547409.93}', JSON.stringify(REQUEST)].join('\n');
+    const input = [
+      JSON.stringify(REQUEST),
+      '{"amount": ',
+      '',
+      JSON.stringify({ ...REQUEST, fields: { kyc_level: 3, segment: 'gold' } }),
+      'x'.repeat(MAX_LINE + 1),
+      `${JSON.stringify(REQUEST)}\r`,
+      '{"amount":"1\\u0000"}',
+      '{"amount":90071992547409.93}',
+      JSON.stringify(REQUEST),
+    ].join('\n');
     const res = await ndjson('batched', input);
     expect(res.status).toBe(200);
     expect(res.type).toContain('application/x-ndjson');
@@ -146,7 +156,11 @@ describe.each(backends())('decide-batch on $name', (backend) => {
   });
 
   it('reads NDJSON from a web Request too (app.request, no edge)', async () => {
-    const res = await service.app.request('/v1/schemes/batched/decide-batch', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body: `${JSON.stringify(REQUEST)}\n[\n` });
+    const res = await service.app.request('/v1/schemes/batched/decide-batch', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+      body: `${JSON.stringify(REQUEST)}\n[\n`,
+    });
     expect(lines(await res.text()).map((a) => [a.status, a.line])).toEqual([['routed', undefined], ['invalid', 2]]);
   });
 

@@ -165,7 +165,9 @@ describe.runIf(postgres)('two instances on one PostgreSQL', () => {
     await onA.post('/v1/payout-points', { id: 'pop_pair', currencies: ['EUR'], scheme: 'pair' });
     await onA.put('/v1/routes/one_eur', { balance: '505.00' });
     expect(await eventually('one_eur')).toBe('one_eur');
-    const paid = await onA.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_pair', point_currency: 'EUR', service: 's' } } });
+    const paid = await onA.post('/v1/payout-gateway/payout-requests', {
+      data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_pair', point_currency: 'EUR', service: 's' } },
+    });
     expect(paid.body.data.attributes.status).toBe('processed');
     expect(await eventually('two_eur')).toBe('two_eur');
   }, 60_000);

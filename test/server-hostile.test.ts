@@ -36,7 +36,11 @@ const ROUTES: [method: string, path: string][] = [
 
 /** Values a careless server trips on: huge and tiny numbers, odd strings, prototypes, deep nesting. */
 const nasty = fc.oneof(
-  fc.constantFrom(1e308, -1e308, 1e-320, 2 ** 53 + 1, -0, '1e400', '9'.repeat(400), '0.' + '0'.repeat(300) + '1', '__proto__', 'constructor', '${x}', '\u2028', '"', '\\', '*/', 'NaN', '', '\u0000', 'a\u0000b', '\n\r\u001b'),
+  fc.constantFrom(
+    1e308, -1e308, 1e-320, 2 ** 53 + 1, -0,
+    '1e400', '9'.repeat(400), '0.' + '0'.repeat(300) + '1', '__proto__', 'constructor', '${x}',
+    '\u2028', '"', '\\', '*/', 'NaN', '', '\u0000', 'a\u0000b', '\n\r\u001b',
+  ),
   fc.string({ maxLength: 10 }).map((t) => `${t}\u0000`),
   fc.string({ maxLength: 40 }),
   fc.integer(),
@@ -44,11 +48,26 @@ const nasty = fc.oneof(
 );
 const shaped = fc.oneof(
   fc.record({ source: fc.oneof(nasty, fc.constant('scheme hostile\nroute r_eur EUR\nservice s {\n  optimal r_eur\n}\n')), message: nasty }, { requiredKeys: [] }),
-  fc.record({ request: fc.dictionary(fc.constantFrom('amount', 'currency', 'service', 'fields', 'attempt', 'exclude', 'created_at', '__proto__'), nasty), state: fc.anything(), version: nasty }, { requiredKeys: [] }),
+  fc.record(
+    {
+      request: fc.dictionary(fc.constantFrom('amount', 'currency', 'service', 'fields', 'attempt', 'exclude', 'created_at', '__proto__'), nasty),
+      state: fc.anything(),
+      version: nasty,
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ balance: nasty, currency: nasty, enabled: nasty, test_outcome: nasty }, { requiredKeys: [] }),
   fc.array(fc.record({ id: nasty, amount: nasty, created_at: nasty, expires_at: nasty }, { requiredKeys: [] }), { maxLength: 3 }),
   fc.record({ id: nasty, currencies: fc.array(nasty, { maxLength: 3 }), scheme: nasty, mode: nasty, name: nasty, version: nasty }, { requiredKeys: [] }),
-  fc.record({ data: fc.record({ type: fc.constantFrom('payout-request', 'x'), attributes: fc.dictionary(fc.constantFrom('point_amount', 'point_id', 'point_currency', 'service', 'fields', 'test_mode'), nasty) }, { requiredKeys: [] }) }),
+  fc.record({
+    data: fc.record(
+      {
+        type: fc.constantFrom('payout-request', 'x'),
+        attributes: fc.dictionary(fc.constantFrom('point_amount', 'point_id', 'point_currency', 'service', 'fields', 'test_mode'), nasty),
+      },
+      { requiredKeys: [] },
+    ),
+  }),
 );
 const deep = fc.integer({ min: 1, max: 5000 }).map((n) => '['.repeat(n) + ']'.repeat(n));
 /** A payout request or a decision whose fields nest n levels (once a stack overflow, a 500). */
@@ -70,13 +89,21 @@ const body = fc.oneof(
 const SCHEME = 'scheme hostile\nfield tier int\nroute r_eur EUR fee 1% + 0.10 daily 1000\nroute p2p_eur EUR p2p\nservice s {\n  optimal r_eur\n}\nservice card {\n  optimal p2p_eur\n}\n';
 const AT = '2026-11-20T10:00:00Z';
 const VALID: [string, string, unknown][] = [
-  ['POST', '/v1/schemes/hostile/decide', { request: { amount: '10.00', currency: 'EUR', service: 's', fields: { tier: 1 } }, state: { routes: { r_eur: { balance: '5.00' } }, rates: { 'EUR/USD': '1.1' } } }],
+  [
+    'POST',
+    '/v1/schemes/hostile/decide',
+    { request: { amount: '10.00', currency: 'EUR', service: 's', fields: { tier: 1 } }, state: { routes: { r_eur: { balance: '5.00' } }, rates: { 'EUR/USD': '1.1' } } },
+  ],
   ['POST', '/v1/schemes/hostile/decide', { request: { amount: '10.00', currency: 'EUR', service: 'card', created_at: AT }, version: 1 }],
   ['PUT', '/v1/routes/r_eur', { balance: '100.00', currency: 'EUR', enabled: true, test_outcome: 'success' }],
   ['POST', '/v1/routes/p2p_eur/p2p-payments', [{ id: 'p1', amount: '50.00', created_at: AT, expires_at: '2027-01-01T00:00:00Z' }]],
   ['PUT', '/v1/rates/fx', { 'EUR/USD': '1.0850' }],
   ['POST', '/v1/payout-points', { id: 'pop_h', currencies: ['EUR'], scheme: 'hostile' }],
-  ['POST', '/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_h', point_currency: 'EUR', service: 's', fields: { tier: 2 } } } }],
+  [
+    'POST',
+    '/v1/payout-gateway/payout-requests',
+    { data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_h', point_currency: 'EUR', service: 's', fields: { tier: 2 } } } },
+  ],
 ];
 
 type Path = (string | number)[];

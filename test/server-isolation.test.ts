@@ -51,7 +51,9 @@ describe('test and live data never cross', () => {
       await api.put(`/v1/routes/${route}`, { balance: `${o.balance}.00` });
       models[o.mode].routes.set(route, o.balance);
     } else {
-      const res = await api.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: '1.00', point_id: `${prefix}p${o.name}`, point_currency: 'EUR', service: 's' } } });
+      const res = await api.post('/v1/payout-gateway/payout-requests', {
+        data: { type: 'payout-request', attributes: { point_amount: '1.00', point_id: `${prefix}p${o.name}`, point_currency: 'EUR', service: 's' } },
+      });
       if (models[o.mode].schemes.has(scheme)) {
         expect(res.status).toBe(201);
         models[o.mode].payouts.push(res.body.data.id);

@@ -61,7 +61,11 @@ const routeState = fc.record(
     balance: fc.oneof(fc.constant(null), decimalText, fc.double({ min: 0, max: 1e25, noNaN: true })),
     currency: fc.constantFrom(...CODES),
     enabled: fc.boolean(),
-    test_outcome: fc.oneof(fc.constant('success'), fc.constantFrom('fail:declined', 'partial:0', 'partial:0.001', 'partial:5'), decimalText.filter((t) => /^\d{1,15}(\.\d{1,6})?$/.test(t)).map((t) => `partial:${t}`)),
+    test_outcome: fc.oneof(
+      fc.constant('success'),
+      fc.constantFrom('fail:declined', 'partial:0', 'partial:0.001', 'partial:5'),
+      decimalText.filter((t) => /^\d{1,15}(\.\d{1,6})?$/.test(t)).map((t) => `partial:${t}`),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -112,7 +116,9 @@ describe.each(backends())('stored state the API accepts never makes a 500, on $n
         for (const c of calls) {
           const request = { amount: c.amount, currency: c.currency, service: c.service };
           const res = c.payout
-            ? await api.post('/v1/payout-gateway/payout-requests', { data: { type: 'payout-request', attributes: { point_amount: c.amount, point_id: 'pop_prop', point_currency: c.currency, service: c.service } } })
+            ? await api.post('/v1/payout-gateway/payout-requests', {
+                data: { type: 'payout-request', attributes: { point_amount: c.amount, point_id: 'pop_prop', point_currency: c.currency, service: c.service } },
+              })
             : await api.post('/v1/schemes/prop/decide', { request, trace: false });
           expect(res.status, `${JSON.stringify(c)} → ${JSON.stringify(res.body)}`).toBeLessThan(500);
           if (c.payout && res.status === 201) {

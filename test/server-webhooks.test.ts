@@ -152,7 +152,13 @@ for (const backend of backends()) {
       expect((await test.delete(`/v1/webhook-endpoints/${created.body.id}`)).status).toBe(204);
       expect((await test.delete(`/v1/webhook-endpoints/${created.body.id}`)).status).toBe(404);
       const doc = (await (await service.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
-      for (const path of ['/v1/webhook-endpoints', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/{id}/deliveries', '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/resend']) expect(doc.paths).toHaveProperty([path]);
+      const paths = [
+        '/v1/webhook-endpoints',
+        '/v1/webhook-endpoints/{id}',
+        '/v1/webhook-endpoints/{id}/deliveries',
+        '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/resend',
+      ];
+      for (const path of paths) expect(doc.paths).toHaveProperty([path]);
     });
 
     it('delivers a signed event that verifies, retries after a 500 and stops after a 2xx', async () => {
@@ -178,7 +184,13 @@ for (const backend of backends()) {
       expect(event).toEqual({ id: expect.stringMatching(/^evt_/), type: 'payout_request.processed', created_at: expect.any(String), data });
       // Both attempts carry the same event, byte for byte: its id is for deduplication.
       expect(receiver.got[1]!.body).toBe(receiver.got[0]!.body);
-      expect(delivered).toMatchObject({ event: { id: event.id, type: 'payout_request.processed' }, status: 'delivered', attempts: 2, next_attempt_at: null, last_attempt: { status_code: 200, error: null, response: 'answer 2' } });
+      expect(delivered).toMatchObject({
+        event: { id: event.id, type: 'payout_request.processed' },
+        status: 'delivered',
+        attempts: 2,
+        next_attempt_at: null,
+        last_attempt: { status_code: 200, error: null, response: 'answer 2' },
+      });
       const detail = (await test.get(`/v1/webhook-endpoints/${id}/deliveries/${delivered.id}`)).body;
       expect(detail.attempt_log.map((a: { status_code: number }) => a.status_code)).toEqual([500, 200]);
       expect(detail.payload).toEqual(event);

@@ -112,7 +112,8 @@ export function eventSummary(e: EventLike): string {
     case 'error':
       return t(e['message']);
     case 'final_status':
-      return e['status'] === 'reversed' ? 'reversed: the money of every paid payout came back' : `${t(e['status'])}${e['resolution'] ? `: ${t(e['resolution'])}` : ''}${e['block'] ? ` by ${t(e['block'])}` : ''}`;
+      if (e['status'] === 'reversed') return 'reversed: the money of every paid payout came back';
+      return `${t(e['status'])}${e['resolution'] ? `: ${t(e['resolution'])}` : ''}${e['block'] ? ` by ${t(e['block'])}` : ''}`;
     default:
       return rest(e);
   }

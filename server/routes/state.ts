@@ -60,7 +60,9 @@ function refuse(errors: readonly ValidationError[]): void {
 
 function routePatchErrors(patch: RoutePatch): ValidationError[] {
   const errors: ValidationError[] = [];
-  if (patch.balance !== undefined && patch.balance !== null && parseJsonDecimal(patch.balance) === undefined) errors.push({ path: '/balance', message: 'must be a plain decimal such as "100.00" (no exponent)' });
+  if (patch.balance !== undefined && patch.balance !== null && parseJsonDecimal(patch.balance) === undefined) {
+    errors.push({ path: '/balance', message: 'must be a plain decimal such as "100.00" (no exponent)' });
+  }
   if (patch.currency !== undefined && !isCurrency(patch.currency)) errors.push({ path: '/currency', message: 'is not a known ISO 4217 currency code' });
   return errors;
 }

@@ -81,7 +81,8 @@ export async function startFixtureService(opts: { root: string }): Promise<Fixtu
       const source = String(b['source'] ?? '');
       const { diagnostics } = compile(source);
       const list = diagnostics.map(diagnosticToJSON);
-      if (list.some((d) => d.severity === 'error')) return problem(res, 422, 'the scheme does not compile', { detail: `${list.filter((d) => d.severity === 'error').length} errors`, diagnostics: list });
+      const errors = list.filter((d) => d.severity === 'error').length;
+      if (errors) return problem(res, 422, 'the scheme does not compile', { detail: `${errors} errors`, diagnostics: list });
       const entry = s ?? { versions: [], active: null };
       schemes.set(name, entry);
       const latest = entry.versions[entry.versions.length - 1];

@@ -13,7 +13,13 @@ const statusBadge = (status: string): HTMLElement => h('span', { class: `badge $
 /** A payout in the list: its route and its status's mark, the status in words for screen readers and on hover. */
 const payoutChip = (p: capi.Payout): HTMLElement => {
   const { mark, tone } = payoutMark(p.status);
-  return h('span', { class: `payout-chip tone-${tone}`, 'data-status': p.status, title: `${p.route}: ${p.status}` }, `${p.route} `, h('span', { class: 'mark', 'aria-hidden': 'true' }, mark), h('span', { class: 'sr-only' }, p.status));
+  return h(
+    'span',
+    { class: `payout-chip tone-${tone}`, 'data-status': p.status, title: `${p.route}: ${p.status}` },
+    `${p.route} `,
+    h('span', { class: 'mark', 'aria-hidden': 'true' }, mark),
+    h('span', { class: 'sr-only' }, p.status),
+  );
 };
 
 export class RequestsPage {
@@ -223,7 +229,14 @@ export class RequestView {
           return h(
             'li',
             { class: `event tone-${tone}`, 'data-type': e.type },
-            h('div', { class: 'event-head' }, h('span', { class: 'event-dot', 'aria-hidden': 'true' }), h('span', { class: 'event-type' }, e.type.replace(/_/g, ' ')), h('span', { class: 'event-at mono' }, utc(e.at)), h('span', { class: 'event-text' }, eventSummary(e))),
+            h(
+              'div',
+              { class: 'event-head' },
+              h('span', { class: 'event-dot', 'aria-hidden': 'true' }),
+              h('span', { class: 'event-type' }, e.type.replace(/_/g, ' ')),
+              h('span', { class: 'event-at mono' }, utc(e.at)),
+              h('span', { class: 'event-text' }, eventSummary(e)),
+            ),
             decision ? h('div', { class: 'event-tree' }, treeView(traceTree(decision, service))) : null,
           );
         }),

@@ -2,7 +2,10 @@
 // project's grammar): balance, enabled and test outcome, editable; the connector that pays
 // through it; daily and monthly used against the route's caps. Below: the scheme's stored rate
 // table, editable, and the payout points with a form to add one.
-import { balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, TEST_OUTCOME_FORMS, testOutcome, usage, type ConnectorView, type SchemeRoute } from '../../console/routes-model.js';
+import {
+  balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, TEST_OUTCOME_FORMS, testOutcome, usage,
+  type ConnectorView, type SchemeRoute,
+} from '../../console/routes-model.js';
 import * as api from '../api.js';
 import * as capi from './console-api.js';
 import { $, h, message, type Say } from './dom.js';
@@ -12,7 +15,20 @@ function usageCell(used: string | undefined, cap: string | null, currency: strin
   return h(
     'td',
     { class: `usage${u.over ? ' over' : ''}` },
-    u.percent === null ? null : h('div', { class: 'meter', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(u.percent), 'aria-label': `${u.text} ${currency}` }, h('div', { class: 'meter-fill', style: `width:${u.percent.toFixed(1)}%` })),
+    u.percent === null
+      ? null
+      : h(
+          'div',
+          {
+            class: 'meter',
+            role: 'meter',
+            'aria-valuemin': 0,
+            'aria-valuemax': 100,
+            'aria-valuenow': Math.round(u.percent),
+            'aria-label': `${u.text} ${currency}`,
+          },
+          h('div', { class: 'meter-fill', style: `width:${u.percent.toFixed(1)}%` }),
+        ),
     h('div', { class: 'usage-text mono' }, u.text),
   );
 }
@@ -103,13 +119,31 @@ export class RoutesPage {
     const balance = h('input', { class: 'balance mono', value: state?.balance ?? '', placeholder: 'unknown', inputmode: 'decimal', size: 12, 'aria-label': `Balance of ${r.name} (${currency})` });
     const enabled = h('input', { type: 'checkbox', 'aria-label': `${r.name} enabled` });
     enabled.checked = state?.enabled ?? true;
-    const outcome = h('input', { class: 'outcome mono', value: state?.test_outcome ?? 'success', list: 'test-outcomes', size: 20, spellcheck: 'false', autocomplete: 'off', 'aria-label': `Test outcome of ${r.name}`, title: TEST_OUTCOME_FORMS });
+    const outcome = h('input', {
+      class: 'outcome mono',
+      value: state?.test_outcome ?? 'success',
+      list: 'test-outcomes',
+      size: 20,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      'aria-label': `Test outcome of ${r.name}`,
+      title: TEST_OUTCOME_FORMS,
+    });
     outcome.addEventListener('input', () => outcome.setAttribute('aria-invalid', String(testOutcome(outcome.value) === null)));
     const save = h('button', { type: 'button', class: 'small primary save-route', title: `Store ${r.name}'s state (Enter in a field)` }, 'Save');
     const tr = h(
       'tr',
       { 'data-route': r.name },
-      h('td', {}, h('div', { class: 'route-name' }, r.name), h('div', { class: 'muted small-text' }, [currency, r.p2p ? 'p2p' : '', r.disabled ? 'disabled in the scheme' : '', state ? '' : 'no stored state yet'].filter(Boolean).join(' · '))),
+      h(
+        'td',
+        {},
+        h('div', { class: 'route-name' }, r.name),
+        h(
+          'div',
+          { class: 'muted small-text' },
+          [currency, r.p2p ? 'p2p' : '', r.disabled ? 'disabled in the scheme' : '', state ? '' : 'no stored state yet'].filter(Boolean).join(' · '),
+        ),
+      ),
       h('td', { class: 'num' }, balance, h('span', { class: 'muted' }, ` ${currency}`)),
       h('td', {}, enabled),
       h('td', {}, outcome),

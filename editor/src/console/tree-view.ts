@@ -13,14 +13,26 @@ function box(n: TreeNode): HTMLElement {
         'ul',
         { class: 'candidates', 'aria-label': 'candidates' },
         ...n.candidates.map((c) =>
-          h('li', { class: `cand cand-${c.state}`, title: c.reason ? `${c.route}: ${c.reason}` : `${c.route}: ${c.state}` }, c.state === 'chosen' ? '★ ' : c.state === 'filtered' ? '⊘ ' : '', c.route, c.reason ? h('span', { class: 'why' }, ` ${c.reason}`) : null),
+          h(
+            'li',
+            { class: `cand cand-${c.state}`, title: c.reason ? `${c.route}: ${c.reason}` : `${c.route}: ${c.state}` },
+            c.state === 'chosen' ? '★ ' : c.state === 'filtered' ? '⊘ ' : '',
+            c.route,
+            c.reason ? h('span', { class: 'why' }, ` ${c.reason}`) : null,
+          ),
         ),
       )
     : null;
   return h(
     'div',
     { class: `node node-${n.kind} tone-${n.tone}`, 'data-tone': n.tone, 'data-kind': n.kind },
-    h('div', { class: 'node-head' }, h('span', { class: 'node-icon', 'aria-hidden': 'true' }, ICON[n.tone]), h('span', { class: 'node-title' }, n.title), n.line !== undefined ? h('span', { class: 'node-line' }, `line ${n.line}`) : null),
+    h(
+      'div',
+      { class: 'node-head' },
+      h('span', { class: 'node-icon', 'aria-hidden': 'true' }, ICON[n.tone]),
+      h('span', { class: 'node-title' }, n.title),
+      n.line !== undefined ? h('span', { class: 'node-line' }, `line ${n.line}`) : null,
+    ),
     n.outcome ? h('div', { class: 'node-outcome' }, n.outcome) : null,
     values,
     candidates,

@@ -53,7 +53,15 @@ export class WebhooksPage {
     return h(
       'section',
       { class: 'card endpoint', 'data-endpoint': e.id, 'aria-label': `Endpoint ${e.url}` },
-      h('div', { class: 'endpoint-head' }, h('span', { class: 'endpoint-url mono' }, e.url), h('span', { class: 'muted mono' }, e.id), h('span', { class: 'muted' }, `added ${utc(e.created_at)} UTC`), h('div', { class: 'spacer' }), remove),
+      h(
+        'div',
+        { class: 'endpoint-head' },
+        h('span', { class: 'endpoint-url mono' }, e.url),
+        h('span', { class: 'muted mono' }, e.id),
+        h('span', { class: 'muted' }, `added ${utc(e.created_at)} UTC`),
+        h('div', { class: 'spacer' }),
+        remove,
+      ),
       h(
         'div',
         { class: 'table-wrap' },
