@@ -1,42 +1,9 @@
-// The standard attributes every request has (LANGUAGE.md §2 "Fields") and the value types
-// that attributes and declared fields share; the checker and the compiler both read them.
+// How conditions' attributes and declared fields are typed for the checker and the compiler:
+// the standard attributes' table is the runtime's (runtime/attributes.ts), read from here.
 import type { AttrRef, FieldStmt } from '../grammar/ast.js';
+import { ATTRIBUTES, WEEKDAYS, type ValueType } from '../runtime/attributes.js';
 
-/** What a condition may compare an attribute or field with. */
-export type ValueType =
-  | { readonly kind: 'money' }
-  | { readonly kind: 'int'; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'decimal' }
-  | { readonly kind: 'string' }
-  | { readonly kind: 'bool' }
-  | { readonly kind: 'currency' }
-  | { readonly kind: 'country' }
-  | { readonly kind: 'name' }
-  | { readonly kind: 'weekday' }
-  | { readonly kind: 'one_of'; readonly values: readonly string[] };
-
-export const WEEKDAYS: readonly string[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-interface Attribute {
-  readonly type: ValueType;
-  /** A request may lack it; then every comparison on it is false. */
-  readonly optional: boolean;
-}
-
-// A Map: user-written names such as `__proto__` must never hit an inherited property.
-export const ATTRIBUTES: ReadonlyMap<string, Attribute> = new Map<string, Attribute>([
-  ['amount', { type: { kind: 'money' }, optional: false }],
-  ['currency', { type: { kind: 'currency' }, optional: false }],
-  ['service', { type: { kind: 'name' }, optional: false }],
-  ['country', { type: { kind: 'country' }, optional: true }],
-  ['point', { type: { kind: 'string' }, optional: true }],
-  // `attempt` defaults to 1 and `test_mode` to false, so neither is ever absent.
-  ['attempt', { type: { kind: 'int' }, optional: false }],
-  ['last_error', { type: { kind: 'string' }, optional: true }],
-  ['hour', { type: { kind: 'int', min: 0, max: 23 }, optional: true }],
-  ['weekday', { type: { kind: 'weekday' }, optional: true }],
-  ['test_mode', { type: { kind: 'bool' }, optional: false }],
-]);
+export { ATTRIBUTES, WEEKDAYS, type ValueType };
 
 /** The value type a field declaration gives, or undefined for a type the parser could not read. */
 export function fieldValueType(f: FieldStmt): ValueType | undefined {

@@ -7,6 +7,7 @@
 // optimize very large functions. The traced program is the same code that also records, per
 // chain run, which branch held and the values read (runtime/trace.ts's compact entries).
 import type * as A from '../grammar/ast.js';
+import { ATTRIBUTES, type ValueType } from '../runtime/attributes.js';
 import type { RouteDef } from '../runtime/types.js';
 import { chainIndex, type ChainIndex, type KeyIndex } from './dispatch.js';
 import { valueKey, type AttrName } from '../runtime/conditions.js';
@@ -27,19 +28,12 @@ export interface Generated {
   readonly money: ReturnType<typeof moneyCurrencies>;
 }
 
-/** Attribute → how its value is read from `r` (the Request) in generated code. */
-const ATTRIBUTES: ReadonlyMap<string, { code: string; type: 'num' | 'int' | 'eq' }> = new Map([
-  ['amount', { code: 'r.amount', type: 'num' }],
-  ['currency', { code: 'r.currency', type: 'eq' }],
-  ['service', { code: 'r.service', type: 'eq' }],
-  ['country', { code: 'r.country', type: 'eq' }],
-  ['point', { code: 'r.point', type: 'eq' }],
-  ['attempt', { code: 'r.attempt', type: 'int' }],
-  ['last_error', { code: 'r.lastError', type: 'eq' }],
-  ['hour', { code: 'r.hour', type: 'int' }],
-  ['weekday', { code: 'r.weekday', type: 'eq' }],
-  ['test_mode', { code: 'r.testMode', type: 'eq' }],
-]);
+/** How a value of the type is compared: exactly as a number, as a safe integer, or by identity. */
+type CompareAs = 'num' | 'int' | 'eq';
+
+function comparison(kind: ValueType['kind'] | A.FieldType): CompareAs {
+  return kind === 'money' || kind === 'decimal' ? 'num' : kind === 'int' ? 'int' : 'eq';
+}
 
 const FUNCTION_BRANCHES = 64;
 const CASES_PER_FUNCTION = 128;
@@ -96,11 +90,13 @@ class Generator {
   }
 
   /** How generated code reads an attribute (a reference in a condition, or a dispatch key). */
-  private attr(a: Pick<A.AttrRef, 'name' | 'isField'>): { code: string; type: 'num' | 'int' | 'eq' } {
-    if (!a.isField) return ATTRIBUTES.get(a.name) ?? { code: 'undefined', type: 'eq' };
+  private attr(a: Pick<A.AttrRef, 'name' | 'isField'>): { code: string; type: CompareAs } {
+    if (!a.isField) {
+      const s = ATTRIBUTES.get(a.name);
+      return s ? { code: `r.${s.field}`, type: comparison(s.type.kind) } : { code: 'undefined', type: 'eq' };
+    }
     const type = this.fieldTypes.get(a.name);
-    const code = `r.fields.get(${lit(a.name)})`;
-    return { code, type: type === 'int' ? 'int' : type === 'decimal' ? 'num' : 'eq' };
+    return { code: `r.fields.get(${lit(a.name)})`, type: type === undefined ? 'eq' : comparison(type) };
   }
 
   private value(v: A.Value): string | number | boolean {
@@ -121,7 +117,7 @@ class Generator {
   }
 
   /** The attribute's value expression for a comparison with `v` (amount converts for money). */
-  private operand(a: A.AttrRef, v: A.Value): { code: string; type: 'num' | 'int' | 'eq' } {
+  private operand(a: A.AttrRef, v: A.Value): { code: string; type: CompareAs } {
     const at = this.attr(a);
     if (a.name === 'amount' && !a.isField && v.kind === 'Money') {
       return { code: `rt.amountIn(ctx, ${lit(v.currency.code)})`, type: 'num' };

@@ -3,6 +3,7 @@
 // per block and branch tested): the compiled program's compact trace must expand to it.
 import type * as A from '../grammar/ast.js';
 import { exprText } from '../grammar/format-expr.js';
+import { ATTRIBUTES, readAttribute } from '../runtime/attributes.js';
 import { amountIn, asRat, snapshot } from '../runtime/conditions.js';
 import type { DecideContext } from '../runtime/context.js';
 import type { Program } from '../runtime/program.js';
@@ -39,32 +40,11 @@ function fieldScalar(v: FieldValue | undefined): Scalar | undefined {
 
 /** The attribute's value as compared with `v`; undefined when the request lacks it. */
 function attribute(ctx: DecideContext, a: A.AttrRef, v: A.Value): Scalar | undefined {
-  const { req } = ctx;
-  if (a.isField) return fieldScalar(req.fields.get(a.name));
-  switch (a.name) {
-    case 'amount':
-      return v.kind === 'Money' ? amountIn(ctx, v.currency.code) : req.amount;
-    case 'currency':
-      return req.currency;
-    case 'service':
-      return req.service;
-    case 'country':
-      return req.country;
-    case 'point':
-      return req.point;
-    case 'attempt':
-      return asRat(req.attempt);
-    case 'last_error':
-      return req.lastError;
-    case 'hour':
-      return asRat(req.hour);
-    case 'weekday':
-      return req.weekday;
-    case 'test_mode':
-      return req.testMode;
-    default:
-      return undefined;
-  }
+  if (a.isField) return fieldScalar(ctx.req.fields.get(a.name));
+  const standard = ATTRIBUTES.get(a.name);
+  if (standard === undefined) return undefined;
+  if (standard.name === 'amount' && v.kind === 'Money') return amountIn(ctx, v.currency.code);
+  return fieldScalar(readAttribute(ctx.req, standard));
 }
 
 function equal(x: Scalar, y: Scalar): boolean {

@@ -1,15 +1,16 @@
-// The request's JSON Schema, derived from the standard attributes and the scheme's `field`
-// lines, compiled once with ajv. An invalid request is never routed.
+// The request's JSON Schema, derived from the request's standard properties
+// (runtime/attributes.ts) and the scheme's `field` lines, compiled once with ajv. An invalid
+// request is never routed.
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import type * as A from '../grammar/ast.js';
+import { REQUEST_PROPERTIES, type JsonSchema } from '../runtime/attributes.js';
 import { REQUEST_FORMATS, requestReaderOf, type RequestReader } from '../runtime/validation.js';
 
 export type { RequestReader, RequestValidator, ValidationError } from '../runtime/validation.js';
 
-export type JsonSchema = Readonly<Record<string, unknown>>;
+export type { JsonSchema };
 
-const DECIMAL = '^\\d+(\\.\\d+)?$';
 /** The ajv options of the request validator, in process and in `sluice build`'s modules. */
 const AJV_OPTIONS: Options = { allErrors: true, strict: true, ownProperties: true };
 
@@ -42,22 +43,14 @@ export function requestSchema(file: A.SchemeFile): JsonSchema {
   const required = [...new Set(fields.filter((f) => f.required).map((f) => f.name.name))];
   const properties = Object.fromEntries(fields.map((f) => [f.name.name, fieldSchema(f)]));
   const fieldsSchema = { type: 'object', properties, ...(required.length ? { required } : {}) };
+  const standard = Object.entries(REQUEST_PROPERTIES);
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'Sluice payout request',
     type: 'object',
-    required: ['amount', 'currency', 'service', ...(required.length ? ['fields'] : [])],
+    required: [...standard.filter(([, p]) => p.required).map(([name]) => name), ...(required.length ? ['fields'] : [])],
     properties: {
-      amount: { anyOf: [{ type: 'string', pattern: DECIMAL }, { type: 'number', exclusiveMinimum: 0 }] },
-      currency: { type: 'string', format: 'iso-4217' },
-      service: { type: 'string', minLength: 1 },
-      country: { type: 'string', format: 'iso-3166-alpha-2' },
-      point: { type: 'string' },
-      created_at: { type: 'string', format: 'date-time' },
-      test_mode: { type: 'boolean' },
-      attempt: { type: 'integer', minimum: 1 },
-      exclude: { type: 'array', items: { type: 'string' } },
-      last_error: { type: 'string' },
+      ...Object.fromEntries(standard.map(([name, p]) => [name, p.schema])),
       fields: fieldsSchema,
     },
   };

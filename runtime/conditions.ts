@@ -1,4 +1,5 @@
 // Values that conditions compare, shared by the compiled code and the reference interpreter.
+import { ATTRIBUTES, readAttribute } from './attributes.js';
 import type { DecideContext } from './context.js';
 import { unitsString } from './int.js';
 import { mul, parseJsonDecimal, ratToString, type Rat } from './rational.js';
@@ -43,18 +44,12 @@ export function shownAmount(req: Request): string {
   return `${unitsString(req.units, req.scale)} ${req.currency}`;
 }
 
-const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | undefined>> = {
-  amount: (ctx) => shownAmount(ctx.req),
-  currency: (ctx) => ctx.req.currency,
-  service: (ctx) => ctx.req.service,
-  country: (ctx) => ctx.req.country,
-  point: (ctx) => ctx.req.point,
-  attempt: (ctx) => ctx.req.attempt,
-  last_error: (ctx) => ctx.req.lastError,
-  hour: (ctx) => ctx.req.hour,
-  weekday: (ctx) => ctx.req.weekday,
-  test_mode: (ctx) => ctx.req.testMode,
-};
+/** A standard attribute's value as the trace shows it; the amount with its currency. */
+function shownStandard(req: Request, name: string): string | number | boolean | null {
+  const a = ATTRIBUTES.get(name);
+  if (a === undefined) return null;
+  return a.name === 'amount' ? shownAmount(req) : shown(readAttribute(req, a));
+}
 
 /**
  * The values a condition saw, for the reference interpreter's trace (absent ones as null);
@@ -63,6 +58,6 @@ const STANDARD: Readonly<Record<string, (ctx: DecideContext) => FieldValue | und
  */
 export function snapshot(ctx: DecideContext, attrs: readonly AttrName[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const a of attrs) values[valueKey(a)] = shown(a.isField ? ctx.req.fields.get(a.name) : STANDARD[a.name]?.(ctx));
+  for (const a of attrs) values[valueKey(a)] = a.isField ? shown(ctx.req.fields.get(a.name)) : shownStandard(ctx.req, a.name);
   return values;
 }

@@ -1,11 +1,11 @@
 // A validated request's JSON becomes the runtime's Request: amounts exact, defaults applied,
 // `hour` and `weekday` derived from `created_at` (UTC), the amount's integer views computed once.
+import { WEEKDAYS } from './attributes.js';
 import { minorUnits } from './currencies.js';
 import { amountViews } from './int.js';
 import { parseJsonDecimal, type Rat } from './rational.js';
 import type { FieldValue, Request } from './types.js';
 
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /** Most requests exclude no route: one shared empty set (read-only by its type) instead of one each. */
 const NONE_EXCLUDED: ReadonlySet<string> = new Set();
@@ -50,7 +50,8 @@ export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap
     point: str(json['point']),
     createdAt: time ? time.getTime() : undefined,
     hour: time?.getUTCHours(),
-    weekday: time ? WEEKDAYS[time.getUTCDay()] : undefined,
+    // getUTCDay counts from Sunday, WEEKDAYS from Monday.
+    weekday: time ? WEEKDAYS[(time.getUTCDay() + 6) % 7] : undefined,
     testMode: json['test_mode'] === true,
     attempt: typeof json['attempt'] === 'number' ? json['attempt'] : 1,
     exclude: Array.isArray(json['exclude']) ? new Set(json['exclude'] as string[]) : NONE_EXCLUDED,

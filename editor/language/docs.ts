@@ -1,6 +1,7 @@
 // Short documentation of the language's words, for hovers and completion details
 // (LANGUAGE.md in a sentence or two each).
 import { ATTRIBUTES, describeType } from '../../compiler/attributes.js';
+import type { AttributeName } from '../../runtime/attributes.js';
 import type { StrategyName } from '../../grammar/ast.js';
 
 export const STRATEGY_DOCS: Readonly<Record<StrategyName, string>> = {
@@ -11,7 +12,8 @@ export const STRATEGY_DOCS: Readonly<Record<StrategyName, string>> = {
   cost: '`cost R, ...` — the candidate with the lowest total cost: its fee plus its conversion loss, valued in the request\'s currency.',
 };
 
-const ATTRIBUTE_TEXT: Readonly<Record<string, string>> = {
+/** Every standard attribute has its text: a new one does not compile until it is written. */
+const ATTRIBUTE_TEXT: Readonly<Record<AttributeName, string>> = {
   amount: 'The payout amount. Compared with `N CUR` it is converted into CUR with the rates; with a bare number it compares in the request\'s own currency.',
   currency: 'The request\'s ISO 4217 currency code.',
   service: 'The request\'s service name; the scheme\'s `service NAME { ... }` of that name routes it.',
@@ -29,7 +31,7 @@ export function attributeDoc(name: string): string | undefined {
   const a = ATTRIBUTES.get(name);
   if (!a) return undefined;
   const optional = a.optional ? ' Optional: a comparison on it is false when the request lacks it.' : '';
-  return `**${name}** — attribute, ${describeType(a.type)}.\n\n${ATTRIBUTE_TEXT[name] ?? ''}${optional}`;
+  return `**${name}** — attribute, ${describeType(a.type)}.\n\n${ATTRIBUTE_TEXT[a.name]}${optional}`;
 }
 
 export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
