@@ -6,6 +6,7 @@ import { parse, type ParseResult } from '../grammar/parse.js';
 import { declare } from './check-declarations.js';
 import { resolver, type CheckContext, type Symbols } from './check-context.js';
 import { checkExpr } from './check-expr.js';
+import { checkGuards } from './check-guards.js';
 import { checkBody } from './check-plan.js';
 import { Budget, chainVerdicts, describeKey } from './reachability.js';
 
@@ -36,6 +37,7 @@ export function check(file: SchemeFile, options: CheckOptions = {}): CheckResult
   const ctx: CheckContext = { symbols, partial, diagnostics, usedRoutes: new Set(), usedFields: new Set(), resolve, budget };
   checkBlocks(file, ctx);
   for (const s of file.statements) if (s.kind === 'ServiceStmt') checkBody(s.body, ctx, true);
+  checkGuards(file, symbols, diagnostics);
   if (!partial) checkUnused(ctx);
   if (budget.stoppedAt) diagnostics.push(skipped(budget, budget.stoppedAt));
   return { diagnostics: sortDiagnostics(diagnostics), symbols };

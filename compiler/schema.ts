@@ -4,7 +4,7 @@
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import type * as A from '../grammar/ast.js';
-import { REQUEST_PROPERTIES, type JsonSchema } from '../runtime/attributes.js';
+import { REQUEST_PROPERTIES, REQUIRABLE, type JsonSchema } from '../runtime/attributes.js';
 import { REQUEST_FORMATS, requestReaderOf, type RequestReader } from '../runtime/validation.js';
 
 export type { RequestReader, RequestValidator, ValidationError } from '../runtime/validation.js';
@@ -38,17 +38,24 @@ function fieldSchema(f: A.FieldStmt): JsonSchema {
   }
 }
 
+/** The request properties the scheme's `require` lines name that `require` may name (the checker reports the others). */
+export function requiredAttributes(file: A.SchemeFile): ReadonlySet<string> {
+  const named = file.statements.flatMap((s) => (s.kind === 'RequireStmt' ? s.attributes.map((a) => a.name) : []));
+  return new Set(named.filter((name) => REQUIRABLE.includes(name)));
+}
+
 export function requestSchema(file: A.SchemeFile): JsonSchema {
   const fields = file.statements.filter((s): s is A.FieldStmt => s.kind === 'FieldStmt');
   const required = [...new Set(fields.filter((f) => f.required).map((f) => f.name.name))];
   const properties = Object.fromEntries(fields.map((f) => [f.name.name, fieldSchema(f)]));
   const fieldsSchema = { type: 'object', properties, ...(required.length ? { required } : {}) };
   const standard = Object.entries(REQUEST_PROPERTIES);
+  const demanded = requiredAttributes(file);
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'Sluice payout request',
     type: 'object',
-    required: [...standard.filter(([, p]) => p.required).map(([name]) => name), ...(required.length ? ['fields'] : [])],
+    required: [...standard.filter(([name, p]) => p.required || demanded.has(name)).map(([name]) => name), ...(required.length ? ['fields'] : [])],
     properties: {
       ...Object.fromEntries(standard.map(([name, p]) => [name, p.schema])),
       fields: fieldsSchema,

@@ -119,6 +119,13 @@ export interface P2PFirstStmt {
   readonly span: Span;
 }
 
+/** `require ATTR, ...`: optional standard attributes every request must carry. */
+export interface RequireStmt {
+  readonly kind: 'RequireStmt';
+  readonly attributes: readonly Ident[];
+  readonly span: Span;
+}
+
 export type FieldType = KeywordOf<'fieldType'> | 'one_of';
 
 export interface FieldStmt {
@@ -170,6 +177,7 @@ export type TopStmt =
   | BaseStmt
   | AttemptsStmt
   | P2PFirstStmt
+  | RequireStmt
   | FieldStmt
   | RouteStmt
   | BlockStmt

@@ -109,6 +109,8 @@ class Descent {
         return N.attemptsStmt(kw, this.take(NumberLit));
       case Kw.p2p:
         return N.p2pFirstStmt(kw, this.take(Kw.first));
+      case Kw.require:
+        return N.requireStmt(kw, this.identifiers());
       case Kw.field:
         return this.fieldStmt(kw);
       case Kw.route:
@@ -120,6 +122,14 @@ class Descent {
       default:
         throw GIVE_UP;
     }
+  }
+
+  /** One or more names separated by commas. */
+  private identifiers(): IToken[] {
+    const names: IToken[] = [];
+    do names.push(this.take(Identifier));
+    while (this.takeIf(Comma));
+    return names;
   }
 
   private fieldStmt(kw: IToken): A.FieldStmt {

@@ -43,6 +43,8 @@ function topText(s: Exclude<TopStmt, ServiceStmt>): string {
       return `attempts ${s.count.text}`;
     case 'P2PFirstStmt':
       return 'p2p first';
+    case 'RequireStmt':
+      return `require ${s.attributes.map((a) => a.name).join(', ')}`;
     case 'FieldStmt':
       return fieldText(s);
     case 'RouteStmt':

@@ -70,6 +70,10 @@ export function p2pFirstStmt(kw: IToken, first: IToken): A.P2PFirstStmt {
   return { kind: 'P2PFirstStmt', span: tokensSpan(kw, first) };
 }
 
+export function requireStmt(kw: IToken, names: readonly IToken[]): A.RequireStmt {
+  return { kind: 'RequireStmt', attributes: names.map(ident), span: tokensSpan(kw, names[names.length - 1] ?? kw) };
+}
+
 /** `values` are a `one_of` field's, else empty; `required` the token, if written. */
 export function fieldStmt(kw: IToken, name: IToken, type: IToken, values: A.StringLit[], required: IToken | undefined): A.FieldStmt {
   const last = required ?? (values.length ? undefined : type);

@@ -108,6 +108,7 @@ export class SluiceParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.baseStmt) },
     { ALT: () => this.SUBRULE(this.attemptsStmt) },
     { ALT: () => this.SUBRULE(this.p2pFirstStmt) },
+    { ALT: () => this.SUBRULE(this.requireStmt) },
     { ALT: () => this.SUBRULE(this.fieldStmt) },
     { ALT: () => this.SUBRULE(this.routeStmt) },
     { ALT: () => this.SUBRULE(this.blockStmt) },
@@ -161,6 +162,19 @@ export class SluiceParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(Kw.p2p);
     const first = this.CONSUME(Kw.first);
     return this.ACTION(() => N.p2pFirstStmt(kw, first));
+  });
+
+  private requireStmt = this.RULE('requireStmt', (): A.RequireStmt => {
+    const kw = this.CONSUME(Kw.require);
+    const names: IToken[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const name = this.CONSUME(Identifier);
+        this.ACTION(() => names.push(name));
+      },
+    });
+    return this.ACTION(() => N.requireStmt(kw, names));
   });
 
   private fieldStmt = this.RULE('fieldStmt', (): A.FieldStmt => {

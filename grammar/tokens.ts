@@ -11,7 +11,7 @@ export const KEYWORD_NAMES = [
   'markup', 'min', 'max', 'daily', 'monthly', 'p2p', 'first', 'disabled', 'block', 'when',
   'else', 'service', 'cascade', 'reject', ...STRATEGY_KINDS, 'split', 'sort', ...P2P_SORT_ORDERS,
   'min_amount', 'urgent', 'and', 'or', 'not', 'in', 'true', 'false', 'int', 'decimal', 'string',
-  'bool', 'one_of', 'required',
+  'bool', 'one_of', 'required', 'require',
 ] as const;
 export type Keyword = (typeof KEYWORD_NAMES)[number];
 

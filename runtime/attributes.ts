@@ -38,6 +38,8 @@ interface AttributeRow {
   /** A request may lack it; then every comparison on it is false. */
   readonly optional: boolean;
   readonly field: ValueField;
+  /** The request property it is read from, when not its own name. */
+  readonly from?: string;
 }
 
 // In the order messages and completion list them.
@@ -51,8 +53,8 @@ const TABLE = {
   attempt: { type: { kind: 'int' }, optional: false, field: 'attempt' },
   last_error: { type: { kind: 'string' }, optional: true, field: 'lastError' },
   // `hour` and `weekday` are read from `created_at` (UTC).
-  hour: { type: { kind: 'int', min: 0, max: 23 }, optional: true, field: 'hour' },
-  weekday: { type: { kind: 'weekday' }, optional: true, field: 'weekday' },
+  hour: { type: { kind: 'int', min: 0, max: 23 }, optional: true, field: 'hour', from: 'created_at' },
+  weekday: { type: { kind: 'weekday' }, optional: true, field: 'weekday', from: 'created_at' },
   test_mode: { type: { kind: 'bool' }, optional: false, field: 'testMode' },
 } as const satisfies Record<string, AttributeRow>;
 
@@ -78,15 +80,19 @@ const DECIMAL = '^\\d+(\\.\\d+)?$';
  * The request's properties besides `fields`, in the order the schema checks them (its errors
  * come in that order); `created_at` gives `hour` and `weekday`, `exclude` is no attribute.
  */
-export const REQUEST_PROPERTIES: Readonly<Record<string, { readonly schema: JsonSchema; readonly required?: true }>> = {
+/** `required`: every request carries it; `requirable`: a scheme may make it required (`require`). */
+export const REQUEST_PROPERTIES: Readonly<Record<string, { readonly schema: JsonSchema; readonly required?: true; readonly requirable?: true }>> = {
   amount: { schema: { anyOf: [{ type: 'string', pattern: DECIMAL }, { type: 'number', exclusiveMinimum: 0 }] }, required: true },
   currency: { schema: { type: 'string', format: 'iso-4217' }, required: true },
   service: { schema: { type: 'string', minLength: 1 }, required: true },
-  country: { schema: { type: 'string', format: 'iso-3166-alpha-2' } },
-  point: { schema: { type: 'string' } },
-  created_at: { schema: { type: 'string', format: 'date-time' } },
+  country: { schema: { type: 'string', format: 'iso-3166-alpha-2' }, requirable: true },
+  point: { schema: { type: 'string' }, requirable: true },
+  created_at: { schema: { type: 'string', format: 'date-time' }, requirable: true },
   test_mode: { schema: { type: 'boolean' } },
   attempt: { schema: { type: 'integer', minimum: 1 } },
   exclude: { schema: { type: 'array', items: { type: 'string' } } },
-  last_error: { schema: { type: 'string' } },
+  last_error: { schema: { type: 'string' }, requirable: true },
 };
+
+/** The request properties `require` may name (LANGUAGE.md §2), in the table's order. */
+export const REQUIRABLE: readonly string[] = Object.entries(REQUEST_PROPERTIES).flatMap(([name, p]) => (p.requirable ? [name] : []));

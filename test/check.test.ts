@@ -185,21 +185,22 @@ describe('check: what is fine', () => {
       'amount >= 10 EUR', 'amount < 5', 'currency = EUR', 'service = s', 'country in [DE, AT]', 'point = "p1"',
       'attempt > 1', 'last_error = "timeout"', 'hour <= 23', 'weekday in [sat, sun]', 'test_mode = false',
     ];
-    clean('scheme x', ...conditions.map((c, i) => `block b${i} when ${c}`));
+    // Required, so that no block reads what a request may leave out (W_BLOCK_OPTIONAL).
+    clean('scheme x', 'require country, point, created_at, last_error', ...conditions.map((c, i) => `block b${i} when ${c}`));
   });
 
   it('accepts __proto__ and constructor as names', () => {
-    clean('scheme x', 'field __proto__ int', 'route constructor EUR', 'block b when fields.__proto__ = 1', 'service __proto__ {', '  optimal constructor', '}');
+    clean('scheme x', 'field __proto__ int required', 'route constructor EUR', 'block b when fields.__proto__ = 1', 'service __proto__ {', '  optimal constructor', '}');
   });
 });
 
 describe('check: the example scheme', () => {
   it('has no errors; warns of the unused disabled route and of plans shorter than attempts 3', () => {
     expect(found(EXAMPLE)).toEqual([
-      '14:7 warning W_UNUSED_ROUTE',
-      '22:7 warning W_FEW_ROUTES',
-      '28:5 warning W_FEW_ROUTES',
-      '33:3 warning W_FEW_ROUTES',
+      '15:7 warning W_UNUSED_ROUTE',
+      '23:7 warning W_FEW_ROUTES',
+      '29:5 warning W_FEW_ROUTES',
+      '34:3 warning W_FEW_ROUTES',
     ]);
   });
 

@@ -19,6 +19,7 @@ rates daily_rates
 base EUR
 attempts 2
 p2p first
+require country, created_at
 field tier int required
 field ratio decimal
 field note string

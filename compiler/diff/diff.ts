@@ -8,6 +8,7 @@ import {
   statementText, type Attr,
 } from './items.js';
 import { settingsOf, servicesOf } from '../lower.js';
+import { requiredAttributes } from '../schema.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'reordered';
 
@@ -65,7 +66,7 @@ function only<K extends A.TopStmt['kind']>(file: A.SchemeFile, kind: K): StmtOf<
   return file.statements.filter((s): s is StmtOf<K> => s.kind === kind);
 }
 
-const SETTINGS = ['scheme', 'mode', 'rates', 'base', 'attempts', 'p2p first'];
+const SETTINGS = ['scheme', 'mode', 'rates', 'base', 'attempts', 'p2p first', 'require'];
 
 function diffSettings(before: A.SchemeFile, after: A.SchemeFile): Detail[] {
   return attrDetails(settingAttrs(before), settingAttrs(after), SETTINGS);
@@ -81,6 +82,7 @@ function settingAttrs(file: A.SchemeFile): Map<string, Attr> {
     ['base', s.base],
     ['attempts', String(s.attempts)],
     ['p2p first', s.p2pFirst ? 'yes' : 'no'],
+    ['require', [...requiredAttributes(file)].sort().join(', ') || '(none)'],
   ];
   return new Map(values.map(([k, v]) => [k, { key: v, text: v }]));
 }

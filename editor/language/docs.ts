@@ -65,6 +65,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   urgent: '`urgent Nd` or `Nh` — payments expiring within the period come first.',
   first: '`p2p first` — every strategy considers its p2p candidates before the others.',
   required: 'The request must carry this field.',
+  require: '`require ATTR, ...` — optional standard attributes (country, point, created_at, last_error) every request must carry; a request without one is invalid.',
   one_of: '`one_of "a", "b"` — a string from the listed values.',
   in: '`ATTR in [V, ...]` — membership in a list.',
   not: '`not EXPR` negates; `ATTR not in [...]` is false for an absent attribute.',
