@@ -11,11 +11,11 @@ describe('route state model', () => {
     expect(m.rates).toBe('ecb_daily');
     expect(m.base).toBe('EUR');
     expect(m.routes).toEqual([
-      { name: 'acme_eur', currency: 'EUR', daily: '200000', monthly: null, p2p: false, disabled: false, line: 10 },
-      { name: 'bankco_eur', currency: 'EUR', daily: null, monthly: null, p2p: false, disabled: false, line: 11 },
-      { name: 'p2p_eur', currency: 'EUR', daily: null, monthly: null, p2p: true, disabled: false, line: 12 },
-      { name: 'global_usd', currency: 'USD', daily: null, monthly: '5000000', p2p: false, disabled: false, line: 13 },
-      { name: 'old_eur', currency: 'EUR', daily: null, monthly: null, p2p: false, disabled: true, line: 14 },
+      { name: 'acme_eur', currency: 'EUR', daily: '200000', monthly: null, p2p: false, disabled: false, line: 11 },
+      { name: 'bankco_eur', currency: 'EUR', daily: null, monthly: null, p2p: false, disabled: false, line: 12 },
+      { name: 'p2p_eur', currency: 'EUR', daily: null, monthly: null, p2p: true, disabled: false, line: 13 },
+      { name: 'global_usd', currency: 'USD', daily: null, monthly: '5000000', p2p: false, disabled: false, line: 14 },
+      { name: 'old_eur', currency: 'EUR', daily: null, monthly: null, p2p: false, disabled: true, line: 15 },
     ]);
   });
 

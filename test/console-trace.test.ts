@@ -33,7 +33,7 @@ describe('traceTree', () => {
       '      ok balance — chose bankco_eur',
     ]);
     const strategy = flatten(tree).find((n) => n.node.kind === 'strategy')!.node;
-    expect(strategy.line).toBe(22);
+    expect(strategy.line).toBe(23);
     expect(strategy.candidates).toEqual([
       { route: 'bankco_eur', state: 'chosen' },
       { route: 'acme_eur', state: 'filtered', reason: 'excluded by failover' },
