@@ -10,6 +10,7 @@ import { validatorOf } from '../runtime/validation.js';
 import { checkSource } from './check.js';
 import { generate } from './codegen.js';
 import { fieldKindsOf, routesOf, settingsOf } from './lower.js';
+import { NAMES } from './code.js';
 import { traceTable } from './trace-table.js';
 import { requestReader, requestSchema, type JsonSchema, type RequestReader, type RequestValidator } from './schema.js';
 
@@ -42,7 +43,7 @@ export interface CompileResult {
 /** Generates the program's source and instantiates it once; `K` carries the values passed by reference. */
 function programOf(file: A.SchemeFile, trace: boolean, settings: SchemeSettings): Program {
   const g = generate(file, { trace });
-  const code = new Function('K', 'rt', g.source) as ProgramCode;
+  const code = new Function(NAMES.K.text, NAMES.rt.text, g.source) as ProgramCode;
   return instantiateProgram(code, g.scope, settings, g.money);
 }
 

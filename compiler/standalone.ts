@@ -10,6 +10,7 @@ import { checkSource } from './check.js';
 import { generate } from './codegen.js';
 import { lit } from './literal.js';
 import { fieldKindsOf, settingsOf } from './lower.js';
+import { NAMES } from './code.js';
 import { requestSchema } from './schema.js';
 import { valueSource } from './serialize.js';
 import { validatorSource } from './standalone-validator.js';
@@ -35,7 +36,7 @@ function programSource(ast: A.SchemeFile, trace: boolean, name: string): { code:
   const g = generate(ast, { trace });
   const scope = valueSource(g.scope, `${name}'s K`);
   const code = [
-    `function ${name}Parts(K, rt) {\n${g.source}\n}`,
+    `function ${name}Parts(${NAMES.K.text}, ${NAMES.rt.text}) {\n${g.source}\n}`,
     `function ${name}Scope() {\n${[...scope.declarations, `return ${scope.expression};`].join('\n')}\n}`,
   ].join('\n');
   return { code, money: g.money };
