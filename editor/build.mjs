@@ -33,7 +33,7 @@ export async function buildEditor({ quiet = false } = {}) {
   await Promise.all([
     esbuild.build({
       ...common,
-      entryPoints: { app: join(here, 'src', 'main.ts') },
+      entryPoints: { app: join(here, 'page', 'main.ts') },
       outdir: OUT_DIR,
       // One script: Monaco's lazily imported JSON mode is inlined (its worker comes from
       // MonacoEnvironment.getWorker, below in main.ts).
@@ -44,8 +44,8 @@ export async function buildEditor({ quiet = false } = {}) {
       entryPoints: {
         'editor.worker': join(monaco, 'editor', 'editor.worker.js'),
         'json.worker': join(monaco, 'language', 'json', 'json.worker.js'),
-        'sluice.worker': join(here, 'src', 'language.worker.ts'),
-        'sim.worker': join(here, 'src', 'sim.worker.ts'),
+        'sluice.worker': join(here, 'page', 'language.worker.ts'),
+        'sim.worker': join(here, 'page', 'sim.worker.ts'),
       },
       outdir: OUT_DIR,
     }),

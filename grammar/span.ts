@@ -32,10 +32,6 @@ export function tokenSpan(t: IToken): Span {
   return { start: tokenStart(t), end: tokenEnd(t) };
 }
 
-export function isRealToken(t: IToken | undefined): t is IToken {
-  return t !== undefined && valid(t.startOffset) && !t.isInsertedInRecovery;
-}
-
 /** From the start of token `a` to the end of token `b`: join(tokenSpan(a), tokenSpan(b)) without the garbage. */
 export function tokensSpan(a: IToken, b: IToken): Span {
   const start = tokenStart(a);

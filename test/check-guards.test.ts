@@ -41,7 +41,13 @@ const CASES: readonly Case[] = [
   { why: 'base set explicitly, even to EUR', source: src('scheme x', 'base EUR', 'route u USD', ...service('optimal u')), code: 'W_BASE_DEFAULT', at: null },
   { why: 'routes in EUR with base left to EUR', source: src('scheme x', 'route e EUR', ...service('weight e 100%')), code: 'W_BASE_DEFAULT', at: null },
   { why: 'min above max', source: src('scheme x', 'route a EUR min 500 max 100', ...service('optimal a')), code: 'W_MIN_ABOVE_MAX', at: [2, 13] },
-  { why: 'require takes no unknown attribute', source: src('scheme x', 'require country, colour'), code: 'E_UNKNOWN_ATTRIBUTE', at: [2, 18], says: 'require takes country, point, created_at, last_error' },
+  {
+    why: 'require takes no unknown attribute',
+    source: src('scheme x', 'require country, colour'),
+    code: 'E_UNKNOWN_ATTRIBUTE',
+    at: [2, 18],
+    says: 'require takes country, point, created_at, last_error',
+  },
   { why: 'require takes no attribute every request has', source: src('scheme x', 'require amount'), code: 'E_NOT_REQUIRABLE', at: [2, 9] },
   { why: 'hour is read from created_at, which is what require names', source: src('scheme x', 'require hour'), code: 'E_NOT_REQUIRABLE', at: [2, 9] },
 ];

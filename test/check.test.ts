@@ -77,7 +77,12 @@ const ERRORS: readonly Case[] = [
   { why: 'weights not summing to 100% (the keyword)', source: src(...service('  weight a 70%, a 20%')), code: 'E_WEIGHTS', at: [4, 3], says: '90%' },
   { why: 'weight route without a percentage', source: src(...service('  weight a 70%, b'), 'route b EUR'), code: 'E_WEIGHTS', at: [4, 17] },
   { why: 'percentage on another strategy', source: src(...service('  optimal a, b 50%'), 'route b EUR'), code: 'E_WEIGHTS', at: [4, 16] },
-  { why: 'else after else (the second else)', source: src(...service('  when amount > 1 {', '    optimal a', '  } else {', '    optimal a', '  } else {', '    optimal a', '  }')), code: 'E_ELSE_AFTER_ELSE', at: [8, 5] },
+  {
+    why: 'else after else (the second else)',
+    source: src(...service('  when amount > 1 {', '    optimal a', '  } else {', '    optimal a', '  } else {', '    optimal a', '  }')),
+    code: 'E_ELSE_AFTER_ELSE',
+    at: [8, 5],
+  },
   { why: 'attempts 0', source: src('scheme x', 'attempts 0'), code: 'E_INVALID_NUMBER', at: [2, 10] },
   { why: 'attempts not whole', source: src('scheme x', 'attempts 1.5'), code: 'E_INVALID_NUMBER', at: [2, 10] },
   { why: 'hour outside 0-23', source: block('hour > 24'), code: 'E_INVALID_NUMBER', at: [2, 21] },
@@ -155,7 +160,9 @@ describe('check: what is fine', () => {
   });
 
   it('joins open and closed bounds exactly: < 100, > 100 and = 100.0 leave nothing for else', () => {
-    const chain = src(...service('  when amount < 100 {', '    optimal a', '  } else when amount > 100 {', '    optimal a', '  } else when amount = 100.0 {', '    optimal a', '  } else {', '    optimal a', '  }'));
+    const chain = src(
+      ...service('  when amount < 100 {', '    optimal a', '  } else when amount > 100 {', '    optimal a', '  } else when amount = 100.0 {', '    optimal a', '  } else {', '    optimal a', '  }'),
+    );
     expect(found(chain)).toEqual(['10:5 warning W_UNREACHABLE']);
   });
 
@@ -164,7 +171,9 @@ describe('check: what is fine', () => {
   });
 
   it('counts integers as integers: hour < 12 and hour >= 12 leave only an absent hour', () => {
-    const chain = src(...service('  when hour < 12 {', '    optimal a', '  } else when hour >= 12 {', '    optimal a', '  } else when hour = 3 {', '    optimal a', '  } else {', '    optimal a', '  }'));
+    const chain = src(
+      ...service('  when hour < 12 {', '    optimal a', '  } else when hour >= 12 {', '    optimal a', '  } else when hour = 3 {', '    optimal a', '  } else {', '    optimal a', '  }'),
+    );
     expect(found(chain)).toEqual(['8:15 warning W_UNREACHABLE']);
   });
 
@@ -176,7 +185,10 @@ describe('check: what is fine', () => {
 
   it('does not count routes for attempts 1, for reject, or under an unreachable branch', () => {
     clean(...service('  optimal a'));
-    const unreachable = src('scheme x', 'attempts 2', 'route a EUR', 'route b EUR', 'service s {', '  when amount > 1 {', '    optimal a, b', '  } else when amount > 2 {', '    optimal a', '  } else {', '    reject "none"', '  }', '}');
+    const unreachable = src(
+      ...['scheme x', 'attempts 2', 'route a EUR', 'route b EUR', 'service s {', '  when amount > 1 {', '    optimal a, b'],
+      ...['  } else when amount > 2 {', '    optimal a', '  } else {', '    reject "none"', '  }', '}'],
+    );
     expect(found(unreachable)).toEqual(['8:15 warning W_UNREACHABLE']);
   });
 

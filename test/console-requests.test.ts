@@ -1,7 +1,7 @@
 // The payout request pages' words: each event of a request's log in one line with its tone, as
 // the gateway writes them, and every payout and request status with a distinct mark or tone.
 import { describe, expect, it } from 'vitest';
-import { eventSummary, eventTone, payoutMark, requestTone } from '../editor/console/requests-model.js';
+import { eventSummary, eventTone, payoutMark, requestTone } from '../editor/console-model/requests-model.js';
 import { PAYOUT_STATUSES, REQUEST_STATUSES } from '../runtime/payout-status.js';
 
 const answer = (over: Record<string, unknown>) => ({ type: 'provider_answer', at: '2026-12-02T16:53:55.120Z', payout: 'po_1', route: 'acme_eur', ...over });

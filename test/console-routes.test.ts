@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage } from '../editor/console/routes-model.js';
+import { balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, testOutcome, usage } from '../editor/console-model/routes-model.js';
 
 describe('route state model', () => {
   it('reads each route line: currency, caps, p2p, disabled; the rates table and base', () => {

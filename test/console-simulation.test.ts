@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../grammar/parse.js';
-import { layoutBars, resolutionCounts, routeShares, statusShares, type Series } from '../editor/console/charts.js';
-import { runSimulation } from '../editor/console/simulate.js';
-import { parseJsonl, parseStateText, sampleTraffic } from '../editor/console/simulation-input.js';
+import { layoutBars, resolutionCounts, routeShares, statusShares, type Series } from '../editor/console-model/charts.js';
+import { runSimulation } from '../editor/console-model/simulate.js';
+import { parseJsonl, parseStateText, sampleTraffic } from '../editor/console-model/simulation-input.js';
 import { compile } from '../index.js';
 import { Simulation } from '../runtime/simulation.js';
 import { toRequest } from '../runtime/request.js';

@@ -1,11 +1,11 @@
-// The console's routing tree (editor/console/trace-tree.ts) from real decisions' traces, and
+// The console's routing tree (editor/console-model/trace-tree.ts) from real decisions' traces, and
 // the request pages' pure helpers (query string, views).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, decide, expandTrace, type Decision } from '../index.js';
-import { listQuery, utcInstant } from '../editor/console/requests-model.js';
-import { flatten, traceTree, type TreeNode } from '../editor/console/trace-tree.js';
-import { tabOf, viewOf } from '../editor/console/views.js';
+import { listQuery, utcInstant } from '../editor/console-model/requests-model.js';
+import { flatten, traceTree, type TreeNode } from '../editor/console-model/trace-tree.js';
+import { tabOf, viewOf } from '../editor/console-model/views.js';
 
 const source = readFileSync(new URL('../examples/eu_payouts.sluice', import.meta.url), 'utf8');
 const scheme = compile(source).scheme!;

@@ -168,6 +168,12 @@ describe('diagnostics, prefill and the routing tree', () => {
     expect(scheme!.validate(request)).toEqual([]);
     expect(Object.keys(prefillState(ast)['routes'] as object)).toEqual(['acme_eur', 'bankco_eur', 'p2p_eur']);
   });
+  it('prefills what the scheme requires', () => {
+    const source = 'scheme x\nrequire country, point, created_at, last_error\nroute a EUR\nservice s {\n  optimal a\n}\n';
+    const request = prefillRequest(parse(source).ast);
+    expect(compile(source).scheme!.validate(request)).toEqual([]);
+    expect(request).toMatchObject({ point: 'pop_1', last_error: 'provider_timeout' });
+  });
   it('marks taken branches green and failed conditions red from the trace', () => {
     const { scheme } = compile(SCHEME);
     const d = decide(scheme!, { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 1, segment: 'retail' } }, undefined, { trace: true });

@@ -157,7 +157,9 @@ describe('sluice build: the module decides exactly as the in-process compile', (
   });
 
   it('validates own fields only: an omitted `constructor` is absent, an omitted required `__proto__` is missing', () => {
-    const source = 'scheme s\nfield constructor string\nfield __proto__ string required\nroute a EUR\nservice x {\n  when fields.constructor = "c" or fields.__proto__ = "p" {\n    optimal a\n  }\n}\n';
+    const source =
+      'scheme s\nfield constructor string\nfield __proto__ string required\nroute a EUR\n' +
+      'service x {\n  when fields.constructor = "c" or fields.__proto__ = "p" {\n    optimal a\n  }\n}\n';
     const base = { amount: '1.00', currency: 'EUR', service: 'x' };
     const requests = [{ ...base, fields: {} }, { ...base, fields: JSON.parse('{"__proto__": "p"}') }, { ...base, fields: JSON.parse('{"__proto__": "q", "constructor": "c"}') }];
     const report = expectSameDecisions([{ source, cases: requests.map((request) => ({ request, trace: false })) }]);
@@ -299,11 +301,13 @@ describe('sluice build (command line)', () => {
     const r = await sluice('build', example, '-o', out, '--runtime', join(ROOT, 'dist/runtime/standalone.js'));
     expect(r.code).toBe(0);
     expect(r.out).toBe('');
-    const script = `const m = await import(${JSON.stringify(out)}); console.log(JSON.stringify(m.decide({ amount: '100.00', currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } }, undefined, { trace: false })));`;
+    const requestText = "{ amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3 } }";
+    const script = `const m = await import(${JSON.stringify(out)}); console.log(JSON.stringify(m.decide(${requestText}, undefined, { trace: false })));`;
     const printed = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { cwd: tmp }).toString();
     const scheme = compile(readFileSync(example, 'utf8')).scheme!;
-    const request = { amount: '100.00', currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } };
+    const request = { amount: '100.00', currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3 } };
     expect(JSON.parse(printed)).toEqual(JSON.parse(JSON.stringify(decide(scheme, request, undefined, { trace: false }))));
+    expect(JSON.parse(printed)).toMatchObject({ status: 'routed' });
   });
 
   it('prints the module without -o', async () => {

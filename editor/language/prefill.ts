@@ -1,6 +1,7 @@
 // The Try panel's starting request and state, derived from the scheme's declarations: every
 // declared field with a value of its type, the first service, and each route with a balance.
 import type * as A from '../../grammar/ast.js';
+import { requiredAttributes } from '../../compiler/schema.js';
 import { symbolsOf } from './symbols.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -33,12 +34,15 @@ export function prefillRequest(file: A.SchemeFile, createdAt = '2026-01-15T10:00
   const currency = routes[0]?.currency.code || baseOf(file);
   const fields: { [key: string]: Json } = {};
   for (const f of sym.fields.values()) fields[f.name.name] = fieldValue(f);
+  const required = requiredAttributes(file);
   return {
     amount: '100.00',
     currency,
     service,
     country: 'DE',
     created_at: createdAt,
+    ...(required.has('point') ? { point: 'pop_1' } : {}),
+    ...(required.has('last_error') ? { last_error: 'provider_timeout' } : {}),
     fields,
   };
 }

@@ -1,7 +1,7 @@
 // Draws a decision's routing tree (console/trace-tree.ts) as nested boxes joined by lines:
 // taken branches and passed blocks green, failed conditions and matched blocks red, each
 // strategy with its candidates, the routes it filtered out and why, and the chosen route.
-import type { TreeNode } from '../../console/trace-tree.js';
+import type { TreeNode } from '../../console-model/trace-tree.js';
 import { h } from './dom.js';
 
 const ICON: Record<TreeNode['tone'], string> = { ok: '✓', fail: '✗', neutral: '•' };

@@ -1,6 +1,6 @@
 // The simulation worker: compiles the schemes and runs the traffic through runtime/simulation.ts
 // off the page's thread (`sluice simulate` in the browser), posting progress and the summaries.
-import { runSimulation } from '../console/simulate.js';
+import { runSimulation } from '../console-model/simulate.js';
 import type { SimRequest, SimResponse } from './sim-protocol.js';
 
 const post = (m: SimResponse) => self.postMessage(m);

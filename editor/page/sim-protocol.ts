@@ -1,5 +1,5 @@
 // Messages between the simulation view and its worker.
-import type { SimulationInput, SimulationOutput } from '../console/simulate.js';
+import type { SimulationInput, SimulationOutput } from '../console-model/simulate.js';
 
 export interface SimRequest {
   readonly id: number;

@@ -2,7 +2,7 @@
 // events, route state with rates and payout points, the simulation view, and merchant webhooks.
 // Views follow the address's hash (so Back works and a request can be linked); Alt+1..5 switch
 // between them.
-import { tabOf, viewOf, VIEW_KEYS, type View } from '../../console/views.js';
+import { tabOf, viewOf, VIEW_KEYS, type View } from '../../console-model/views.js';
 import { $, type Say } from './dom.js';
 import { RequestsPage, RequestView } from './requests-page.js';
 import { RoutesPage } from './routes-page.js';

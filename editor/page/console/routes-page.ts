@@ -5,7 +5,7 @@
 import {
   balanceInput, connectorSummary, currencyList, parseRateLines, rateLines, schemeRoutes, TEST_OUTCOME_FORMS, testOutcome, usage,
   type ConnectorView, type SchemeRoute,
-} from '../../console/routes-model.js';
+} from '../../console-model/routes-model.js';
 import * as api from '../api.js';
 import * as capi from './console-api.js';
 import { $, h, message, type Say } from './dom.js';

@@ -2,9 +2,9 @@
 // the editor's scheme and optionally a saved version of it; route shares, statuses and
 // resolutions drawn as bar charts, and the semantic diff of the two versions beside them.
 import { parse } from '../../../grammar/parse.js';
-import { resolutionCounts, routeShares, statusShares, type Series } from '../../console/charts.js';
-import type { SimulationInput, SimulationOutput } from '../../console/simulate.js';
-import { sampleTraffic } from '../../console/simulation-input.js';
+import { resolutionCounts, routeShares, statusShares, type Series } from '../../console-model/charts.js';
+import type { SimulationInput, SimulationOutput } from '../../console-model/simulate.js';
+import { sampleTraffic } from '../../console-model/simulation-input.js';
 import { prefillState } from '../../language/prefill.js';
 import * as api from '../api.js';
 import type { SimRequest, SimResponse } from '../sim-protocol.js';

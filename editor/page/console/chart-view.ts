@@ -1,6 +1,6 @@
 // A grouped horizontal bar chart (console/charts.ts) as plain SVG, one colour per series,
 // with a legend and each bar's value written beside it.
-import { layoutBars, type Chart } from '../../console/charts.js';
+import { layoutBars, type Chart } from '../../console-model/charts.js';
 import { h, s } from './dom.js';
 
 export function chartView(chart: Chart, width = 520): HTMLElement {

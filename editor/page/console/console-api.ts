@@ -1,8 +1,8 @@
 // The console's calls to the service: payout requests (list, one with its events), route
 // state and connectors, rate tables, payout points, and webhook endpoints with their
 // deliveries. Same origin, same API key as the editor (api.ts).
-import { listQuery, type EventLike, type RequestFilters } from '../../console/requests-model.js';
-import type { ConnectorView } from '../../console/routes-model.js';
+import { listQuery, type EventLike, type RequestFilters } from '../../console-model/requests-model.js';
+import type { ConnectorView } from '../../console-model/routes-model.js';
 import { ApiError, request } from '../api.js';
 
 export interface Payout {

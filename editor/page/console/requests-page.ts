@@ -1,8 +1,8 @@
 // Payout requests: the list (filters, newest first, cursor pages) and a request's overview with
 // its Payouts tab and its Events tab, where each decision's trace is drawn as the routing tree.
 import { REQUEST_STATUSES } from '../../../runtime/payout-status.js';
-import { eventSummary, eventTone, payoutMark, type EventLike, type RequestFilters } from '../../console/requests-model.js';
-import { traceTree, type DecisionLike } from '../../console/trace-tree.js';
+import { eventSummary, eventTone, payoutMark, type EventLike, type RequestFilters } from '../../console-model/requests-model.js';
+import { traceTree, type DecisionLike } from '../../console-model/trace-tree.js';
 import { apiKey } from '../api.js';
 import * as capi from './console-api.js';
 import { $, h, message, utc, type Say } from './dom.js';
