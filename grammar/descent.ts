@@ -24,7 +24,7 @@ const GIVE_UP = new GiveUp();
 
 const STRATEGIES: ReadonlySet<TokenType> = new Set(KwSet.strategy);
 const COMPARE_OPS: ReadonlySet<TokenType> = new Set(COMPARISON_OPERATORS);
-const ATTRIBUTES: ReadonlySet<TokenType> = new Set([Identifier, Kw.service, FieldRef]);
+const ATTRIBUTE_TOKENS: ReadonlySet<TokenType> = new Set([Identifier, Kw.service, FieldRef]);
 const MODES: ReadonlySet<TokenType> = new Set(KwSet.mode);
 const ROUTE_LIMITS: ReadonlySet<TokenType> = new Set(KwSet.routeLimit);
 const ROUTE_FLAGS: ReadonlySet<TokenType> = new Set(KwSet.routeFlag);
@@ -289,7 +289,7 @@ class Descent {
   }
 
   private comparison(): A.Expr {
-    const t = this.takeIn(ATTRIBUTES);
+    const t = this.takeIn(ATTRIBUTE_TOKENS);
     const attr = N.attr(t, t.tokenType === FieldRef);
     if (this.isIn(COMPARE_OPS)) {
       const op = this.takeIn(COMPARE_OPS);

@@ -1,7 +1,7 @@
 // The single source of truth for Sluice's tokens and keywords: the lexer, the parser and
 // the editor's highlighting all read these definitions.
 import { createToken, Lexer, type TokenType } from 'chevrotain';
-import { P2P_SORT_ORDERS, STRATEGY_KINDS } from '../runtime/strategy-names.js';
+import { P2P_SORT_ORDERS, SCALAR_FIELD_KINDS, STRATEGY_KINDS } from '../runtime/strategy-names.js';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[a-z_][a-z0-9_]*/ });
 
@@ -10,8 +10,8 @@ export const KEYWORD_NAMES = [
   'scheme', 'mode', 'live', 'test', 'rates', 'base', 'attempts', 'field', 'route', 'fee',
   'markup', 'min', 'max', 'daily', 'monthly', 'p2p', 'first', 'disabled', 'block', 'when',
   'else', 'service', 'cascade', 'reject', ...STRATEGY_KINDS, 'split', 'sort', ...P2P_SORT_ORDERS,
-  'min_amount', 'urgent', 'and', 'or', 'not', 'in', 'true', 'false', 'int', 'decimal', 'string',
-  'bool', 'one_of', 'required', 'require',
+  'min_amount', 'urgent', 'and', 'or', 'not', 'in', 'true', 'false', ...SCALAR_FIELD_KINDS,
+  'one_of', 'required', 'require',
 ] as const;
 export type Keyword = (typeof KEYWORD_NAMES)[number];
 
@@ -23,7 +23,7 @@ export const KEYWORD_SETS = {
   mode: ['live', 'test'],
   routeLimit: ['min', 'max', 'daily', 'monthly'],
   routeFlag: ['p2p', 'disabled'],
-  fieldType: ['int', 'decimal', 'string', 'bool'],
+  fieldType: SCALAR_FIELD_KINDS,
   strategy: STRATEGY_KINDS,
   sortOrder: P2P_SORT_ORDERS,
   bool: ['true', 'false'],

@@ -4,14 +4,14 @@ import { WEEKDAYS } from './attributes.js';
 import { minorUnits } from './currencies.js';
 import { amountViews } from './int.js';
 import { parseJsonDecimal, type Rat } from './rational.js';
+import type { FieldKind } from './strategy-names.js';
 import type { FieldValue, Request } from './types.js';
 
 
 /** Most requests exclude no route: one shared empty set (read-only by its type) instead of one each. */
 const NONE_EXCLUDED: ReadonlySet<string> = new Set();
 
-/** How a declared field's JSON value is read: decimals exactly, ints as safe integers. */
-export type FieldKind = 'int' | 'decimal' | 'string' | 'bool' | 'one_of';
+export type { FieldKind };
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
