@@ -160,7 +160,7 @@ async function payoutRow(url: string, workers: number): Promise<string[]> {
     const key = await testKey(sluice);
     await json(`${sluice.url}/v1/payout-points`, key, 'POST', { id: 'pop_bench', currencies: ['EUR'], scheme: 'eu_payouts' });
     for (const route of ['acme_eur', 'bankco_eur']) await json(`${sluice.url}/v1/routes/${route}`, key, 'PUT', { balance: '1000000000.00' });
-    const attributes = { point_amount: '10.00', point_id: 'pop_bench', point_currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } };
+    const attributes = { point_amount: '10.00', point_id: 'pop_bench', point_currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3 } };
     const body = JSON.stringify({ data: { type: 'payout-request', attributes } });
     const runs: LoadResult[] = [];
     for (let i = 0; i < REPS; i++) {

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       url: `${server.url}/v1/payout-gateway/payout-requests`,
       method: 'POST',
       headers,
-      body: JSON.stringify({ data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_load', point_currency: 'EUR', service: 'sepa_eur', fields: { kyc_level: 3 } } } }),
+      body: JSON.stringify({ data: { type: 'payout-request', attributes: { point_amount: '10.00', point_id: 'pop_load', point_currency: 'EUR', service: 'sepa_eur', country: 'DE', fields: { kyc_level: 3 } } } }),
       connections: CONNECTIONS,
       seconds: SECONDS,
       expect: '"status":"processed"',
