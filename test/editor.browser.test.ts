@@ -141,6 +141,25 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     await page.evaluate((src) => (window as unknown as { sluiceEditor: { model: { setValue(s: string): void } } }).sluiceEditor.model.setValue(src), fixed);
   });
 
+  it('offers the fix a fail-closed warning names as a quick fix, and applies it', async () => {
+    type Editor = { sluiceEditor: { model: { getValue(): string; setValue(s: string): void }; editor: { setPosition(p: object): void; focus(): void } } };
+    const before = await page.evaluate(() => (window as unknown as Editor).sluiceEditor.model.getValue());
+    const source = 'scheme quick\nroute a EUR\n\nblock sanctions when country = KP\n\nservice s {\n  optimal a\n}\n';
+    await page.evaluate((src) => (window as unknown as Editor).sluiceEditor.model.setValue(src), source);
+    await page.waitForSelector('#editor .squiggly-warning');
+    await page.evaluate(() => {
+      const w = window as unknown as Editor;
+      w.sluiceEditor.editor.setPosition({ lineNumber: 4, column: 23 });
+      w.sluiceEditor.editor.focus();
+    });
+    await page.keyboard.press('ControlOrMeta+.');
+    await page.waitForSelector('.action-widget', { timeout: 10_000 });
+    expect(await page.textContent('.action-widget')).toContain('Add `require country`');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (window as unknown as Editor).sluiceEditor.model.getValue())).toContain('scheme quick\nrequire country\nroute a EUR');
+    await page.evaluate((src) => (window as unknown as Editor).sluiceEditor.model.setValue(src), before);
+  });
+
   it('runs the Try panel and paints the routing tree green and red', async () => {
     await expect.poll(() => page.evaluate(() => {
       const w = window as unknown as { sluiceEditor: { tryPanel: { request: { getValue(): string } } } };

@@ -7,6 +7,7 @@ import { parse } from '../../grammar/parse.js';
 import { completionsAt, type CompletionKind } from '../language/completion.js';
 import type { DiagnosticJSON } from '../language/diagnose.js';
 import { hoverAt } from '../language/hover.js';
+import { quickFix } from '../language/quick-fixes.js';
 import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../language/outline.js';
 import { classifyLine } from '../language/tokens.js';
 import * as monaco from './monaco.js';
@@ -110,6 +111,18 @@ export function registerSluice(): void {
       return h && { contents: [{ value: h.contents }], range: toRange(h.range) };
     },
   });
+  monaco.languages.registerCodeActionProvider(LANGUAGE_ID, {
+    provideCodeActions(model, _range, context) {
+      const actions = context.markers.flatMap((m) => {
+        const fix = quickFix(model.getValue(), fromMarker(m));
+        if (!fix) return [];
+        const { line, column, text } = fix.edit;
+        const edit = { resource: model.uri, versionId: model.getVersionId(), textEdit: { range: new monaco.Range(line, column, line, column), text } };
+        return [{ title: fix.title, kind: 'quickfix', diagnostics: [m], isPreferred: true, edit: { edits: [edit] } }];
+      });
+      return { actions, dispose: () => undefined };
+    },
+  });
   monaco.languages.registerDocumentFormattingEditProvider(LANGUAGE_ID, {
     displayName: 'Sluice (sluice fmt)',
     provideDocumentFormattingEdits(model) {
@@ -158,6 +171,13 @@ export function toMarker(d: DiagnosticJSON): monaco.editor.IMarkerData {
     // Zero-width diagnostics (a missing token) still get a visible squiggle.
     endColumn: d.endLine === d.line && d.endColumn <= d.column ? d.column + 1 : d.endColumn,
   };
+}
+
+/** A marker back as the diagnostic it was made from (toMarker), for the quick fixes. */
+function fromMarker(m: monaco.editor.IMarkerData): DiagnosticJSON {
+  const code = typeof m.code === 'string' ? m.code : (m.code?.value ?? '');
+  const severity = m.severity === monaco.MarkerSeverity.Error ? 'error' : 'warning';
+  return { severity, code, message: m.message, line: m.startLineNumber, column: m.startColumn, endLine: m.endLineNumber, endColumn: m.endColumn };
 }
 
 /**

@@ -1,0 +1,68 @@
+// The fixes the checker's fail-closed warnings name (LANGUAGE.md §2), as edits the editor offers
+// as quick fixes: W_BLOCK_OPTIONAL adds the attribute to a `require` line (or `required` to the
+// field), W_BASE_DEFAULT adds `base CUR`. Pure: the source and a diagnostic in, edits out.
+import type * as A from '../../grammar/ast.js';
+import type { DiagnosticJSON } from '../../grammar/diagnostics.js';
+import { parse } from '../../grammar/parse.js';
+import { ATTRIBUTES } from '../../runtime/attributes.js';
+
+/** Text to insert at a 1-based line and column (a zero-width edit). */
+export interface Insertion {
+  readonly line: number;
+  readonly column: number;
+  readonly text: string;
+}
+
+export interface QuickFix {
+  readonly title: string;
+  readonly edit: Insertion;
+}
+
+/** The fix for a diagnostic, or undefined when it has none. */
+export function quickFix(source: string, d: DiagnosticJSON): QuickFix | undefined {
+  if (d.code !== 'W_BLOCK_OPTIONAL' && d.code !== 'W_BASE_DEFAULT') return undefined;
+  const file = parse(source).ast;
+  const lines = source.split('\n');
+  const word = (lines[d.line - 1] ?? '').slice(d.column - 1, d.endColumn - 1);
+  if (d.code === 'W_BASE_DEFAULT') return baseFix(file, word);
+  return word.startsWith('fields.') ? requiredFix(file, word.slice('fields.'.length)) : requireFix(file, word);
+}
+
+function requireFix(file: A.SchemeFile, attribute: string): QuickFix | undefined {
+  const a = ATTRIBUTES.get(attribute);
+  if (!a?.optional) return undefined;
+  const name = a.from ?? attribute;
+  const title = `Add \`require ${name}\``;
+  const existing = file.statements.find((s): s is A.RequireStmt => s.kind === 'RequireStmt');
+  if (existing) {
+    const end = existing.span.end;
+    return { title, edit: { line: end.line, column: end.column, text: `, ${name}` } };
+  }
+  return { title, edit: afterSettings(file, `require ${name}`) };
+}
+
+function requiredFix(file: A.SchemeFile, field: string): QuickFix | undefined {
+  const f = file.statements.find((s): s is A.FieldStmt => s.kind === 'FieldStmt' && s.name.name === field);
+  if (!f || f.required) return undefined;
+  // At the end of the declaration itself, before any comment on its line.
+  return { title: `Make field ${field} required`, edit: { line: f.span.end.line, column: f.span.end.column, text: ' required' } };
+}
+
+function baseFix(file: A.SchemeFile, route: string): QuickFix | undefined {
+  const r = file.statements.find((s): s is A.RouteStmt => s.kind === 'RouteStmt' && s.name.name === route);
+  if (!r) return undefined;
+  const currency = r.currency.code;
+  return { title: `Add \`base ${currency}\``, edit: afterSettings(file, `base ${currency}`) };
+}
+
+const SETTINGS: ReadonlySet<A.TopStmt['kind']> = new Set(['SchemeStmt', 'ModeStmt', 'RatesStmt', 'BaseStmt', 'AttemptsStmt', 'P2PFirstStmt', 'RequireStmt']);
+
+/** A new line after the last setting line at the top of the file (the scheme line at least). */
+function afterSettings(file: A.SchemeFile, text: string): Insertion {
+  let last = 0;
+  for (const s of file.statements) {
+    if (!SETTINGS.has(s.kind)) break;
+    last = s.span.end.line;
+  }
+  return { line: last + 1, column: 1, text: `${text}\n` };
+}
