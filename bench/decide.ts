@@ -5,7 +5,7 @@
 // Sluice's on every request it is timed on, before any figure is printed.
 import { compile, type CompiledScheme } from '../compiler/compile.js';
 import { interpret } from '../compiler/interpret.js';
-import { decide, prepareState } from '../index.js';
+import { decide, expandTrace, prepareState } from '../index.js';
 import { decideWith } from '../runtime/decide.js';
 import { toRequest } from '../runtime/request.js';
 import { parseState } from '../runtime/state.js';
@@ -65,6 +65,8 @@ export interface DecideRow {
 export interface DecideResult {
   readonly rows: readonly DecideRow[];
   readonly notes: readonly string[];
+  /** Per size: the mean trace JSON of 1,000 decisions, compact and expanded, in bytes. */
+  readonly traceBytes: readonly (readonly [rules: number, compact: number, expanded: number])[];
 }
 
 export const PUBLIC = 'decide(scheme, request, state)';
@@ -166,6 +168,16 @@ async function measurePublic(n: number, raw: readonly BenchRequest[], notes: str
   return { size: { rules: n, scheme, expected }, rows };
 }
 
+/** Measured after all timing: traces kept alive while deciding would make V8 allocate new ones in old space. */
+function traceBytes(scheme: CompiledScheme, raw: readonly BenchRequest[]): [compact: number, expanded: number] {
+  const traces = raw.slice(0, 1000).flatMap((r) => {
+    const d = decide(scheme, r, stateJson(), { trace: true });
+    return d.status === 'invalid' ? [] : [d.trace];
+  });
+  const mean = (f: (t: (typeof traces)[number]) => string) => traces.reduce((sum, t) => sum + f(t).length, 0) / traces.length;
+  return [mean((t) => JSON.stringify(t)), mean((t) => JSON.stringify(expandTrace(scheme, t)))];
+}
+
 function measureInternal({ rules, scheme, expected }: Size, raw: readonly BenchRequest[]): DecideRow[] {
   const engines = internalEngines(scheme, raw);
   verifySync(engines, expected);
@@ -184,7 +196,7 @@ async function measureDecide(): Promise<DecideResult> {
   }
   for (const size of sizes) rows.push(...measureInternal(size, raw));
   rows.sort((a, b) => a.rules - b.rules);
-  return { rows, notes };
+  return { rows, notes, traceBytes: sizes.map((s) => [s.rules, ...traceBytes(s.scheme, raw)] as const) };
 }
 
 export function fmtNs(ns: number): string {
@@ -192,7 +204,7 @@ export function fmtNs(ns: number): string {
 }
 
 export async function decideSection(): Promise<string> {
-  const { rows, notes } = await measureDecide();
+  const { rows, notes, traceBytes: bytes } = await measureDecide();
   const sluice = new Map(rows.filter((r) => r.engine === PUBLIC).map((r) => [r.rules, r.ns]));
   const body = rows.map((r) => [
     `${r.rules}`,
@@ -210,7 +222,7 @@ export async function decideSection(): Promise<string> {
     `Sluice's rows are full decisions (request checked, state read, route, allocation with debit and fee); the others only pick the route. ` +
     `json-rules-engine and zen-engine are asynchronous and time a sample of the requests ("timed").\n`;
   const extra = notes.length ? `\n${notes.join('\n')}\n` : '';
-  return `${header('decide')}${note}${extra}\n${table(['rules', 'engine', 'per decision', 'decisions/s', 'time vs decide', 'timed', 'checked'], body)}\n${targets(rows)}${scalingTable(rows)}`;
+  return `${header('decide')}${note}${extra}\n${table(['rules', 'engine', 'per decision', 'decisions/s', 'time vs decide', 'timed', 'checked'], body)}\n${targets(rows)}${scalingTable(rows)}${traceTable(bytes)}`;
 }
 
 /** The targets of issue 15, met or not, from the rows measured. */
@@ -269,4 +281,10 @@ export function partsSection(): string {
   rows.push(['the decision on a read request and state (decideWith)', time((i) => decideWith(scheme.program, reqs[i]!, state, { trace: false }))]);
   const note = `The parts of ${PUBLIC} at ${SIZES[0]} rules, each timed alone over the decide section's ${REQUESTS.toLocaleString('en-US')} requests.\n`;
   return `${header('parts')}${note}\n${table(['part', 'per request'], rows)}\n`;
+}
+
+function traceTable(bytes: DecideResult['traceBytes']): string {
+  const body = bytes.map(([rules, compact, expanded]) => [rules.toLocaleString('en-US'), `${compact.toFixed(0)} B`, `${expanded.toFixed(0)} B`]);
+  const note = 'Mean trace JSON of the first 1,000 requests with `trace: true`: as decide answers it, and expanded by expandTrace for a person to read.\n';
+  return `\n### trace size\n\n${note}\n${table(['rules', 'compact', 'expanded'], body)}\n`;
 }

@@ -63,10 +63,12 @@ async function alternated(endpoints: readonly Endpoint[], generator: Generator):
   return runs;
 }
 
-const middle = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle item of `xs` by `by` (the median run). */
+const medianBy = <T>(xs: readonly T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+const middle = (xs: readonly number[]): number => medianBy(xs, (x) => x);
 
 function row(e: Endpoint, runs: readonly Run[], bare: readonly Run[]): string[] {
-  const r = [...runs].sort((a, b) => a.result.rps - b.result.rps)[Math.floor(runs.length / 2)]!;
+  const r = medianBy(runs, (run) => run.result.rps);
   const ratio = middle(runs.map((run, i) => run.result.rps / bare[i]!.result.rps));
   return [
     e.name,
@@ -176,7 +178,7 @@ async function payoutRow(url: string, workers: number): Promise<string[]> {
         }),
       );
     }
-    const r = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(REPS / 2)]!;
+    const r = medianBy(runs, (run) => run.rps);
     return [`payout requests, PostgreSQL, ${workers} worker${workers > 1 ? 's' : ''}`, Math.round(r.rps).toLocaleString('en'), '', `${r.p50} ms`, `${r.p99} ms`, String(r.errors), '', '', ''];
   } finally {
     sluice.stop();

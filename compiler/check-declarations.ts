@@ -116,7 +116,8 @@ function checkSettings(file: A.SchemeFile, out: Diagnostic[]): void {
   }
 }
 
-function isSetting(s: A.TopStmt): s is Setting {
+/** A setting line (`scheme`, `mode`, `rates`, `base`, `attempts`, `p2p first`): at most one of each. */
+export function isSetting(s: A.TopStmt): s is Setting {
   return SETTING_LABELS.has(s.kind);
 }
 

@@ -5,7 +5,7 @@
 import type * as A from '../grammar/ast.js';
 import { error, warning, type Diagnostic } from '../grammar/diagnostics.js';
 import { ATTRIBUTES, REQUEST_PROPERTIES, REQUIRABLE } from '../runtime/attributes.js';
-import { DEFAULT_SETTINGS } from './lower.js';
+import { attrKey, attrRefs, DEFAULT_SETTINGS } from './lower.js';
 import type { Symbols } from './check-context.js';
 import { requiredAttributes } from './schema.js';
 
@@ -41,7 +41,7 @@ function checkRequire(file: A.SchemeFile, out: Diagnostic[]): void {
 function checkBlock(b: A.BlockStmt, symbols: Symbols, required: ReadonlySet<string>, out: Diagnostic[]): void {
   const seen = new Set<string>();
   for (const ref of attrRefs(b.condition)) {
-    const key = `${ref.isField ? 'fields.' : ''}${ref.name}`;
+    const key = attrKey(ref);
     if (seen.has(key)) continue;
     seen.add(key);
     const fix = optionalFix(ref, symbols, required);
@@ -61,21 +61,6 @@ function optionalFix(ref: A.AttrRef, symbols: Symbols, required: ReadonlySet<str
   if (!attribute?.optional) return undefined;
   const source = attribute.from ?? ref.name;
   return required.has(source) ? undefined : `add \`require ${source}\``;
-}
-
-function attrRefs(e: A.Expr): A.AttrRef[] {
-  switch (e.kind) {
-    case 'Or':
-    case 'And':
-      return [...attrRefs(e.left), ...attrRefs(e.right)];
-    case 'Not':
-      return attrRefs(e.operand);
-    case 'Paren':
-      return attrRefs(e.inner);
-    case 'Compare':
-    case 'In':
-      return [e.attr];
-  }
 }
 
 function forEachStrategy(body: A.Body, f: (s: A.StrategyStmt) => void): void {

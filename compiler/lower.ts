@@ -192,24 +192,27 @@ export function moneyCurrencies(file: A.SchemeFile): { blocks: string[]; service
   return { blocks: [...inBlocks], services };
 }
 
-/** The distinct attributes an expression reads, in order of first appearance. */
-export function attributesOf(e: A.Expr, out: Map<string, { name: string; isField: boolean }> = new Map()) {
+/** Every attribute reference of an expression, in source order. */
+export function attrRefs(e: A.Expr): A.AttrRef[] {
   switch (e.kind) {
     case 'Or':
     case 'And':
-      attributesOf(e.left, out);
-      attributesOf(e.right, out);
-      break;
+      return [...attrRefs(e.left), ...attrRefs(e.right)];
     case 'Not':
-      attributesOf(e.operand, out);
-      break;
+      return attrRefs(e.operand);
     case 'Paren':
-      attributesOf(e.inner, out);
-      break;
-    default: {
-      const key = `${e.attr.isField ? 'fields.' : ''}${e.attr.name}`;
-      if (!out.has(key)) out.set(key, { name: e.attr.name, isField: e.attr.isField });
-    }
+      return attrRefs(e.inner);
+    case 'Compare':
+    case 'In':
+      return [e.attr];
   }
+}
+
+/** How a trace and a message name an attribute: `country`, `fields.kyc_level`. */
+export const attrKey = (a: { readonly name: string; readonly isField: boolean }): string => `${a.isField ? 'fields.' : ''}${a.name}`;
+
+/** The distinct attributes an expression reads, in order of first appearance. */
+export function attributesOf(e: A.Expr, out: Map<string, { name: string; isField: boolean }> = new Map()) {
+  for (const a of attrRefs(e)) if (!out.has(attrKey(a))) out.set(attrKey(a), { name: a.name, isField: a.isField });
   return [...out.values()];
 }

@@ -11,14 +11,14 @@ import { decideParsedState } from '../runtime/decide-request.js';
 import { decisionJson } from '../runtime/decision-json.js';
 import { nextStep, payable, requestStatus, type NextStep } from '../runtime/payout-run.js';
 import { IN_FLIGHT_PAYOUT_STATUSES } from '../runtime/payout-status.js';
-import { parseDecimal, type Rat } from '../runtime/rational.js';
+import { parseDecimal, roundedText, type Rat } from '../runtime/rational.js';
 import { expandTrace } from '../runtime/trace.js';
 import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
 import { dropLease, holdLease, LeaseLost, takeLease, type Lease } from './lease.js';
 import { enqueueEvent } from './outbox.js';
 import { payoutRequestResource } from './payout-resource.js';
-import { logEvent, reservationOf, runPayout, sendPayout, text, type PayoutDeps, type WriteGuard } from './payouts.js';
+import { logEvent, reservationOf, runPayout, sendPayout, type PayoutDeps, type WriteGuard } from './payouts.js';
 import { Problem } from './problem.js';
 import { period, reserve } from './route-state.js';
 
@@ -249,7 +249,7 @@ async function drive(deps: GatewayDeps, lease: Lease): Promise<boolean> {
 async function failover(deps: GatewayDeps, guard: WriteGuard, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await guard(trx);
-    const data = { next_attempt: next.attempt, exclude: next.exclude, last_error: next.lastError, remaining: text(next.remaining, minorUnits(run.currency)) };
+    const data = { next_attempt: next.attempt, exclude: next.exclude, last_error: next.lastError, remaining: roundedText(next.remaining, minorUnits(run.currency)) };
     await logEvent(trx, { requestId: run.id }, 'failover', data);
   });
 }
@@ -294,7 +294,7 @@ async function decideAndReserve(deps: GatewayDeps, guard: WriteGuard, run: RunRo
   const decision = decide(run, next, exclude, await deps.states.read(run.mode, run.scheme, run.compiled, deps.now()));
   await deps.db.transaction().execute(async (trx) => {
     await guard(trx);
-    await logEvent(trx, { requestId: run.id }, 'decision', { attempt: next.attempt, amount: text(next.remaining, minorUnits(run.currency)), exclude, decision: decisionJson(decision) });
+    await logEvent(trx, { requestId: run.id }, 'decision', { attempt: next.attempt, amount: roundedText(next.remaining, minorUnits(run.currency)), exclude, decision: decisionJson(decision) });
   });
   const final = finalOf(decision);
   if (final) {
@@ -324,7 +324,7 @@ function finalOf(d: Decision): Final | null {
 function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclude: string[], state: Parameters<typeof decideParsedState>[2]): Decision {
   const req = {
     ...run.request,
-    amount: text(next.remaining, minorUnits(run.currency)),
+    amount: roundedText(next.remaining, minorUnits(run.currency)),
     attempt: next.attempt,
     exclude,
     ...(next.lastError === null ? {} : { last_error: next.lastError }),

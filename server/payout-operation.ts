@@ -6,10 +6,10 @@ import type { Kysely } from 'kysely';
 import { isCurrency, minorUnits } from '../runtime/currencies.js';
 import { big, norm } from '../runtime/int.js';
 import { feeUnits } from '../runtime/quote.js';
-import { cmp, fromMinor, parseJsonDecimal, roundHalfUp, ZERO } from '../runtime/rational.js';
+import { cmp, fromMinor, parseJsonDecimal, roundedText, roundHalfUp, ZERO } from '../runtime/rational.js';
 import type { Database, Mode } from './db/schema.js';
 import { requestHash, pointScheme } from './gateway.js';
-import { logEvent, reservationOf, sendPayout, text, type PayoutDeps } from './payouts.js';
+import { logEvent, reservationOf, sendPayout, type PayoutDeps } from './payouts.js';
 import { Problem } from './problem.js';
 import { period, reserve } from './route-state.js';
 
@@ -56,8 +56,8 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
   if (def.currency !== attrs.currency || !isCurrency(attrs.currency)) throw invalid('/data/attributes/currency', `route ${def.name} pays in ${def.currency}`);
   const scale = minorUnits(def.currency);
   const units = debitOf(attrs, scale);
-  const amount = text(fromMinor(units, scale), scale);
-  const fee = text(fromMinor(big(feeUnits(def, norm(units))), scale), scale);
+  const amount = roundedText(fromMinor(units, scale), scale);
+  const fee = roundedText(fromMinor(big(feeUnits(def, norm(units))), scale), scale);
   const id = randomUUID();
   const now = deps.now();
   const row = { route: def.name, amount, fee, p2p: [], reserved_day: period(now).day };

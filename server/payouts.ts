@@ -43,7 +43,6 @@ export type WriteGuard = (trx: Kysely<Database>) => Promise<void>;
 
 export const POLL_CAP_MS = 5 * 60_000;
 
-export const text = roundedText;
 
 /** When to ask for a payout's status next: backoff doubling from pollBaseMs. */
 export function nextCheck(deps: PayoutDeps, checks: number): Date {
@@ -167,9 +166,9 @@ async function write(deps: PayoutDeps, trx: Kysely<Database>, row: PayoutRow, s:
     .updateTable('payouts')
     .set({
       status: s.status,
-      amount: text(s.amount, scale),
-      fee: text(s.fee, scale),
-      request_amount: text(s.piece, requestScale),
+      amount: roundedText(s.amount, scale),
+      fee: roundedText(s.fee, scale),
+      request_amount: roundedText(s.piece, requestScale),
       error: s.error,
       reference: s.reference,
       next_check_at: open || s.watch ? nextCheck(deps, row.checks) : null,
@@ -181,7 +180,7 @@ async function write(deps: PayoutDeps, trx: Kysely<Database>, row: PayoutRow, s:
     const r = reservationOf(row, def);
     await release(trx, row.mode, { ...r, debit: ratToString(s.giveBack.debit), cost: ratToString(s.giveBack.cost), p2p: s.giveBack.p2p ? r.p2p : [] });
   }
-  if (s.volume && row.strategy_key) await recordVolume(trx, row, text(s.volume, requestScale), scheme);
+  if (s.volume && row.strategy_key) await recordVolume(trx, row, roundedText(s.volume, requestScale), scheme);
 }
 
 /** Adds a paid piece (in the scheme's base) to its strategy's volume, the history `weight` reads. */

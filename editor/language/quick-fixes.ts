@@ -2,6 +2,7 @@
 // as quick fixes: W_BLOCK_OPTIONAL adds the attribute to a `require` line (or `required` to the
 // field), W_BASE_DEFAULT adds `base CUR`. Pure: the source and a diagnostic in, edits out.
 import type * as A from '../../grammar/ast.js';
+import { isSetting } from '../../compiler/check-declarations.js';
 import type { DiagnosticJSON } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/parse.js';
 import { ATTRIBUTES } from '../../runtime/attributes.js';
@@ -55,13 +56,11 @@ function baseFix(file: A.SchemeFile, route: string): QuickFix | undefined {
   return { title: `Add \`base ${currency}\``, edit: afterSettings(file, `base ${currency}`) };
 }
 
-const SETTINGS: ReadonlySet<A.TopStmt['kind']> = new Set(['SchemeStmt', 'ModeStmt', 'RatesStmt', 'BaseStmt', 'AttemptsStmt', 'P2PFirstStmt', 'RequireStmt']);
-
-/** A new line after the last setting line at the top of the file (the scheme line at least). */
+/** A new line after the setting and require lines at the top of the file (the scheme line at least). */
 function afterSettings(file: A.SchemeFile, text: string): Insertion {
   let last = 0;
   for (const s of file.statements) {
-    if (!SETTINGS.has(s.kind)) break;
+    if (!isSetting(s) && s.kind !== 'RequireStmt') break;
     last = s.span.end.line;
   }
   return { line: last + 1, column: 1, text: `${text}\n` };
