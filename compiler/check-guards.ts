@@ -5,7 +5,8 @@
 import type * as A from '../grammar/ast.js';
 import { error, warning, type Diagnostic } from '../grammar/diagnostics.js';
 import { ATTRIBUTES, REQUEST_PROPERTIES, REQUIRABLE } from '../runtime/attributes.js';
-import { attrKey, attrRefs, DEFAULT_SETTINGS } from './lower.js';
+import { valueKey } from '../runtime/conditions.js';
+import { attrRefs, DEFAULT_SETTINGS } from './lower.js';
 import type { Symbols } from './check-context.js';
 import { requiredAttributes } from './schema.js';
 
@@ -41,7 +42,7 @@ function checkRequire(file: A.SchemeFile, out: Diagnostic[]): void {
 function checkBlock(b: A.BlockStmt, symbols: Symbols, required: ReadonlySet<string>, out: Diagnostic[]): void {
   const seen = new Set<string>();
   for (const ref of attrRefs(b.condition)) {
-    const key = attrKey(ref);
+    const key = valueKey(ref);
     if (seen.has(key)) continue;
     seen.add(key);
     const fix = optionalFix(ref, symbols, required);

@@ -1,6 +1,7 @@
 // Lowering: a checked AST becomes the runtime's model (settings, fields, routes, plans) with
 // every literal parsed exactly once, at compile time.
 import type * as A from '../grammar/ast.js';
+import { valueKey } from '../runtime/conditions.js';
 import { isCurrency } from '../runtime/currencies.js';
 import { routeCalc } from '../runtime/quote.js';
 import type { FieldKind } from '../runtime/request.js';
@@ -208,11 +209,8 @@ export function attrRefs(e: A.Expr): A.AttrRef[] {
   }
 }
 
-/** How a trace and a message name an attribute: `country`, `fields.kyc_level`. */
-export const attrKey = (a: { readonly name: string; readonly isField: boolean }): string => `${a.isField ? 'fields.' : ''}${a.name}`;
-
 /** The distinct attributes an expression reads, in order of first appearance. */
 export function attributesOf(e: A.Expr, out: Map<string, { name: string; isField: boolean }> = new Map()) {
-  for (const a of attrRefs(e)) if (!out.has(attrKey(a))) out.set(attrKey(a), { name: a.name, isField: a.isField });
+  for (const a of attrRefs(e)) if (!out.has(valueKey(a))) out.set(valueKey(a), { name: a.name, isField: a.isField });
   return [...out.values()];
 }

@@ -1,6 +1,7 @@
 // Keys that are equal exactly when two pieces of a scheme mean the same, whatever their
 // layout: the semantic diff compares these, and shows the author's canonical text.
 import type * as A from '../../grammar/ast.js';
+import { valueKey as attrText } from '../../runtime/conditions.js';
 
 /** `1000.00` and `1000` are the same amount; the formatter keeps each as written. */
 export function numberKey(text: string): string {
@@ -37,10 +38,6 @@ export function valueKey(v: A.Value): string {
   }
 }
 
-function attrKey(a: A.AttrRef): string {
-  return a.isField ? `fields.${a.name}` : a.name;
-}
-
 /**
  * A condition's meaning as a string: parentheses dropped, `and`/`or` chains flattened and
  * sorted, list members sorted and deduplicated. Conditions have no side effects (rates are
@@ -58,10 +55,10 @@ export function exprKey(e: A.Expr): string {
     case 'Paren':
       return exprKey(e.inner);
     case 'Compare':
-      return `${attrKey(e.attr)}${e.op}${valueKey(e.value)}`;
+      return `${attrText(e.attr)}${e.op}${valueKey(e.value)}`;
     case 'In': {
       const values = [...new Set(e.values.map(valueKey))].sort();
-      return `${attrKey(e.attr)}${e.negated ? '!in' : 'in'}[${values.join(',')}]`;
+      return `${attrText(e.attr)}${e.negated ? '!in' : 'in'}[${values.join(',')}]`;
     }
   }
 }
