@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, decide, expandTrace, type Decision } from '../index.js';
 import { listQuery, utcInstant } from '../editor/console-model/requests-model.js';
-import { flatten, traceTree, type TreeNode } from '../editor/console-model/trace-tree.js';
+import { flatten, traceTree, whyNotRouted, type TreeNode } from '../editor/console-model/trace-tree.js';
 import { tabOf, viewOf } from '../editor/console-model/views.js';
 
 const source = readFileSync(new URL('../examples/eu_payouts.sluice', import.meta.url), 'utf8');
@@ -33,7 +33,7 @@ describe('traceTree', () => {
       '      ok balance — chose bankco_eur',
     ]);
     const strategy = flatten(tree).find((n) => n.node.kind === 'strategy')!.node;
-    expect(strategy.line).toBe(23);
+    expect(strategy.line).toBe(22);
     expect(strategy.candidates).toEqual([
       { route: 'bankco_eur', state: 'chosen' },
       { route: 'acme_eur', state: 'filtered', reason: 'excluded by failover' },
@@ -62,7 +62,7 @@ describe('traceTree', () => {
   });
 
   it('marks a strategy that chose nothing, an unknown service and spent attempts red', () => {
-    const noRoute = traceTree(decided({ attempt: 3, exclude: ['acme_eur', 'bankco_eur'] }), 'sepa_eur');
+    const noRoute = traceTree(decided({ attempt: 2, exclude: ['acme_eur', 'bankco_eur'] }), 'sepa_eur');
     const strategy = flatten(noRoute).find((n) => n.node.kind === 'strategy')!.node;
     expect(strategy).toMatchObject({ tone: 'fail', outcome: 'no route' });
     expect(strategy.candidates.map((c) => c.state)).toEqual(['filtered', 'filtered']);
@@ -71,8 +71,18 @@ describe('traceTree', () => {
     const unknown = traceTree(decided({ service: 'nope' }), 'nope');
     expect(unknown.children.at(-1)).toMatchObject({ kind: 'service', tone: 'fail', outcome: 'not configured in this scheme' });
 
-    const spent = traceTree(decided({ attempt: 4 }));
-    expect(spent.children).toEqual([expect.objectContaining({ kind: 'note', tone: 'fail', outcome: 'attempt 4 of 3: none left' })]);
+    const spent = traceTree(decided({ attempt: 3 }));
+    expect(spent.children).toEqual([expect.objectContaining({ kind: 'note', tone: 'fail', outcome: 'attempt 3 of 2: none left' })]);
+  });
+
+  it('says in one line why a decision was not routed', () => {
+    expect(whyNotRouted(decided({ attempt: 2, exclude: ['acme_eur', 'bankco_eur'] }))).toBe(
+      'STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED (acme_eur: excluded by failover; bankco_eur: excluded by failover)',
+    );
+    expect(whyNotRouted(decided({ country: 'IR' }))).toBe('blocked by sanctions');
+    expect(whyNotRouted(decided({ service: 'nope' }))).toBe('STRATEGY_RECEIVED_NO_ROUTES (service not configured in this scheme)');
+    expect(whyNotRouted(decided({ attempt: 3 }))).toBe('ATTEMPTS_EXHAUSTED (attempt 3 of 2: none left)');
+    expect(whyNotRouted({ ...decided({ attempt: 3 }), trace: [] })).toBe('ATTEMPTS_EXHAUSTED');
   });
 
   it('reads the decision JSON a payout request event carries, and survives junk', () => {

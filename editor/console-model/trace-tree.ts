@@ -158,3 +158,20 @@ export function traceTree(decision: DecisionLike, service?: string): TreeNode {
 export function flatten(tree: TreeNode, depth = 0): { node: TreeNode; depth: number }[] {
   return [{ node: tree, depth }, ...tree.children.flatMap((c) => flatten(c, depth + 1))];
 }
+
+/**
+ * Why a decision was not routed, in one line: the block, or the resolution with what the
+ * trace names (routes filtered out and why, a missing rate, a reject's reason).
+ */
+export function whyNotRouted(decision: DecisionLike): string {
+  if (decision.status === 'blocked') return `blocked by ${text(decision.block)}`;
+  const details = flatten(traceTree(decision)).flatMap(({ node }) => {
+    if (node.tone !== 'fail') return [];
+    if (node.kind === 'strategy') return node.candidates.filter((c) => c.state === 'filtered').map((c) => `${c.route}: ${c.reason}`);
+    if (node.kind === 'note' || node.kind === 'reject') return [node.outcome];
+    if (node.kind === 'service' && node.outcome !== 'no route') return [`service ${node.outcome}`];
+    return [];
+  });
+  const unique = [...new Set(details)];
+  return unique.length ? `${text(decision.resolution)} (${unique.join('; ')})` : text(decision.resolution);
+}
