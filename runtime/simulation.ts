@@ -19,16 +19,22 @@ export class Simulation {
   private readonly statuses = { routed: 0, blocked: 0, failed: 0 };
   private readonly resolutions = new Map<string, number>();
 
+  /**
+   * `explain`: the scheme's traced program. A decision that is not routed is decided again
+   * with it (routing nothing, it changes no state), so it carries the trace that says why.
+   */
   constructor(
     private readonly program: Program,
     initial: State,
+    private readonly explain?: Program,
   ) {
     this.state = mutableState(initial);
   }
 
   step(req: Request): Decision {
     const base = this.program.settings.base;
-    const decision = decideWith(this.program, req, this.state, { trace: false });
+    const fast = decideWith(this.program, req, this.state, { trace: false });
+    const decision = this.explain && fast.status !== 'routed' ? decideWith(this.explain, req, this.state, { trace: true }) : fast;
     this.statuses[decision.status]++;
     if (decision.resolution) this.resolutions.set(decision.resolution, (this.resolutions.get(decision.resolution) ?? 0) + 1);
     for (const a of decision.allocations) {

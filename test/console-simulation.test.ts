@@ -1,9 +1,10 @@
 // The simulation view's pure parts: JSONL and state input, sample traffic, the worker's run
 // (the CLI's summary, two versions with their diff) and the chart data and bar geometry.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../grammar/parse.js';
-import { layoutBars, resolutionCounts, routeShares, statusShares, type Series } from '../editor/console-model/charts.js';
+import { CATEGORY_CHAR, LABEL_GAP, layoutBars, MAX_CATEGORY, resolutionCounts, routeShares, statusShares, VALUE_CHAR, type Series } from '../editor/console-model/charts.js';
 import { runSimulation } from '../editor/console-model/simulate.js';
 import { parseJsonl, parseStateText, sampleTraffic } from '../editor/console-model/simulation-input.js';
 import { compile } from '../index.js';
@@ -50,7 +51,7 @@ describe('runSimulation', () => {
     req('200.00', { country: 'DE', fields: { kyc_level: 3, segment: 'business' } }),
     req('15000.00'),
     req('50.00', { country: 'IR' }),
-    req('70.00', { service: 'p2p_card' }),
+    req('70.00', { service: 'swift_usd' }),
   ].join('\n');
 
   it('gives the CLI summary of the same run', () => {
@@ -59,10 +60,15 @@ describe('runSimulation', () => {
     const scheme = compile(SOURCE).scheme!;
     const sim = new Simulation(scheme.program, parseState(JSON.parse(STATE)).state);
     for (const line of traffic.split('\n')) sim.step(toRequest(JSON.parse(line) as Record<string, unknown>, scheme.fieldKinds));
-    expect(out.runs).toEqual([{ label: 'editor', summary: sim.summary(), invalid: 0, invalidExamples: [] }]);
+    expect(out.runs).toEqual([{ label: 'editor', summary: sim.summary(), invalid: 0, invalidExamples: [], notRouted: expect.any(Array) }]);
     expect(out.requests).toBe(5);
     expect(out.diff).toBeNull();
     expect(out.runs[0]!.summary.statuses).toEqual({ routed: 3, blocked: 1, failed: 1 });
+    // Why the two were not routed, most first (then by name).
+    expect(out.runs[0]!.notRouted).toEqual([
+      { reason: 'STRATEGY_RECEIVED_NO_ROUTES (service not configured in this scheme)', count: 1 },
+      { reason: 'blocked by sanctions', count: 1 },
+    ]);
   });
 
   it('runs a second version and renders the semantic diff with the decisions it moves', () => {
@@ -85,9 +91,13 @@ describe('runSimulation', () => {
     expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: '', state: '' })).toMatchObject({ ok: false, message: expect.stringMatching(/No requests/) });
     expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: '{x', state: '' })).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^Requests: line 1 is not valid JSON/),
+      message: "Requests: line 1 is not valid JSON (column 2: expected a double-quoted property name, found 'x').",
     });
     expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: req('1.00'), state: '{"routes":5}' })).toMatchObject({ ok: false, message: expect.stringMatching(/^State: /) });
+    expect(runSimulation({ scheme: { label: 'editor', source: SOURCE }, requests: req('1.00'), state: '{\n  "routes": {}\n  "rates": {}\n}' })).toMatchObject({
+      ok: false,
+      message: `State: the state is not valid JSON (line 3, column 3: expected ',' or '}', found '"').`,
+    });
     expect(runSimulation({ scheme: { label: 'editor', source: 'scheme x\nroute a EUR fee\n' }, requests: req('1.00'), state: '' })).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^editor has errors \(line 2/),
@@ -133,7 +143,8 @@ describe('charts', () => {
   it('lays out grouped bars proportional to the maximum', () => {
     const chart = routeShares([a, b]);
     const l = layoutBars(chart, { width: 400, labelWidth: 100, barHeight: 10, gap: 10 });
-    const track = 400 - 100 - 90;
+    // Right of the track, room for the longest value label.
+    const track = 400 - 100 - (LABEL_GAP + Math.ceil('4 · 100.0%'.length * VALUE_CHAR));
     expect(l.bars).toHaveLength(4);
     expect(l.bars[0]).toMatchObject({ row: 0, series: 0, x: 100, w: track * 0.75, h: 10, label: '3 · 75.0%' });
     expect(l.bars[1]).toMatchObject({ row: 0, series: 1, w: 0 });
@@ -142,10 +153,29 @@ describe('charts', () => {
     expect(l.bars[2]!.y).toBeGreaterThan(l.bars[1]!.y + 10);
     expect(l.categories.map((c) => c.text)).toEqual(['acme_eur', 'bankco_eur']);
     expect(l.height).toBe(2 * (22 + 10));
-    // Without a label width, it fits the longest category, within bounds.
-    expect(layoutBars(chart).labelWidth).toBe(Math.round('bankco_eur'.length * 7.5 + 16));
+    // Without a label width, it fits the longest category.
+    expect(layoutBars(chart).labelWidth).toBe(Math.round('bankco_eur'.length * CATEGORY_CHAR + 2 * LABEL_GAP));
     expect(layoutBars({ ...chart, rows: [] }).labelWidth).toBe(80);
     const long = resolutionCounts([b]);
-    expect(layoutBars(long, { width: 520 }).labelWidth).toBe(Math.min(286, Math.round('STRATEGY_RECEIVED_NO_ROUTES'.length * 7.5 + 16)));
+    expect(layoutBars(long, { width: 520 }).labelWidth).toBe(Math.round('STRATEGY_RECEIVED_NO_ROUTES'.length * CATEGORY_CHAR + 2 * LABEL_GAP));
+  });
+
+  it('leaves room for every label: categories left of the axis, values right of the longest bar (seed 31)', () => {
+    const name = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: 1, maxLength: 70 });
+    const row = fc.record({ category: name, values: fc.array(fc.double({ min: 0, max: 120, noNaN: true }), { minLength: 2, maxLength: 2 }), labels: fc.array(fc.string({ maxLength: 30 }), { minLength: 2, maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 6 }), fc.integer({ min: 200, max: 900 }), (rows, width) => {
+        const l = layoutBars({ title: 't', series: ['a', 'b'], rows, max: 100, unit: 'percent' }, { width });
+        expect(l.width).toBeGreaterThanOrEqual(width);
+        for (const c of l.categories) {
+          expect(c.text.length * CATEGORY_CHAR).toBeLessThanOrEqual(l.labelWidth - LABEL_GAP);
+          expect(c.text === c.full || (c.text.endsWith('…') && c.full.startsWith(c.text.slice(0, -1)))).toBe(true);
+        }
+        for (const bar of l.bars) expect(bar.x + bar.w + LABEL_GAP + bar.label.length * VALUE_CHAR).toBeLessThanOrEqual(l.width);
+      }),
+      { seed: 31, numRuns: 300, verbose: true },
+    );
+    const longName = 'r'.repeat(MAX_CATEGORY + 5);
+    expect(layoutBars({ title: 't', series: ['a'], rows: [{ category: longName, values: [1], labels: ['1'] }], max: 1, unit: 'count' }).categories[0]).toMatchObject({ text: `${'r'.repeat(MAX_CATEGORY - 1)}…`, full: longName });
   });
 });

@@ -31,8 +31,8 @@ export interface Chart {
   readonly unit: 'percent' | 'count';
 }
 
-const pct = (part: number, whole: number): number => (whole > 0 ? (part * 100) / whole : 0);
-const pctText = (v: number): string => `${v.toFixed(1)}%`;
+export const pct = (part: number, whole: number): number => (whole > 0 ? (part * 100) / whole : 0);
+export const pctText = (v: number): string => `${v.toFixed(1)}%`;
 
 function categories(series: readonly Series[], keys: (s: SummaryLike) => readonly string[]): string[] {
   return [...new Set(series.flatMap((s) => keys(s.summary)))].sort();
@@ -75,11 +75,13 @@ export function resolutionCounts(series: readonly Series[]): Chart {
 }
 
 export interface BarLayout {
+  /** At least the width asked for; wider when the labels need it (the page scales it down). */
   readonly width: number;
   readonly height: number;
   readonly labelWidth: number;
   readonly bars: readonly { readonly row: number; readonly series: number; readonly x: number; readonly y: number; readonly w: number; readonly h: number; readonly label: string }[];
-  readonly categories: readonly { readonly text: string; readonly y: number }[];
+  /** `text` is the category, cut with `…` when longer than MAX_CATEGORY; `full` is all of it. */
+  readonly categories: readonly { readonly text: string; readonly full: string; readonly y: number }[];
 }
 
 export interface LayoutOptions {
@@ -89,22 +91,38 @@ export interface LayoutOptions {
   readonly gap?: number;
 }
 
-/** Grouped horizontal bars: one group per row, one bar per series, widths proportional to max. */
+/** A character's advance at the chart's fonts (12 px and 11 px monospace, console.css), rounded up. */
+export const CATEGORY_CHAR = 7.5;
+export const VALUE_CHAR = 7;
+/** Longer categories are cut (the full name is the label's tooltip). */
+export const MAX_CATEGORY = 48;
+/** Space between a category and the axis, and between a bar and its value. */
+export const LABEL_GAP = 8;
+const MIN_TRACK = 120;
+
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Grouped horizontal bars: one group per row, one bar per series, widths proportional to max.
+ * Every label fits inside the width: categories left of the axis, values right of the longest bar.
+ */
 export function layoutBars(chart: Chart, o: LayoutOptions = {}): BarLayout {
-  const width = o.width ?? 520;
-  // Wide enough for the longest category (12 px monospace, ~7.5 px a character), within bounds.
-  const longest = Math.max(0, ...chart.rows.map((r) => r.category.length));
-  const labelWidth = o.labelWidth ?? Math.min(Math.round(width * 0.55), Math.max(80, Math.round(longest * 7.5 + 16)));
+  const longest = Math.min(MAX_CATEGORY, Math.max(0, ...chart.rows.map((r) => r.category.length)));
+  const labelWidth = o.labelWidth ?? Math.max(80, Math.round(longest * CATEGORY_CHAR + 2 * LABEL_GAP));
+  const longestValue = Math.max(0, ...chart.rows.flatMap((r) => r.labels.map((l) => l.length)));
+  const valueWidth = LABEL_GAP + Math.ceil(longestValue * VALUE_CHAR);
+  const width = Math.max(o.width ?? 520, labelWidth + MIN_TRACK + valueWidth);
+  const track = width - labelWidth - valueWidth;
   const barHeight = o.barHeight ?? 16;
   const gap = o.gap ?? 10;
-  const track = width - labelWidth - 90;
+  const fits = Math.max(1, Math.floor((labelWidth - LABEL_GAP) / CATEGORY_CHAR));
   const n = Math.max(1, chart.series.length);
   const groupHeight = n * barHeight + (n - 1) * 2;
   const bars: BarLayout['bars'][number][] = [];
   const cats: BarLayout['categories'][number][] = [];
   chart.rows.forEach((row, r) => {
     const top = gap / 2 + r * (groupHeight + gap);
-    cats.push({ text: row.category, y: top + groupHeight / 2 });
+    cats.push({ text: cut(row.category, Math.min(fits, MAX_CATEGORY)), full: row.category, y: top + groupHeight / 2 });
     row.values.forEach((v, s) => {
       const w = chart.max > 0 ? Math.max(0, Math.min(1, v / chart.max)) * track : 0;
       bars.push({ row: r, series: s, x: labelWidth, y: top + s * (barHeight + 2), w, h: barHeight, label: row.labels[s] ?? String(v) });

@@ -6,9 +6,11 @@ import { decisionImpact } from '../../compiler/diff/impact.js';
 import { renderDiff } from '../../compiler/diff/render.js';
 import { diffSchemes } from '../../compiler/diff/diff.js';
 import { toRequest } from '../../runtime/request.js';
+import { expandTrace } from '../../runtime/trace.js';
 import { Simulation, type SimulationSummary } from '../../runtime/simulation.js';
 import { parseState } from '../../runtime/state.js';
 import { parseJsonl, parseStateText } from './simulation-input.js';
+import { whyNotRouted } from './trace-tree.js';
 
 export interface SchemeInput {
   /** How the charts name it: `editor`, `v3`, ... */
@@ -30,6 +32,13 @@ export interface SimulationRun {
   readonly invalid: number;
   /** The first few of those, with their line. */
   readonly invalidExamples: readonly string[];
+  /** The decisions not routed, grouped by why (trace-tree.ts's whyNotRouted), most first. */
+  readonly notRouted: readonly Reason[];
+}
+
+export interface Reason {
+  readonly reason: string;
+  readonly count: number;
 }
 
 export type SimulationOutput =
@@ -51,6 +60,17 @@ function compiled(input: SchemeInput): CompiledScheme | string {
 }
 
 const EXAMPLES = 5;
+/** Distinct reasons kept per run; the rest are counted under one line. */
+const REASONS = 12;
+const OTHER = 'other reasons';
+
+function tally(reasons: Map<string, number>, reason: string): void {
+  if (reasons.has(reason) || reasons.size < REASONS) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  else reasons.set(OTHER, (reasons.get(OTHER) ?? 0) + 1);
+}
+
+const mostFirst = (reasons: Map<string, number>): Reason[] =>
+  [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 
 export function runSimulation(input: SimulationInput, progress: Progress = () => {}): SimulationOutput {
   const start = performance.now();
@@ -67,9 +87,10 @@ export function runSimulation(input: SimulationInput, progress: Progress = () =>
   let done = 0;
   const runs = schemes.map(({ input: s, scheme }) => {
     const c = scheme as CompiledScheme;
-    const sim = new Simulation(c.program, state.state);
+    const sim = new Simulation(c.program, state.state, c.traced);
     let invalid = 0;
     const invalidExamples: string[] = [];
+    const reasons = new Map<string, number>();
     for (const { line, json } of lines.requests) {
       if (++done % 500 === 0) progress(done, total);
       const read = c.read(json);
@@ -78,9 +99,10 @@ export function runSimulation(input: SimulationInput, progress: Progress = () =>
         if (invalidExamples.length < EXAMPLES) invalidExamples.push(`line ${line}: ${read.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
         continue;
       }
-      sim.step(toRequest(json as Record<string, unknown>, c.fieldKinds, read.amount));
+      const d = sim.step(toRequest(json as Record<string, unknown>, c.fieldKinds, read.amount));
+      if (d.status !== 'routed') tally(reasons, whyNotRouted({ ...d, trace: expandTrace(c, d.trace) }));
     }
-    return { label: s.label, summary: sim.summary(), invalid, invalidExamples };
+    return { label: s.label, summary: sim.summary(), invalid, invalidExamples, notRouted: mostFirst(reasons) };
   });
   progress(total, total);
   let diff: string | null = null;

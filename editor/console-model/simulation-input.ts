@@ -3,6 +3,7 @@
 import type * as A from '../../grammar/ast.js';
 import { mulberry32 } from '../../runtime/prng.js';
 import { prefillRequest, type Json } from '../language/prefill.js';
+import { mistakeText, readJson } from './json-text.js';
 import { symbolsOf } from '../language/symbols.js';
 
 export interface JsonLine {
@@ -17,14 +18,10 @@ export function parseJsonl(text: string): JsonlResult {
   const requests: JsonLine[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const t = lines[i]!.trim();
-    if (!t) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(t);
-    } catch (e) {
-      return { ok: false, line: i + 1, message: `line ${i + 1} is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
-    }
+    if (!lines[i]!.trim()) continue;
+    const read = readJson(lines[i]!);
+    if (!read.ok) return { ok: false, line: i + 1, message: `line ${i + 1} is not valid JSON (column ${read.column}: ${read.message})` };
+    const json = read.value;
     if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, line: i + 1, message: `line ${i + 1} is not a JSON object` };
     requests.push({ line: i + 1, json });
   }
@@ -36,13 +33,11 @@ export type StateResult = { readonly ok: true; readonly state: unknown } | { rea
 /** Empty text means no state (unknown balances, no rates, no history). */
 export function parseStateText(text: string): StateResult {
   if (!text.trim()) return { ok: true, state: undefined };
-  try {
-    const state: unknown = JSON.parse(text);
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) return { ok: false, message: 'the state must be a JSON object' };
-    return { ok: true, state };
-  } catch (e) {
-    return { ok: false, message: `the state is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
-  }
+  const read = readJson(text);
+  if (!read.ok) return { ok: false, message: `the state is not valid JSON (${mistakeText(read)})` };
+  const state = read.value;
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return { ok: false, message: 'the state must be a JSON object' };
+  return { ok: true, state };
 }
 
 const COUNTRIES = ['DE', 'AT', 'FR', 'NL', 'ES', 'IT', 'PL', 'US'];
