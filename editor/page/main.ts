@@ -10,7 +10,7 @@ import * as api from './api.js';
 import { Console } from './console/console.js';
 import { Lifecycle } from './lifecycle.js';
 import * as monaco from './monaco.js';
-import { SAMPLE } from './sample.js';
+import { sampleScheme } from './sample.js';
 import { attachDiagnostics, defineThemes, LANGUAGE_ID, registerSluice } from './sluice-language.js';
 import { TryPanel } from './try-panel.js';
 
@@ -50,7 +50,8 @@ function say(message: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
 
 // ---- the scheme editor ----
 const DRAFT_KEY = 'sluice.draft';
-const model = monaco.editor.createModel(localStorage.getItem(DRAFT_KEY) ?? SAMPLE, LANGUAGE_ID, monaco.Uri.parse('inmemory://scheme/scheme.sluice'));
+const draft = localStorage.getItem(DRAFT_KEY);
+const model = monaco.editor.createModel(draft ?? sampleScheme(), LANGUAGE_ID, monaco.Uri.parse('inmemory://scheme/scheme.sluice'));
 const editor = monaco.editor.create($('editor'), {
   model,
   automaticLayout: true,
@@ -178,7 +179,11 @@ const lifecycle = new Lifecycle({
     diffTo: $<HTMLSelectElement>('diff-to'),
     saveDialog: $<HTMLDialogElement>('save-dialog'),
     saveMessage: $<HTMLInputElement>('save-message'),
+    saveOther: $('save-other'),
+    saveOtherOk: $<HTMLInputElement>('save-other-ok'),
+    saveConfirm: $<HTMLButtonElement>('save-confirm'),
   },
+  fresh: draft === null,
   say,
   showProblems: (title, list) => renderProblems(title, list),
   onOpened: () => tryPanel.prefill(true),

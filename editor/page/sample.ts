@@ -1,6 +1,10 @@
-// The scheme a first visit starts with.
-export const SAMPLE = `scheme eu_payouts
+// The scheme a first visit starts with, under a name no stored scheme has (console-model/draft.ts):
+// saving it makes a new scheme, never a version of an example.
+import { DRAFT_NAME } from '../console-model/draft.js';
+
+export const sampleScheme = (name: string = DRAFT_NAME): string => `scheme ${name}
 attempts 2
+require country # the sanctions block reads it
 
 field kyc_level int required
 field segment one_of "retail", "business", "vip"

@@ -1,6 +1,7 @@
 // The Try panel: request and state JSON prefilled from the scheme, Run decides in the page
 // (the library's compile + decide, with trace), the Decision shown as JSON, and the routing
-// tree painted onto the scheme: branches taken green, failed conditions red.
+// tree painted onto the scheme: branches taken green, failed conditions red, each line's note
+// cut to the room left of the editor's right edge (the whole note on hover).
 import { compile, decide, expandTrace } from '../../index.js';
 import { requestSchema } from '../../compiler/schema.js';
 import type { SchemeFile } from '../../grammar/ast.js';
@@ -8,6 +9,7 @@ import { parse } from '../../grammar/parse.js';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register.js';
 import { prefillRequest, prefillState } from '../language/prefill.js';
 import { isGreen, traceMarks } from '../language/trace.js';
+import { mistakeText, readJson } from '../console-model/json-text.js';
 import * as monaco from './monaco.js';
 
 export interface TryPanelOptions {
@@ -31,11 +33,29 @@ const jsonOptions = (): monaco.editor.IStandaloneEditorConstructionOptions => ({
   padding: { top: 6 },
 });
 
+type Trace = readonly { readonly step: string; readonly [k: string]: unknown }[];
+
+/** A note's `  ✓ ` before it and a margin after it, in characters. */
+const NOTE_MARGIN = 6;
+/** Less room than this, and a note shows only its mark. */
+const NOTE_MIN = 8;
+
+/** `text` within `room` characters, cut with `…`. */
+function clip(text: string, room: number): string {
+  if (text.length <= room) return text;
+  return room < NOTE_MIN ? '' : `${text.slice(0, room - 1)}…`;
+}
+
+/** Hover text is Markdown: a note's punctuation (`[DE, AT]`, `*`) stays literal. */
+const literal = (text: string): string => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+
 export class TryPanel {
   readonly request: monaco.editor.IStandaloneCodeEditor;
   readonly state: monaco.editor.IStandaloneCodeEditor;
   readonly decision: monaco.editor.IStandaloneCodeEditor;
   private readonly marks: monaco.editor.IEditorDecorationsCollection;
+  /** The trace painted, to fit its notes again when the editor's width changes. */
+  private painted: Trace | undefined;
   /** The user edited the request or state: stop refilling them from the scheme. */
   private touched = false;
   private filling = false;
@@ -52,7 +72,10 @@ export class TryPanel {
         if (!this.filling) this.touched = true;
       });
     }
-    o.scheme.onDidChangeContent(() => this.marks.clear());
+    o.scheme.onDidChangeContent(() => this.clearMarks());
+    o.schemeEditor.onDidLayoutChange(() => {
+      if (this.painted) this.paint(this.painted);
+    });
     this.prefill(true);
     this.schemeChanged();
   }
@@ -114,13 +137,14 @@ export class TryPanel {
       return;
     }
     const request = this.readJson(this.request, 'request');
+    if (!request) return;
     const state = this.readJson(this.state, 'state');
-    if (request === undefined || state === undefined) return;
-    const decided = decide(scheme, request, state, { trace: true });
+    if (!state) return;
+    const decided = decide(scheme, request.value, state.value, { trace: true });
     // Shown condition by condition, as the compact trace's entries expand.
     const result = decided.status === 'invalid' ? decided : { ...decided, trace: expandTrace(scheme, decided.trace) };
     if (result.status === 'invalid') {
-      this.marks.clear();
+      this.clearMarks();
       this.show('invalid request', 'failed', result);
       this.o.say(`Invalid request: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, 'error');
       return;
@@ -131,14 +155,17 @@ export class TryPanel {
     this.o.say(`Decision: ${label}.`, result.status === 'routed' ? 'ok' : 'info');
   }
 
-  private readJson(ed: monaco.editor.IStandaloneCodeEditor, what: string): unknown {
-    try {
-      return JSON.parse(ed.getValue());
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      this.o.say(`The ${what} is not valid JSON: ${why}.`, 'error');
-      return undefined;
-    }
+  /** The editor's JSON; when it is not JSON, the last decision goes, and the mistake is shown and the cursor put on it. */
+  private readJson(ed: monaco.editor.IStandaloneCodeEditor, what: string): { readonly value: unknown } | undefined {
+    const read = readJson(ed.getValue());
+    if (read.ok) return { value: read.value };
+    this.clearMarks();
+    this.show(`invalid JSON in the ${what}`, 'failed', { error: `the ${what} is not valid JSON`, line: read.line, column: read.column, message: read.message });
+    this.o.say(`The ${what} is not valid JSON: ${mistakeText(read)}.`, 'error');
+    ed.setPosition({ lineNumber: read.line, column: read.column });
+    ed.revealPositionInCenterIfOutsideViewport({ lineNumber: read.line, column: read.column });
+    ed.focus();
+    return undefined;
   }
 
   private show(label: string, status: string, json: unknown): void {
@@ -148,8 +175,18 @@ export class TryPanel {
     this.decision.setValue(JSON.stringify(json, null, 2));
   }
 
+  /** How many characters fit after `line` before the editor's right edge. */
+  private room(line: number): number {
+    const ed = this.o.schemeEditor;
+    const layout = ed.getLayoutInfo();
+    const char = ed.getOption(monaco.editor.EditorOption.fontInfo).typicalHalfwidthCharacterWidth;
+    const columns = Math.floor((layout.contentWidth - layout.verticalScrollbarWidth) / char);
+    return columns - this.o.scheme.getLineMaxColumn(line) - NOTE_MARGIN;
+  }
+
   /** Green and red whole-line decorations from the trace's line numbers. */
-  private paint(trace: readonly { readonly step: string; readonly [k: string]: unknown }[]): void {
+  private paint(trace: Trace): void {
+    this.painted = trace;
     const lines = this.o.scheme.getLineCount();
     this.marks.set(
       traceMarks(trace)
@@ -162,9 +199,9 @@ export class TryPanel {
               isWholeLine: true,
               className: green ? 'trace-line trace-green' : 'trace-line trace-red',
               linesDecorationsClassName: green ? 'trace-gutter trace-green-gutter' : 'trace-gutter trace-red-gutter',
-              hoverMessage: { value: m.note },
+              hoverMessage: { value: `${green ? '✓' : '✗'} ${literal(m.note)}` },
               overviewRuler: { color: green ? '#22c55e' : '#ef4444', position: monaco.editor.OverviewRulerLane.Left },
-              after: { content: `  ${green ? '✓' : '✗'} ${m.note}`, inlineClassName: green ? 'trace-note trace-note-green' : 'trace-note trace-note-red' },
+              after: { content: `  ${green ? '✓' : '✗'} ${clip(m.note, this.room(m.line))}`, inlineClassName: green ? 'trace-note trace-note-green' : 'trace-note trace-note-red' },
             },
           };
         }),
@@ -172,6 +209,7 @@ export class TryPanel {
   }
 
   clearMarks(): void {
+    this.painted = undefined;
     this.marks.clear();
   }
 }

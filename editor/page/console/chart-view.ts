@@ -1,6 +1,6 @@
 // A grouped horizontal bar chart (console/charts.ts) as plain SVG, one colour per series,
-// with a legend and each bar's value written beside it.
-import { layoutBars, type Chart } from '../../console-model/charts.js';
+// with a legend and each bar's value written beside it; the layout leaves room for every label.
+import { LABEL_GAP, layoutBars, type Chart } from '../../console-model/charts.js';
 import { h, s } from './dom.js';
 
 export function chartView(chart: Chart, width = 520): HTMLElement {
@@ -15,7 +15,9 @@ export function chartView(chart: Chart, width = 520): HTMLElement {
       role: 'img',
       'aria-label': `${chart.title}: ${chart.rows.map((r) => `${r.category} ${r.labels.join(' / ')}`).join('; ')}`,
     },
-    ...layout.categories.map((c) => s('text', { x: layout.labelWidth - 8, y: c.y, class: 'chart-cat', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, c.text)),
+    ...layout.categories.map((c) =>
+      s('text', { x: layout.labelWidth - LABEL_GAP, y: c.y, class: 'chart-cat', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, c.text, c.text === c.full ? null : s('title', {}, c.full)),
+    ),
     s('line', { x1: layout.labelWidth, x2: layout.labelWidth, y1: 0, y2: layout.height, class: 'chart-axis' }),
     ...layout.bars.flatMap((b) => [
       s(
@@ -23,7 +25,7 @@ export function chartView(chart: Chart, width = 520): HTMLElement {
         { x: b.x, y: b.y, width: Math.max(b.w, 1), height: b.h, rx: 3, class: `chart-bar series-${b.series}` },
         s('title', {}, `${chart.series[b.series] ?? ''} ${chart.rows[b.row]?.category ?? ''}: ${b.label}`),
       ),
-      s('text', { x: b.x + Math.max(b.w, 1) + 6, y: b.y + b.h / 2, class: 'chart-value', 'dominant-baseline': 'middle' }, b.label),
+      s('text', { x: b.x + b.w + LABEL_GAP, y: b.y + b.h / 2, class: 'chart-value', 'dominant-baseline': 'middle' }, b.label),
     ]),
   );
   const legend =
