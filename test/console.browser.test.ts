@@ -6,19 +6,18 @@
 // mostly by keyboard. Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes
 // the README's three in docs/).
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEditor } from '../editor/build.mjs';
 import type { Service } from '../server/start.js';
+import { call as api, CHROMIUM, hasChromium, launchChromium, openPage } from './helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const DOCS = join(import.meta.dirname, '..', 'docs');
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`console.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const V1 = `scheme console_demo
@@ -56,15 +55,7 @@ describe.skipIf(!hasChromium)('browser console', () => {
   const ids = { processed: '', failed: '' };
   const pageErrors: string[] = [];
 
-  async function call(method: string, path: string, body?: unknown, bearer = key): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
+  const call = (method: string, path: string, body?: unknown, bearer = key) => api(service.url, bearer, method, path, body);
 
   /** 201 when the request is final, 202 while a payout is with its provider. */
   const payoutRequest = async (amount: string, status: 201 | 202 = 201) => {
@@ -104,20 +95,8 @@ describe.skipIf(!hasChromium)('browser console', () => {
     ids.processed = processed.id;
     ids.failed = failed.id;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // A missing element fails its step with its selector rather than the whole test's timeout.
-    page.setDefaultTimeout(10_000);
-    await page.goto(service.url);
-    await page.waitForSelector('#editor .monaco-editor .view-lines');
-    await page.click('#btn-settings');
-    await page.fill('#api-key', key);
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => /key …/.test(document.getElementById('status-key')?.textContent ?? ''));
+    browser = await launchChromium();
+    page = await openPage(browser, service.url, key, pageErrors, 900);
   }, 180_000);
 
   afterAll(async () => {
@@ -256,7 +235,7 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await shot('console-5-routes.png');
   });
 
-  it('simulates traffic in the worker against the open scheme and another version, with charts and the diff', async () => {
+  it('simulates traffic in the worker against the open scheme and another version, with charts and the diff rendered', async () => {
     // Open the scheme in the editor (its latest, v2), then the simulation view.
     await page.keyboard.press('Alt+1');
     await page.click('#scheme-list button.item');
@@ -266,8 +245,17 @@ describe.skipIf(!hasChromium)('browser console', () => {
     await expect.poll(() => page.locator('#sim-other option').count()).toBe(3);
     await page.selectOption('#sim-other', '1');
     await page.click('#sim-sample');
-    await page.click('#sim-state-fill');
     expect((await page.inputValue('#sim-requests')).trim().split('\n')).toHaveLength(500);
+    // The sample made a state from the scheme too, and says at once how much of it will not be routed, and why.
+    expect(JSON.parse(await page.inputValue('#sim-state'))).toMatchObject({ routes: { acme_eur: { balance: '100000.00' } } });
+    await expect.poll(() => page.textContent('#sim-outlook'), { timeout: 30_000 }).toMatch(/^Against this state, expect \d+ of 500/);
+    const outlook = (await page.textContent('#sim-outlook > p')) ?? '';
+    const [, off, failed, blocked] = /expect (\d+) of 500 \([\d.]+%\) not to be routed: (\d+) failed, (\d+) blocked\. Why:$/.exec(outlook) ?? [];
+    expect(Number(off)).toBeGreaterThan(0);
+    const reasons = await page.locator('#sim-outlook .reasons li').allTextContents();
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.map((r) => Number(/^(\d+) ×/.exec(r)?.[1])).reduce((a, b) => a + b, 0)).toBe(Number(off));
+    expect(reasons.join('\n')).toMatch(/STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED \(.*(daily cap|balance)/);
     await page.focus('#sim-requests');
     await page.keyboard.press('ControlOrMeta+Enter');
     await expect.poll(() => page.textContent('#sim-info'), { timeout: 30_000 }).toMatch(/Simulated 500 requests against editor and v1/);
@@ -276,10 +264,38 @@ describe.skipIf(!hasChromium)('browser console', () => {
     const captions = await page.locator('#sim-charts figcaption').allTextContents();
     expect(captions).toEqual(['Route shares (allocations)', 'Route shares (volume in base)', 'Statuses', 'Resolutions']);
     expect(await page.locator('#sim-charts .legend').first().textContent()).toMatch(/editor.*v1/);
+    // The semantic diff is rendered: headings, the changes' diff block, the impact table; no Markdown left showing.
+    expect(await page.textContent('#sim-diff h2')).toBe('sluice diff: v1 → editor');
+    expect(await page.locator('#sim-diff h3').allTextContents()).toEqual(['Branches', 'Decision impact (500 requests from the simulated requests)']);
+    expect(await page.locator('#sim-diff pre.md-code .md-line.md-change').first().textContent()).toMatch(/^~ sepa_eur › when amount >= 1000 EUR/);
+    expect(await page.locator('#sim-diff table.md-table thead th').allTextContents()).toEqual(['old', 'new', 'count']);
+    expect(await page.locator('#sim-diff table.md-table tbody tr').count()).toBeGreaterThan(0);
     const diff = (await page.textContent('#sim-diff')) ?? '';
-    expect(diff).toMatch(/^## sluice diff: v1 → editor/);
     expect(diff).toMatch(/bankco_eur/);
-    expect(diff).toMatch(/500/);
+    expect(diff).not.toMatch(/##|```|\| ---/);
+    // What the outlook expected is what the simulation found for the editor's scheme.
+    const editorRun = await page.evaluate(() => {
+      const w = window as unknown as { sluiceEditor: { console: { simulation: { last?: { runs?: { summary: { statuses: Record<string, number> } }[] } } } } };
+      return w.sluiceEditor.console.simulation.last?.runs?.[0]?.summary.statuses;
+    });
+    expect([editorRun?.['failed'], editorRun?.['blocked']]).toEqual([Number(failed), Number(blocked)]);
+    // Every chart label inside its chart, and the charts inside their cards.
+    const outside = await page.locator('#sim-charts figure.chart-card').evaluateAll((cards) =>
+      cards.flatMap((card) => {
+        const svg = card.querySelector('svg.chart');
+        if (!svg) return [];
+        const frame = svg.getBoundingClientRect();
+        const within = card.getBoundingClientRect();
+        const out = [...svg.querySelectorAll('text')].filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.left < frame.left - 0.5 || r.right > frame.right + 0.5 || r.top < frame.top - 0.5 || r.bottom > frame.bottom + 0.5;
+        });
+        const svgOut = frame.left < within.left || frame.right > within.right;
+        return [...out.map((t) => t.textContent), ...(svgOut ? ['the chart itself'] : [])];
+      }),
+    );
+    expect(outside).toEqual([]);
+    expect(await page.locator('#sim-charts svg.chart text.chart-cat').allTextContents()).toContain('STRATEGY_CONFIGURED_ROUTES_WERE_FILTERED');
     // The summaries are the CLI's: every request has a status.
     const totals = await page.evaluate(() => {
       const w = window as unknown as { sluiceEditor: { console: { simulation: { last?: { ok: boolean; runs?: { summary: { statuses: Record<string, number> } }[] } } } } };
@@ -287,7 +303,12 @@ describe.skipIf(!hasChromium)('browser console', () => {
     });
     expect(totals).toEqual([500, 500]);
     await shot('console-6-simulation.png');
-    if (process.env['SLUICE_README_SCREENSHOT']) await page.screenshot({ path: join(DOCS, 'console-simulation.png') });
+    if (process.env['SLUICE_README_SCREENSHOT']) {
+      // Tall enough for every chart.
+      await page.setViewportSize({ width: 1440, height: 1280 });
+      await page.screenshot({ path: join(DOCS, 'console-simulation.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
     expect(pageErrors).toEqual([]);
   });
 

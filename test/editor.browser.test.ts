@@ -4,14 +4,13 @@
 // Screenshots go to test/artifacts/ (SLUICE_README_SCREENSHOT=1 also writes docs/editor.png).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEditor } from '../editor/build.mjs';
+import { CHROMIUM, hasChromium, launchChromium, openWithKey } from './helpers/browser.js';
 import { startFixtureService } from './helpers/editor-fixture-service.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`editor.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 interface Running {
@@ -68,10 +67,7 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     });
     expect(res.status).toBe(201);
     const { key } = (await res.json()) as { key: string };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark' });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -79,13 +75,7 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     const csp = (await fetch(service.url)).headers.get('content-security-policy');
     evalBlocked = csp !== null && !/script-src[^;]*'unsafe-eval'/.test(csp);
-    await page.goto(service.url);
-    await page.waitForSelector('#editor .monaco-editor .view-lines');
-    // The API key goes in through the settings box.
-    await page.click('#btn-settings');
-    await page.fill('#api-key', key);
-    await page.click('#settings-save');
-    await page.waitForFunction(() => /key …/.test(document.getElementById('status-key')?.textContent ?? ''));
+    await openWithKey(page, service.url, key);
   }, 180_000);
 
   afterAll(async () => {
@@ -126,7 +116,8 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     await page.keyboard.type('bankco_eur');
     await page.keyboard.press('Escape');
     await expect.poll(status, { timeout: 10_000 }).not.toMatch(/error/);
-    expect(await page.locator('#editor .squiggly-error').count()).toBe(0);
+    // The squiggle goes on the next frame after the status bar says so.
+    await expect.poll(() => page.locator('#editor .squiggly-error').count()).toBe(0);
 
     // Completion offers the declared fields after `fields.`.
     const fixed = await page.evaluate(() => (window as unknown as { sluiceEditor: { model: { getValue(): string } } }).sluiceEditor.model.getValue());
@@ -254,6 +245,9 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     expect(await text('modified')).toContain('route bankco_eur EUR fee 0.80');
     // Beside the lines, what changed by structure.
     await expect.poll(() => page.textContent('#diff-semantic')).toMatch(/route bankco_eur[\s\S]*fee\s+1\.00 → 0\.80/);
+    // Rendered, not Markdown: a heading per section, the changes in a coloured diff block.
+    expect(await page.locator('#diff-semantic h3').allTextContents()).toEqual(['Routes']);
+    expect(await page.textContent('#diff-semantic pre.md-code .md-line.md-change')).toMatch(/^~ route bankco_eur/);
     await shot('editor-3-diff.png');
     await page.keyboard.press('Escape');
     expect(await page.isHidden('#diff')).toBe(true);
