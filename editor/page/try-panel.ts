@@ -136,9 +136,9 @@ export class TryPanel {
       this.o.say(`Cannot run: the scheme has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? ` (line ${first.span.start.line}: ${first.message})` : ''}.`, 'error');
       return;
     }
-    const request = this.readJson(this.request, 'request');
+    const request = this.jsonOf(this.request, 'request');
     if (!request) return;
-    const state = this.readJson(this.state, 'state');
+    const state = this.jsonOf(this.state, 'state');
     if (!state) return;
     const decided = decide(scheme, request.value, state.value, { trace: true });
     // Shown condition by condition, as the compact trace's entries expand.
@@ -156,7 +156,7 @@ export class TryPanel {
   }
 
   /** The editor's JSON; when it is not JSON, the last decision goes, and the mistake is shown and the cursor put on it. */
-  private readJson(ed: monaco.editor.IStandaloneCodeEditor, what: string): { readonly value: unknown } | undefined {
+  private jsonOf(ed: monaco.editor.IStandaloneCodeEditor, what: string): { readonly value: unknown } | undefined {
     const read = readJson(ed.getValue());
     if (read.ok) return { value: read.value };
     this.clearMarks();
