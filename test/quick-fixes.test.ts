@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '../compiler/check.js';
 import { diagnosticToJSON } from '../grammar/diagnostics.js';
-import { quickFix, type Insertion } from '../editor/language/quick-fixes.js';
+import { quickFix, type Insertion } from '../language/quick-fixes.js';
 
 const src = (...lines: string[]) => `${lines.join('\n')}\n`;
 

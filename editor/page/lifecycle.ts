@@ -3,7 +3,7 @@
 import { diffSchemes } from '../../compiler/diff/diff.js';
 import { renderDiff } from '../../compiler/diff/render.js';
 import { parse } from '../../grammar/parse.js';
-import type { DiagnosticJSON } from '../language/diagnose.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
 import * as api from './api.js';
 import { LANGUAGE_ID } from './sluice-language.js';
 import * as monaco from './monaco.js';

@@ -1,17 +1,17 @@
 // Registers the Sluice language with Monaco: highlighting from the grammar's lexer, completion,
 // hover, Format Document (the project's formatter), the outline, and diagnostics computed in
-// the language worker. The logic lives in editor/language/ (pure, unit-tested); this file
+// the language worker. The logic lives in language/ (pure, unit-tested); this file
 // only adapts it to Monaco's types.
 import { format } from '../../grammar/format.js';
 import { parse } from '../../grammar/parse.js';
-import { completionsAt, type CompletionKind } from '../language/completion.js';
-import type { DiagnosticJSON } from '../language/diagnose.js';
-import { hoverAt } from '../language/hover.js';
-import { quickFix } from '../language/quick-fixes.js';
-import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../language/outline.js';
-import { classifyLine } from '../language/tokens.js';
+import { completionsAt, type CompletionKind } from '../../language/completion.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
+import { hoverAt } from '../../language/hover.js';
+import { quickFix } from '../../language/quick-fixes.js';
+import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../../language/outline.js';
+import { classifyLine } from '../../language/tokens.js';
 import * as monaco from './monaco.js';
-import type { SymbolSummary } from '../language/symbols.js';
+import type { SymbolSummary } from '../../language/symbols.js';
 import type { CheckRequest, CheckResponse } from './protocol.js';
 
 export const LANGUAGE_ID = 'sluice';

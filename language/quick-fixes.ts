@@ -1,11 +1,11 @@
 // The fixes the checker's fail-closed warnings name (LANGUAGE.md §2), as edits the editor offers
 // as quick fixes: W_BLOCK_OPTIONAL adds the attribute to a `require` line (or `required` to the
 // field), W_BASE_DEFAULT adds `base CUR`. Pure: the source and a diagnostic in, edits out.
-import type * as A from '../../grammar/ast.js';
-import { isSetting } from '../../compiler/check-declarations.js';
-import type { DiagnosticJSON } from '../../grammar/diagnostics.js';
-import { parse } from '../../grammar/parse.js';
-import { ATTRIBUTES } from '../../runtime/attributes.js';
+import type * as A from '../grammar/ast.js';
+import { isSetting } from '../compiler/check-declarations.js';
+import type { DiagnosticJSON } from '../grammar/diagnostics.js';
+import { parse } from '../grammar/parse.js';
+import { ATTRIBUTES } from '../runtime/attributes.js';
 
 /** Text to insert at a 1-based line and column (a zero-width edit). */
 export interface Insertion {
