@@ -5,6 +5,7 @@
 import { format } from '../../grammar/format.js';
 import { parse } from '../../grammar/parse.js';
 import { completionsAt, type CompletionKind } from '../../language/completion.js';
+import { LANGUAGE_CONFIGURATION } from '../../language/configuration.js';
 import type { DiagnosticJSON } from '../../language/diagnose.js';
 import { hoverAt } from '../../language/hover.js';
 import { quickFix } from '../../language/quick-fixes.js';
@@ -65,21 +66,12 @@ const latestDiagnostics = new WeakMap<monaco.editor.ITextModel, readonly Diagnos
 
 export function registerSluice(): void {
   monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.sluice'], aliases: ['Sluice'] });
+  const c = LANGUAGE_CONFIGURATION;
+  const { increaseIndentPattern, decreaseIndentPattern } = c.indentationRules;
   monaco.languages.setLanguageConfiguration(LANGUAGE_ID, {
-    comments: { lineComment: '#' },
-    brackets: [
-      ['{', '}'],
-      ['[', ']'],
-      ['(', ')'],
-    ],
-    autoClosingPairs: [
-      { open: '{', close: '}' },
-      { open: '[', close: ']' },
-      { open: '(', close: ')' },
-      { open: '"', close: '"', notIn: ['string', 'comment'] },
-    ],
-    wordPattern: /(fields\.)?[A-Za-z0-9_]+|[^\s\w]+/,
-    indentationRules: { increaseIndentPattern: /\{\s*(#.*)?$/, decreaseIndentPattern: /^\s*\}/ },
+    ...c,
+    wordPattern: new RegExp(c.wordPattern),
+    indentationRules: { increaseIndentPattern: new RegExp(increaseIndentPattern), decreaseIndentPattern: new RegExp(decreaseIndentPattern) },
   });
   monaco.languages.setTokensProvider(LANGUAGE_ID, {
     getInitialState: () => state,
