@@ -37,16 +37,16 @@ export interface CasesRun {
 export function runDocumentCases(doc: TextDocument): CasesRun | string {
   const file = casesFileOf(doc.uri);
   if (!file) return `no cases file beside ${doc.uri}`;
-  const compiled = compile(doc.getText());
-  if (hasErrors(compiled.diagnostics) || !compiled.scheme) return 'the scheme has errors: fix them to run its cases';
+  const { scheme, diagnostics: problems } = compile(doc.getText());
+  if (hasErrors(problems) || !scheme) return 'the scheme has errors: fix them to run its cases';
   const json = readJson(file);
   if (!json.ok) return json.message;
-  const outcomes = runCases(compiled.scheme, json.value);
+  const outcomes = runCases(scheme, json.value);
   if (!outcomes) return `${file}: expected a list of cases`;
   const list = json.value as readonly unknown[];
   const diagnostics = outcomes.flatMap((o, i): Diagnostic[] => {
     if (o.problems.length === 0) return [];
-    const line = (decidedAt(compiled.scheme!, list[i]) ?? 1) - 1;
+    const line = (decidedAt(scheme, list[i]) ?? 1) - 1;
     const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
     const range = { start: { line, character: text.length - text.trimStart().length }, end: { line, character: text.length } };
     return [{ range, severity: DiagnosticSeverity.Error, code: E_CASE_FAILED, source: 'sluice test', message: `case "${o.name}" fails: ${o.problems.join('; ')}` }];
