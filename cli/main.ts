@@ -4,6 +4,7 @@ import { checkCommand, CHECK_USAGE } from './check.js';
 import { diffCommand, DIFF_USAGE } from './diff.js';
 import { evalCommand, EVAL_USAGE } from './eval.js';
 import { fmtCommand, FMT_USAGE } from './fmt.js';
+import { lspCommand, LSP_USAGE } from './lsp.js';
 import { providerSimCommand, PROVIDER_SIM_USAGE } from './provider-sim.js';
 import { serveCommand, SERVE_USAGE } from './serve.js';
 import { simulateCommand, SIMULATE_USAGE } from './simulate.js';
@@ -21,6 +22,7 @@ const COMMANDS: ReadonlyMap<string, { run: Command; usage: string; summary: stri
   ['serve', { run: serveCommand, usage: SERVE_USAGE, summary: 'run the HTTP service and the editor' }],
   ['build', { run: buildCommand, usage: BUILD_USAGE, summary: 'write the scheme as an ES module that decides without eval' }],
   ['diff', { run: diffCommand, usage: DIFF_USAGE, summary: 'what changed between two schemes, and which decisions move' }],
+  ['lsp', { run: lspCommand, usage: LSP_USAGE, summary: 'the language server for editors (LSP over stdio)' }],
   ['provider-sim', { run: providerSimCommand, usage: PROVIDER_SIM_USAGE, summary: 'a payout provider to test the http connector against' }],
 ]);
 

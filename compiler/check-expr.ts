@@ -5,7 +5,7 @@ import { parseDecimal } from '../runtime/rational.js';
 import { ATTRIBUTES, WEEKDAYS, describeType, isNumeric, type ResolvedAttr, type ValueType } from './attributes.js';
 import type { CheckContext } from './check-context.js';
 import { countryProblem, currencyProblem } from './check-codes.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, meant, NO_HINT, type Hint } from './suggest.js';
 
 export function checkExpr(e: Expr, ctx: CheckContext): void {
   for (const atom of atomsOf(e)) {
@@ -69,18 +69,17 @@ function reportUnknownField(attr: AttrRef, ctx: CheckContext): void {
   // A partial parse may have lost the declaration: no guessing then.
   if (ctx.partial) return;
   const hint = didYouMean(attr.name, ctx.symbols.fields.keys(), (f) => `fields.${f}`);
-  const message = `fields.${attr.name} is not declared; declare it with 'field ${attr.name} TYPE'${hint}`;
-  ctx.diagnostics.push(error('E_UNKNOWN_FIELD', message, attr.span));
+  const message = `fields.${attr.name} is not declared; declare it with 'field ${attr.name} TYPE'${hint.text}`;
+  ctx.diagnostics.push(error('E_UNKNOWN_FIELD', message, attr.span, hint.replacement));
 }
 
 function reportUnknownAttribute(attr: AttrRef, ctx: CheckContext): void {
   const isField = ctx.symbols.fields.has(attr.name);
   // `kyc_level` for `fields.kyc_level`: the field is meant, so it is not reported unused too.
   if (isField) ctx.usedFields.add(attr.name);
-  const hint = isField
-    ? `; did you mean fields.${attr.name}?`
-    : didYouMean(attr.name, ATTRIBUTES.keys()) || `; the attributes are ${[...ATTRIBUTES.keys()].join(', ')}, and fields are read as fields.NAME`;
-  ctx.diagnostics.push(error('E_UNKNOWN_ATTRIBUTE', `${attr.name} is not an attribute${hint}`, attr.span));
+  const near = isField ? meant(`fields.${attr.name}`) : didYouMean(attr.name, ATTRIBUTES.keys());
+  const hint = near.text || `; the attributes are ${[...ATTRIBUTES.keys()].join(', ')}, and fields are read as fields.NAME`;
+  ctx.diagnostics.push(error('E_UNKNOWN_ATTRIBUTE', `${attr.name} is not an attribute${hint}`, attr.span, near.replacement));
 }
 
 /** What is wrong with comparing an attribute of type `t` with `v`, if anything. */
@@ -134,11 +133,12 @@ function intProblem(attr: string, t: ValueType & { kind: 'int' }, v: NumberLit):
 
 function unknownValue(what: string, t: ValueType, v: Value, name: string, known: readonly string[], show?: (s: string) => string): Diagnostic {
   const hint = didYouMean(name, known, show);
-  return error('E_UNKNOWN_VALUE', `${what}: expected ${describeType(t)}${hint}`, v.span);
+  return error('E_UNKNOWN_VALUE', `${what}: expected ${describeType(t)}${hint.text}`, v.span, hint.replacement);
 }
 
 function mismatch(attr: string, t: ValueType, v: Value): Diagnostic {
-  return error('E_TYPE_MISMATCH', `${attr} takes ${describeType(t)}; found ${describeValue(v)}${rewriteHint(t, v)}`, v.span);
+  const hint = rewriteHint(t, v);
+  return error('E_TYPE_MISMATCH', `${attr} takes ${describeType(t)}; found ${describeValue(v)}${hint.text}`, v.span, hint.replacement);
 }
 
 function describeValue(v: Value): string {
@@ -172,10 +172,11 @@ const BARE: Partial<Record<ValueType['kind'], RegExp>> = {
 };
 
 /** The likely intended spelling when only the quotes or the case are off: `country = "DE"`, `point = pop_1`. */
-function rewriteHint(t: ValueType, v: Value): string {
-  if (v.kind === 'String' && BARE[t.kind]?.test(v.value)) return `; write ${v.value} without quotes`;
+function rewriteHint(t: ValueType, v: Value): Hint {
+  if (v.kind === 'String' && BARE[t.kind]?.test(v.value)) return { text: `; write ${v.value} without quotes`, replacement: v.value };
   const text = v.kind === 'Code' ? v.code : v.kind === 'Ident' ? v.name : v.kind === 'Number' ? v.text : undefined;
-  if ((t.kind === 'string' || t.kind === 'one_of') && text !== undefined) return `; write "${text}" in quotes`;
-  if (t.kind === 'weekday' && v.kind === 'Code' && WEEKDAYS.includes(v.code.toLowerCase())) return `; write ${v.code.toLowerCase()}`;
-  return '';
+  if ((t.kind === 'string' || t.kind === 'one_of') && text !== undefined) return { text: `; write "${text}" in quotes`, replacement: `"${text}"` };
+  const lower = v.kind === 'Code' ? v.code.toLowerCase() : '';
+  if (t.kind === 'weekday' && WEEKDAYS.includes(lower)) return { text: `; write ${lower}`, replacement: lower };
+  return NO_HINT;
 }

@@ -73,8 +73,9 @@ function checkRouteRef(ref: A.RouteRef, ctx: CheckContext): void {
   if (route && hasOption(route, 'disabled')) {
     ctx.diagnostics.push(warning('W_DISABLED_ROUTE', `route ${name} is declared disabled, so this strategy never chooses it`, ref.name.span));
   } else if (!route && !ctx.partial) {
-    const message = `there is no route ${name}; declare it with 'route ${name} CURRENCY'${didYouMean(name, routes.keys())}`;
-    ctx.diagnostics.push(error('E_UNKNOWN_ROUTE', message, ref.name.span));
+    const hint = didYouMean(name, routes.keys());
+    const message = `there is no route ${name}; declare it with 'route ${name} CURRENCY'${hint.text}`;
+    ctx.diagnostics.push(error('E_UNKNOWN_ROUTE', message, ref.name.span, hint.replacement));
   }
 }
 

@@ -157,22 +157,10 @@ export function blocksOf(file: A.SchemeFile): A.BlockStmt[] {
 
 /** Currencies of the money literals in an expression. */
 export function moneyCurrenciesIn(e: A.Expr, out: Set<string>): Set<string> {
-  switch (e.kind) {
-    case 'Or':
-    case 'And':
-      moneyCurrenciesIn(e.left, out);
-      return moneyCurrenciesIn(e.right, out);
-    case 'Not':
-      return moneyCurrenciesIn(e.operand, out);
-    case 'Paren':
-      return moneyCurrenciesIn(e.inner, out);
-    case 'Compare':
-      if (e.value.kind === 'Money') out.add(e.value.currency.code);
-      return out;
-    case 'In':
-      for (const v of e.values) if (v.kind === 'Money') out.add(v.currency.code);
-      return out;
+  for (const c of comparisons(e)) {
+    for (const v of c.kind === 'Compare' ? [c.value] : c.values) if (v.kind === 'Money') out.add(v.currency.code);
   }
+  return out;
 }
 
 export function bodyConditions(body: A.Body): A.Expr[] {
@@ -193,20 +181,25 @@ export function moneyCurrencies(file: A.SchemeFile): { blocks: string[]; service
   return { blocks: [...inBlocks], services };
 }
 
-/** Every attribute reference of an expression, in source order. */
-export function attrRefs(e: A.Expr): A.AttrRef[] {
+/** The comparisons and memberships of an expression, in source order. */
+export function comparisons(e: A.Expr): (A.Comparison | A.Membership)[] {
   switch (e.kind) {
     case 'Or':
     case 'And':
-      return [...attrRefs(e.left), ...attrRefs(e.right)];
+      return [...comparisons(e.left), ...comparisons(e.right)];
     case 'Not':
-      return attrRefs(e.operand);
+      return comparisons(e.operand);
     case 'Paren':
-      return attrRefs(e.inner);
+      return comparisons(e.inner);
     case 'Compare':
     case 'In':
-      return [e.attr];
+      return [e];
   }
+}
+
+/** Every attribute reference of an expression, in source order. */
+export function attrRefs(e: A.Expr): A.AttrRef[] {
+  return comparisons(e).map((c) => c.attr);
 }
 
 /** The distinct attributes an expression reads, in order of first appearance. */

@@ -41,8 +41,21 @@ export function closest(name: string, candidates: Iterable<string>, maxDistance 
   return best?.name;
 }
 
-/** `; did you mean X?`, or nothing when no candidate is close. */
-export function didYouMean(name: string, candidates: Iterable<string>, show: (c: string) => string = (c) => c): string {
+/** A message's closing hint and, when it names one, the text that would replace the problem's span. */
+export interface Hint {
+  readonly text: string;
+  readonly replacement?: string;
+}
+
+export const NO_HINT: Hint = { text: '' };
+
+/** `; did you mean X?`, with X as the replacement. */
+export function meant(replacement: string): Hint {
+  return { text: `; did you mean ${replacement}?`, replacement };
+}
+
+/** `; did you mean X?` for the closest candidate (as `show` writes it), or no hint when none is close. */
+export function didYouMean(name: string, candidates: Iterable<string>, show: (c: string) => string = (c) => c): Hint {
   const c = closest(name, candidates);
-  return c === undefined ? '' : `; did you mean ${show(c)}?`;
+  return c === undefined ? NO_HINT : meant(show(c));
 }

@@ -9,6 +9,8 @@ export interface Diagnostic {
   readonly severity: Severity;
   readonly message: string;
   readonly span: Span;
+  /** The text that replaces `span` to fix the problem, when the checker knows it (a did-you-mean name). */
+  readonly replacement?: string;
 }
 
 /** The flat form used by the CLI, the HTTP API and the editor (1-based, end exclusive). */
@@ -20,6 +22,7 @@ export interface DiagnosticJSON {
   readonly column: number;
   readonly endLine: number;
   readonly endColumn: number;
+  readonly replacement?: string;
 }
 
 export function diagnosticToJSON(d: Diagnostic): DiagnosticJSON {
@@ -31,11 +34,12 @@ export function diagnosticToJSON(d: Diagnostic): DiagnosticJSON {
     column: d.span.start.column,
     endLine: d.span.end.line,
     endColumn: d.span.end.column,
+    ...(d.replacement === undefined ? {} : { replacement: d.replacement }),
   };
 }
 
-export function error(code: string, message: string, span: Span): Diagnostic {
-  return { code, severity: 'error', message, span };
+export function error(code: string, message: string, span: Span, replacement?: string): Diagnostic {
+  return replacement === undefined ? { code, severity: 'error', message, span } : { code, severity: 'error', message, span, replacement };
 }
 
 export function warning(code: string, message: string, span: Span): Diagnostic {

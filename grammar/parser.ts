@@ -8,8 +8,8 @@
 //     grammar/nodes.ts, and the formatter (grammar/format*.ts).
 //  4. Nothing in the editor: completion asks this grammar what may follow the cursor
 //     (grammar/assist.ts) and highlighting reads grammar/tokens.ts. Write the keyword's
-//     sentence in editor/language/docs.ts; test/keywords.test.ts checks all four agree.
-//  5. Write what to offer after a new kind of name in editor/language/completion.ts.
+//     sentence in language/docs.ts; test/keywords.test.ts checks all four agree.
+//  5. Write what to offer after a new kind of name in language/completion.ts.
 //
 // The Chevrotain parser: tokens → typed AST (LANGUAGE.md §1–§5). Error recovery is on, so
 // a source with mistakes still yields a partial AST; rules return undefined where recovery

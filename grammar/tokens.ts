@@ -3,7 +3,9 @@
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { P2P_SORT_ORDERS, SCALAR_FIELD_KINDS, STRATEGY_KINDS } from '../runtime/strategy-names.js';
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[a-z_][a-z0-9_]*/ });
+/** The characters of a name after its first: a keyword followed by one is part of a longer name. */
+export const NAME_REST = '[a-z0-9_]';
+export const Identifier = createToken({ name: 'Identifier', pattern: new RegExp(`[a-z_]${NAME_REST}*`) });
 
 /** Every keyword of LANGUAGE.md §1, in the order the spec lists them. */
 export const KEYWORD_NAMES = [

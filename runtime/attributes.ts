@@ -8,7 +8,7 @@
 // editor needs is keyed by AttributeName in a Record (the hover docs), so an attribute added
 // here does not type-check until it has its entry there. Adding one: an entry here and its
 // schema in REQUEST_PROPERTIES, its Request field (types.ts) filled by toRequest (request.ts),
-// its doc (editor/language/docs.ts), and LANGUAGE.md.
+// its doc (language/docs.ts), and LANGUAGE.md.
 import type { FieldValue, Request } from './types.js';
 
 /** A JSON Schema (2020-12) or a part of one. */

@@ -1,15 +1,15 @@
-// The editor's language support (editor/language/): pure functions over the project's own
+// The language support (language/, and the editor's editor/language/): pure functions over the project's own
 // grammar, run here in node without a browser.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, decide, expandTrace } from '../index.js';
 import { parse } from '../grammar/parse.js';
-import { completionsAt } from '../editor/language/completion.js';
-import { analyze, countText, diagnose } from '../editor/language/diagnose.js';
-import { hoverAt } from '../editor/language/hover.js';
-import { outline } from '../editor/language/outline.js';
+import { completionsAt } from '../language/completion.js';
+import { analyze, countText, diagnose } from '../language/diagnose.js';
+import { hoverAt } from '../language/hover.js';
+import { outline } from '../language/outline.js';
 import { prefillRequest, prefillState } from '../editor/language/prefill.js';
-import { classifyLine, tokenClass } from '../editor/language/tokens.js';
+import { classifyLine, tokenClass } from '../language/tokens.js';
 import { traceMarks } from '../editor/language/trace.js';
 
 const SCHEME = `scheme demo

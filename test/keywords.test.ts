@@ -2,9 +2,9 @@
 // both parsers, completion and highlighting accept exactly its keywords. A scheme that uses
 // every keyword in its place is read by each of them; a new keyword must be added to it.
 import { describe, expect, it } from 'vitest';
-import { completionsAt } from '../editor/language/completion.js';
-import { KEYWORD_DOCS, STRATEGY_DOCS } from '../editor/language/docs.js';
-import { classifyLine } from '../editor/language/tokens.js';
+import { completionsAt } from '../language/completion.js';
+import { KEYWORD_DOCS, STRATEGY_DOCS } from '../language/docs.js';
+import { classifyLine } from '../language/tokens.js';
 import { STRATEGY_NAMES } from '../grammar/ast.js';
 import { descend } from '../grammar/descent.js';
 import { tokenize } from '../grammar/lexer.js';

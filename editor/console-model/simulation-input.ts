@@ -3,8 +3,8 @@
 import type * as A from '../../grammar/ast.js';
 import { mulberry32 } from '../../runtime/prng.js';
 import { prefillRequest, type Json } from '../language/prefill.js';
+import { symbolsOf } from '../../language/symbols.js';
 import { mistakeText, readJson } from './json-text.js';
-import { symbolsOf } from '../language/symbols.js';
 
 export interface JsonLine {
   /** 1-based line in the pasted or uploaded text. */

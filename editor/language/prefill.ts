@@ -2,7 +2,7 @@
 // declared field with a value of its type, the first service, and each route with a balance.
 import type * as A from '../../grammar/ast.js';
 import { requiredAttributes } from '../../compiler/schema.js';
-import { symbolsOf } from './symbols.js';
+import { symbolsOf } from '../../language/symbols.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -1,7 +1,7 @@
 // The scheme lifecycle against the service's HTTP API (same origin), with the API key the
 // user pasted into Settings, kept for the tab only (sessionStorage). Every failure becomes an
 // ApiError whose message is in words.
-import type { DiagnosticJSON } from '../language/diagnose.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
 
 export interface SchemeSummary {
   readonly name: string;

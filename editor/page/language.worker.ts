@@ -1,6 +1,6 @@
 // The language worker: parses and checks the scheme (and outlines it) off the page's thread on every change
 // and posts the diagnostics back. Only the latest source is checked when edits queue up.
-import { analyze } from '../language/diagnose.js';
+import { analyze } from '../../language/diagnose.js';
 import type { CheckRequest, CheckResponse } from './protocol.js';
 
 let pending: CheckRequest | undefined;

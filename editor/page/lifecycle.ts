@@ -5,8 +5,8 @@
 import { diffSchemes } from '../../compiler/diff/diff.js';
 import { renderDiff } from '../../compiler/diff/render.js';
 import { parse } from '../../grammar/parse.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
 import { freeName, saveTarget, type SaveTarget } from '../console-model/draft.js';
-import type { DiagnosticJSON } from '../language/diagnose.js';
 import * as api from './api.js';
 import { renderMarkdown } from './console/markdown-view.js';
 import { sampleScheme } from './sample.js';

@@ -3,9 +3,9 @@
 // console beside it (payout requests, route state, simulation: src/console/).
 import './style.css';
 import { format } from '../../grammar/format.js';
-import type { DiagnosticJSON } from '../language/diagnose.js';
-import type { OutlineItem, OutlineKind } from '../language/outline.js';
-import { countText } from '../language/diagnose.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
+import type { OutlineItem, OutlineKind } from '../../language/outline.js';
+import { countText } from '../../language/diagnose.js';
 import * as api from './api.js';
 import { Console } from './console/console.js';
 import { Lifecycle } from './lifecycle.js';

@@ -1,7 +1,7 @@
 // Messages between the page and the language worker.
-import type { DiagnosticJSON } from '../language/diagnose.js';
-import type { OutlineItem } from '../language/outline.js';
-import type { SymbolSummary } from '../language/symbols.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
+import type { OutlineItem } from '../../language/outline.js';
+import type { SymbolSummary } from '../../language/symbols.js';
 
 export interface CheckRequest {
   /** The model's version id, so stale answers are dropped. */

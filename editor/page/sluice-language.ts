@@ -1,17 +1,18 @@
 // Registers the Sluice language with Monaco: highlighting from the grammar's lexer, completion,
 // hover, Format Document (the project's formatter), the outline, and diagnostics computed in
-// the language worker. The logic lives in editor/language/ (pure, unit-tested); this file
+// the language worker. The logic lives in language/ (pure, unit-tested); this file
 // only adapts it to Monaco's types.
 import { format } from '../../grammar/format.js';
 import { parse } from '../../grammar/parse.js';
-import { completionsAt, type CompletionKind } from '../language/completion.js';
-import type { DiagnosticJSON } from '../language/diagnose.js';
-import { hoverAt } from '../language/hover.js';
-import { quickFix } from '../language/quick-fixes.js';
-import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../language/outline.js';
-import { classifyLine } from '../language/tokens.js';
+import { completionsAt, type CompletionKind } from '../../language/completion.js';
+import { LANGUAGE_CONFIGURATION } from '../../language/configuration.js';
+import type { DiagnosticJSON } from '../../language/diagnose.js';
+import { hoverAt } from '../../language/hover.js';
+import { quickFix } from '../../language/quick-fixes.js';
+import { outline, type OutlineItem, type OutlineKind, type Range as LRange } from '../../language/outline.js';
+import { classifyLine } from '../../language/tokens.js';
 import * as monaco from './monaco.js';
-import type { SymbolSummary } from '../language/symbols.js';
+import type { SymbolSummary } from '../../language/symbols.js';
 import type { CheckRequest, CheckResponse } from './protocol.js';
 
 export const LANGUAGE_ID = 'sluice';
@@ -60,24 +61,17 @@ function symbol(i: OutlineItem): monaco.languages.DocumentSymbol {
 
 /** The declarations of the latest check, per model: completion reads them instead of parsing. */
 const latestSymbols = new WeakMap<monaco.editor.ITextModel, SymbolSummary>();
+/** The diagnostics of the latest check, per model, for the quick fixes. */
+const latestDiagnostics = new WeakMap<monaco.editor.ITextModel, readonly DiagnosticJSON[]>();
 
 export function registerSluice(): void {
   monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.sluice'], aliases: ['Sluice'] });
+  const c = LANGUAGE_CONFIGURATION;
+  const { increaseIndentPattern, decreaseIndentPattern } = c.indentationRules;
   monaco.languages.setLanguageConfiguration(LANGUAGE_ID, {
-    comments: { lineComment: '#' },
-    brackets: [
-      ['{', '}'],
-      ['[', ']'],
-      ['(', ')'],
-    ],
-    autoClosingPairs: [
-      { open: '{', close: '}' },
-      { open: '[', close: ']' },
-      { open: '(', close: ')' },
-      { open: '"', close: '"', notIn: ['string', 'comment'] },
-    ],
-    wordPattern: /(fields\.)?[A-Za-z0-9_]+|[^\s\w]+/,
-    indentationRules: { increaseIndentPattern: /\{\s*(#.*)?$/, decreaseIndentPattern: /^\s*\}/ },
+    ...c,
+    wordPattern: new RegExp(c.wordPattern),
+    indentationRules: { increaseIndentPattern: new RegExp(increaseIndentPattern), decreaseIndentPattern: new RegExp(decreaseIndentPattern) },
   });
   monaco.languages.setTokensProvider(LANGUAGE_ID, {
     getInitialState: () => state,
@@ -114,10 +108,11 @@ export function registerSluice(): void {
   monaco.languages.registerCodeActionProvider(LANGUAGE_ID, {
     provideCodeActions(model, _range, context) {
       const actions = context.markers.flatMap((m) => {
-        const fix = quickFix(model.getValue(), fromMarker(m));
+        const d = diagnosticOf(model, m);
+        const fix = d && quickFix(model.getValue(), d);
         if (!fix) return [];
-        const { line, column, text } = fix.edit;
-        const edit = { resource: model.uri, versionId: model.getVersionId(), textEdit: { range: new monaco.Range(line, column, line, column), text } };
+        const { line, column, endLine, endColumn, text } = fix.edit;
+        const edit = { resource: model.uri, versionId: model.getVersionId(), textEdit: { range: new monaco.Range(line, column, endLine, endColumn), text } };
         return [{ title: fix.title, kind: 'quickfix', diagnostics: [m], isPreferred: true, edit: { edits: [edit] } }];
       });
       return { actions, dispose: () => undefined };
@@ -173,11 +168,10 @@ export function toMarker(d: DiagnosticJSON): monaco.editor.IMarkerData {
   };
 }
 
-/** A marker back as the diagnostic it was made from (toMarker), for the quick fixes. */
-function fromMarker(m: monaco.editor.IMarkerData): DiagnosticJSON {
-  const code = typeof m.code === 'string' ? m.code : (m.code?.value ?? '');
-  const severity = m.severity === monaco.MarkerSeverity.Error ? 'error' : 'warning';
-  return { severity, code, message: m.message, line: m.startLineNumber, column: m.startColumn, endLine: m.endLineNumber, endColumn: m.endColumn };
+/** The diagnostic a marker was made from (toMarker), for the quick fixes: a marker has no room for its replacement. */
+function diagnosticOf(model: monaco.editor.ITextModel, m: monaco.editor.IMarkerData): DiagnosticJSON | undefined {
+  const code = typeof m.code === 'string' ? m.code : m.code?.value;
+  return latestDiagnostics.get(model)?.find((d) => d.code === code && d.line === m.startLineNumber && d.column === m.startColumn && d.message === m.message);
 }
 
 /**
@@ -190,6 +184,7 @@ export function attachDiagnostics(model: monaco.editor.ITextModel, onDiagnostics
     if (e.data.version !== model.getVersionId()) return;
     monaco.editor.setModelMarkers(model, LANGUAGE_ID, e.data.diagnostics.map(toMarker));
     latestSymbols.set(model, e.data.symbols);
+    latestDiagnostics.set(model, e.data.diagnostics);
     onDiagnostics(e.data);
   };
   const post = () => {

@@ -1,6 +1,6 @@
 // The declarations of a (possibly broken) scheme that completion and hover offer: what the
 // parser recovered of routes, fields and services.
-import type * as A from '../../grammar/ast.js';
+import type * as A from '../grammar/ast.js';
 
 export interface SchemeSymbols {
   readonly routes: ReadonlyMap<string, A.RouteStmt>;

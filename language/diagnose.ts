@@ -1,6 +1,6 @@
 // What the language worker computes on every change: parse + check, as flat diagnostics (and the outline).
-import { checkSource } from '../../compiler/check.js';
-import { diagnosticToJSON, type DiagnosticJSON } from '../../grammar/diagnostics.js';
+import { checkSource } from '../compiler/check.js';
+import { diagnosticToJSON, type DiagnosticJSON } from '../grammar/diagnostics.js';
 import { outline, type OutlineItem } from './outline.js';
 import { summarize, type SymbolSummary } from './symbols.js';
 

@@ -2,12 +2,12 @@
 // (grammar/assist.ts, content assist over the parser) and this file turns them into items:
 // a keyword as itself, a name or value from the scheme's declarations and the attributes.
 import type { IToken, TokenType } from 'chevrotain';
-import { ATTRIBUTES, WEEKDAYS } from '../../compiler/attributes.js';
-import { nextTokens, nextTokensOfLine, type NextToken } from '../../grammar/assist.js';
-import { parse } from '../../grammar/parse.js';
-import { Code, COMPARISON_OPERATORS, FieldRef, Identifier, KEYWORD_TYPES, Kw, KwSet, NumberLit, StringLit } from '../../grammar/tokens.js';
-import { COUNTRY_CODES } from '../../runtime/countries.js';
-import { CURRENCY_CODES } from '../../runtime/currencies.js';
+import { ATTRIBUTES, WEEKDAYS } from '../compiler/attributes.js';
+import { nextTokens, nextTokensOfLine, type NextToken } from '../grammar/assist.js';
+import { parse } from '../grammar/parse.js';
+import { Code, COMPARISON_OPERATORS, FieldRef, Identifier, KEYWORD_TYPES, Kw, KwSet, NumberLit, StringLit } from '../grammar/tokens.js';
+import { COUNTRY_CODES } from '../runtime/countries.js';
+import { CURRENCY_CODES } from '../runtime/currencies.js';
 import { attributeDoc, KEYWORD_DOCS, STRATEGY_DOCS } from './docs.js';
 import { lex } from './lexer.js';
 import { summarize, type SymbolSummary } from './symbols.js';

@@ -1,8 +1,8 @@
 // Short documentation of the language's words, for hovers and completion details
 // (LANGUAGE.md in a sentence or two each).
-import { ATTRIBUTES, describeType } from '../../compiler/attributes.js';
-import type { AttributeName } from '../../runtime/attributes.js';
-import type { StrategyName } from '../../grammar/ast.js';
+import { ATTRIBUTES, describeType } from '../compiler/attributes.js';
+import type { AttributeName } from '../runtime/attributes.js';
+import type { StrategyName } from '../grammar/ast.js';
 
 export const STRATEGY_DOCS: Readonly<Record<StrategyName, string>> = {
   optimal: '`optimal R, ...` — equal shares: like `weight` with equal weights. Picks the candidate furthest below its share of the volume.',

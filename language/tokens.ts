@@ -1,6 +1,6 @@
 // Highlighting classes from the grammar's own token definitions (grammar/tokens.ts): one
 // line at a time, since no Sluice token spans lines (strings and comments end with theirs).
-import { KwSet, TOKEN_CLASSES } from '../../grammar/tokens.js';
+import { KwSet, TOKEN_CLASSES } from '../grammar/tokens.js';
 import { lex } from './lexer.js';
 
 export type TokenClass =

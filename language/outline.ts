@@ -1,5 +1,5 @@
 // The outline (document symbols) of a scheme, from the parser's AST with its spans.
-import type * as A from '../../grammar/ast.js';
+import type * as A from '../grammar/ast.js';
 
 export type OutlineKind = 'scheme' | 'field' | 'route' | 'block' | 'service' | 'branch' | 'strategy' | 'cascade' | 'reject';
 

@@ -1,6 +1,6 @@
 // The project's own lexer (grammar/tokens.ts), shared by the editor's language features.
 import type { IToken } from 'chevrotain';
-import { tokenize } from '../../grammar/lexer.js';
+import { tokenize } from '../grammar/lexer.js';
 
 export interface Lexed {
   /** Significant tokens: no whitespace, comments in `comments`. */

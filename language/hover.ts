@@ -1,10 +1,10 @@
 // Hover documentation: attributes, strategies, keywords, and the declarations behind route,
 // field and service names.
-import { ATTRIBUTES } from '../../compiler/attributes.js';
-import { isCountry } from '../../runtime/countries.js';
-import { STRATEGY_NAMES, type StrategyName } from '../../grammar/ast.js';
-import { parse } from '../../grammar/parse.js';
-import { isCurrency, minorUnits } from '../../runtime/currencies.js';
+import { ATTRIBUTES } from '../compiler/attributes.js';
+import { isCountry } from '../runtime/countries.js';
+import { STRATEGY_NAMES, type StrategyName } from '../grammar/ast.js';
+import { parse } from '../grammar/parse.js';
+import { isCurrency, minorUnits } from '../runtime/currencies.js';
 import { attributeDoc, KEYWORD_DOCS, STRATEGY_DOCS } from './docs.js';
 import { lex } from './lexer.js';
 import { textOf, type Range } from './outline.js';
