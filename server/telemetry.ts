@@ -1,0 +1,51 @@
+// What the service tells its operators: JSON log lines (pino, on stdout), Prometheus metrics,
+// and decisions named, counted and logged. Made once per service and handed to the parts that
+// report; off (metrics off, level silent, no decision log), each costs a check and nothing more.
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './config.js';
+import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
+import { Decisions } from './decisions.js';
+import { createMetrics, NO_METRICS, type Metrics } from './metrics.js';
+
+export interface TelemetryOptions {
+  /** Default `info`. */
+  readonly logLevel?: LogLevel;
+  /** Where log lines go (default stdout). */
+  readonly logDestination?: DestinationStream;
+  /** Default true. */
+  readonly metrics?: boolean;
+  readonly decisionLog?: DecisionLogOptions;
+}
+
+export interface Telemetry {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly decisions: Decisions;
+  /** One JSON line for a step of a payout request's run (or of a payout made without one). */
+  step(payoutRequest: string | null, step: string, fields: Record<string, unknown>): void;
+  /** Sends the decision log's held entries (for at most `withinMs`) and flushes the log lines. */
+  close(withinMs: number): Promise<void>;
+}
+
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = { level, base: { service: 'sluice' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+export function createTelemetry(o: TelemetryOptions = {}): Telemetry {
+  const logger = createLogger(o.logLevel ?? 'info', o.logDestination);
+  const metrics = o.metrics === false ? NO_METRICS : createMetrics();
+  const decisionLog = o.decisionLog && new DecisionLog(o.decisionLog, metrics, (line) => logger.warn(line));
+  return {
+    logger,
+    metrics,
+    decisions: new Decisions(metrics, decisionLog),
+    step: (payoutRequest, step, fields) => {
+      if (logger.isLevelEnabled('info')) logger.info({ payout_request: payoutRequest, step, ...fields }, 'payout step');
+    },
+    close: async (withinMs) => {
+      await decisionLog?.close(withinMs);
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    },
+  };
+}
