@@ -40,7 +40,7 @@ export const METRICS = {
   providerSeconds: { name: 'sluice_provider_request_duration_seconds', help: 'Provider call latency, by route and operation', labels: ['route', 'operation'], buckets: SECONDS_SLOW },
   webhookDeliveries: { name: 'sluice_webhook_deliveries_total', help: 'Merchant webhook attempts, by outcome (delivered, retry, failed: given up)', labels: ['outcome'] },
   webhookRetries: { name: 'sluice_webhook_retries_total', help: 'Merchant webhook attempts after the first', labels: [] },
-  reservationConflicts: { name: 'sluice_reservation_conflicts_total', help: 'Reservations refused because a concurrent payout took the balance or cap first, by mode and route', labels: ['mode', 'route'] },
+  reservationConflicts: { name: 'sluice_reservation_conflicts_total', help: 'Reservations refused (a concurrent payout took the balance or a cap first, or the route could not cover the payout), by mode and route', labels: ['mode', 'route'] },
   compileSeconds: { name: 'sluice_compile_duration_seconds', help: 'Compiling a stored version for its decisions (on the request thread; sources are checked in workers)', labels: [], buckets: SECONDS_SLOW },
   decisionLog: { name: 'sluice_decision_log_total', help: 'Decision log entries sent to the sink, or dropped (buffer_full, sink_error)', labels: ['outcome'] },
 } as const satisfies Record<string, Definition>;
