@@ -3,7 +3,7 @@
 // amounts; a name label past NAME_LIMIT distinct values, and a metric past SET_LIMIT label sets,
 // counts under `other`, so a caller cannot grow the exposition without bound. Off, every method
 // is a no-op and nothing is registered.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export const OTHER = 'other';
 /** Distinct values one name label (scheme, version, route) keeps before the rest fold into `other`. */
@@ -100,46 +100,99 @@ class Names {
   }
 }
 
-interface Child {
-  inc(n?: number): void;
-  observe(v: number): void;
-}
-
-/** One metric's children by label values, at most SET_LIMIT of them (then name labels fold). */
-class Family {
-  private readonly children = new Map<string, Child>();
-  private readonly folds: (Names | undefined)[];
+/** One label set's count (a counter), or its observations by bucket, not cumulative (a histogram). */
+class Series {
+  value = 0;
+  sum = 0;
+  readonly counts: number[];
 
   constructor(
-    private readonly metric: Counter | Histogram,
-    labels: readonly string[],
+    readonly labels: Record<string, string>,
+    private readonly bounds: readonly number[] | undefined,
+  ) {
+    this.counts = bounds ? new Array<number>(bounds.length + 1).fill(0) : [];
+  }
+
+  inc(n = 1): void {
+    this.value += n;
+  }
+
+  observe(v: number): void {
+    const b = this.bounds!;
+    let i = 0;
+    while (i < b.length && v > b[i]!) i++;
+    this.counts[i]!++;
+    this.sum += v;
+    this.value++;
+  }
+}
+
+interface Sample {
+  readonly labels: Record<string, string>;
+  readonly value: number;
+  readonly metricName?: string;
+}
+
+/**
+ * One metric's series by label values, at most SET_LIMIT of them (then name labels fold). Counted
+ * here in plain numbers and read by prom-client's registry at scrape time: its own metrics hash and
+ * check their labels on every call, which cost more than the decision being counted.
+ */
+class Family {
+  private readonly series = new Map<string, Series>();
+  private readonly folds: (Names | undefined)[];
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'histogram';
+
+  constructor(
+    private readonly d: Definition,
     names: Map<string, Names>,
   ) {
-    this.folds = labels.map((l) => (NAME_LABELS.has(l) ? names.get(l) : undefined));
+    this.name = d.name;
+    this.help = d.help;
+    this.type = d.buckets ? 'histogram' : 'counter';
+    this.folds = d.labels.map((l) => (NAME_LABELS.has(l) ? names.get(l) : undefined));
+    if (!d.labels.length) this.child([]);
   }
 
-  child(values: string[]): Child {
+  child(values: string[]): Series {
     for (let i = 0; i < values.length; i++) values[i] = this.folds[i]?.fold(values[i]!) ?? values[i]!;
     const key = values.join('\u0001');
-    let c = this.children.get(key);
-    if (c) return c;
-    if (this.children.size >= SET_LIMIT) return this.overflow(values);
-    c = this.make(values);
-    this.children.set(key, c);
-    return c;
+    let s = this.series.get(key);
+    if (s) return s;
+    if (this.series.size >= SET_LIMIT) return this.overflow(values);
+    s = this.make(values);
+    this.series.set(key, s);
+    return s;
   }
 
-  private overflow(values: string[]): Child {
+  private overflow(values: string[]): Series {
     const folded = values.map((v, i) => (this.folds[i] ? OTHER : v));
     const key = folded.join('\u0001');
-    let c = this.children.get(key);
-    if (!c) this.children.set(key, (c = this.make(folded)));
-    return c;
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = this.make(folded)));
+    return s;
   }
 
-  private make(values: string[]): Child {
-    const bound = this.metric.labels(...values) as Partial<Child>;
-    return { inc: (n = 1) => bound.inc?.(n), observe: (v) => bound.observe?.(v) };
+  private make(values: string[]): Series {
+    return new Series(Object.fromEntries(this.d.labels.map((l, i) => [l, values[i]!])), this.d.buckets);
+  }
+
+  /** The metric as prom-client's registry formats it. */
+  get(): { name: string; help: string; type: string; values: Sample[]; aggregator: 'sum' } {
+    const values: Sample[] = [];
+    for (const s of this.series.values()) {
+      if (!this.d.buckets) {
+        values.push({ labels: s.labels, value: s.value });
+        continue;
+      }
+      let cumulative = 0;
+      this.d.buckets.forEach((le, i) => values.push({ labels: { ...s.labels, le: String(le) }, value: (cumulative += s.counts[i]!), metricName: `${this.name}_bucket` }));
+      values.push({ labels: { ...s.labels, le: '+Inf' }, value: s.value, metricName: `${this.name}_bucket` });
+      values.push({ labels: s.labels, value: s.sum, metricName: `${this.name}_sum` }, { labels: s.labels, value: s.value, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' };
   }
 }
 
@@ -148,9 +201,10 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'sluice_' });
   const names = new Map(['scheme', 'version', 'route', 'endpoint'].map((l) => [l, new Names()]));
   const family = (d: Definition): Family => {
-    const config = { name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] };
-    const metric = d.buckets ? new Histogram({ ...config, buckets: [...d.buckets] }) : new Counter(config);
-    return new Family(metric, d.labels, names);
+    const f = new Family(d, names);
+    // The registry reads a metric's name and get() alone; prom-client's type asks for its whole Metric class.
+    registry.registerMetric(f as unknown as Parameters<Registry['registerMetric']>[0]);
+    return f;
   };
   const m = Object.fromEntries(Object.entries(METRICS).map(([k, d]) => [k, family(d)])) as Record<keyof typeof METRICS, Family>;
   return {

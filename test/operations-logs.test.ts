@@ -113,7 +113,7 @@ describe('the log of sluice serve', () => {
     const text = stdout.split('\n').filter((l) => l && !l.startsWith('{'));
     expect(text).toEqual([expect.stringMatching(/^Sluice is listening on http/), expect.stringMatching(/^ {2}editor: /), expect.stringMatching(/^ {2}API: /)]);
     expect(lines.length).toBeGreaterThan(10);
-    for (const l of lines) expect(l).toMatchObject({ level: expect.any(String), time: expect.any(String), service: 'sluice', msg: expect.any(String) });
+    for (const l of lines) expect(l).toMatchObject({ level: expect.any(Number), time: expect.any(Number), service: 'sluice', msg: expect.any(String) });
   });
 
   it('logs each request once with the id it answered in X-Request-Id, and a valid traceparent', () => {
