@@ -21,7 +21,7 @@ function options(port: number, c: Config, adminKey: string): ServiceOptions {
     rateLimit: { perSecond: c.rateLimit, burst: c.rateLimit * 2 },
     recoverAfterMs: c.recoverAfterMs,
     pollBaseMs: c.pollBaseMs,
-    telemetry: { logLevel: c.logLevel, metrics: c.metrics, ...(decisionLog ? { decisionLog } : {}) },
+    telemetry: { logLevel: c.logLevel, metrics: c.metrics, ...(decisionLog ? { decisionLog } : {}), ...(c.otlpEndpoint ? { otlpEndpoint: c.otlpEndpoint } : {}) },
     ...(c.metricsToken ? { metricsToken: c.metricsToken } : {}),
     shutdownTimeoutMs: c.shutdownTimeoutMs,
   };

@@ -27,6 +27,7 @@ export const VARIABLES = [
   { name: 'SLUICE_DECISION_LOG_SAMPLE', default: '1', meaning: 'the share of decisions logged, from 0 to 1' },
   { name: 'SLUICE_DECISION_LOG_BUFFER', default: '10000', meaning: 'decisions held for the sink at most (and 64 MiB); past that they are dropped and counted' },
   { name: 'SLUICE_DECISION_LOG_FLUSH_MS', default: '1000', meaning: 'how often the held decisions are sent (and at 500 held)' },
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: undefined, meaning: 'an OTLP/HTTP collector (`http://collector:4318`): spans of each request, its decisions, database queries and provider calls go to its `/v1/traces`; unset: no spans, and the tracing code is not loaded' },
   { name: 'SLUICE_SHUTDOWN_TIMEOUT_MS', default: String(SHUTDOWN_TIMEOUT_MS), meaning: 'on SIGTERM, how long requests in flight get to finish before the process hands its leases back and exits' },
 ] as const satisfies readonly Variable[];
 
@@ -53,6 +54,7 @@ export interface Config {
   readonly decisionLogSample: number;
   readonly decisionLogBuffer: number;
   readonly decisionLogFlushMs: number;
+  readonly otlpEndpoint: string | undefined;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -100,6 +102,7 @@ export function readConfig(env: Env): { config: Config; errors: string[] } {
     decisionLogSample: share('SLUICE_DECISION_LOG_SAMPLE'),
     decisionLogBuffer: whole('SLUICE_DECISION_LOG_BUFFER', 1, 1_000_000),
     decisionLogFlushMs: whole('SLUICE_DECISION_LOG_FLUSH_MS', 10, 3_600_000),
+    otlpEndpoint: text('OTEL_EXPORTER_OTLP_ENDPOINT'),
     shutdownTimeoutMs: whole('SLUICE_SHUTDOWN_TIMEOUT_MS', 0, 3_600_000),
   };
   return { config, errors };

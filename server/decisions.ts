@@ -9,6 +9,7 @@ import type { Decision } from '../runtime/types.js';
 import type { Mode } from './db/schema.js';
 import type { DecisionLog } from './decision-log.js';
 import type { Endpoint, Metrics } from './metrics.js';
+import type { Tracing } from './tracing.js';
 
 export interface DecisionContext {
   readonly endpoint: Endpoint;
@@ -33,6 +34,7 @@ export class Decisions {
   constructor(
     private readonly metrics: Metrics,
     private readonly log: DecisionLog | undefined,
+    private readonly tracing: Tracing,
   ) {}
 
   /**
@@ -46,6 +48,10 @@ export class Decisions {
     if (!routed) return d as InvalidRequest;
     const named: NamedDecision = { ...routed, decisionId: randomUUID() };
     if (this.log?.sampled()) this.log.add(this.entry(ctx, input, named));
+    // A batch's decisions are not a span each: its request's span covers them.
+    if (this.tracing.enabled && ctx.endpoint !== 'decide-batch') {
+      this.tracing.record('decide', started, { 'sluice.scheme': ctx.scheme, 'sluice.version': ctx.version, 'sluice.decision_id': named.decisionId, 'sluice.status': named.status, 'sluice.route': named.route });
+    }
     return named;
   }
 

@@ -16,6 +16,7 @@ function observed(connector: Connector, telemetry: Telemetry): Connector {
     } finally {
       const ms = performance.now() - started;
       telemetry.metrics.provider(order.mode, order.route, operation, answer, ms / 1000);
+      if (telemetry.tracing.enabled) telemetry.tracing.record(`provider ${operation}`, started, { 'sluice.route': order.route, 'sluice.answer': answer });
       telemetry.step(null, `provider_${operation}`, { payout: order.id, route: order.route, answer, ms: Math.round(ms) });
     }
   };

@@ -107,7 +107,7 @@ async function seedExamples(store: Store, schemes: Schemes, log: (line: string) 
 
 /** The service without a listener: for `app.request()` in tests, or to serve yourself. */
 export async function createService(options: ServiceOptions = {}): Promise<Service> {
-  const telemetry = createTelemetry({ ...(options.quiet ? { logLevel: 'silent' as const } : {}), ...options.telemetry });
+  const telemetry = await createTelemetry({ ...(options.quiet ? { logLevel: 'silent' as const } : {}), ...options.telemetry });
   const sink = options.log ?? (options.quiet ? undefined : (line: string) => telemetry.logger.warn(line));
   const log = sink ? (line: string) => sink(printable(line)) : () => {};
   const db: DatabaseOptions = options.databaseUrl
@@ -115,7 +115,8 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     : options.dataDir
       ? { dataDir: options.dataDir }
       : {};
-  const store = await openStore(db);
+  const { tracing } = telemetry;
+  const store = await openStore(tracing.enabled ? { ...db, onQuery: (text, started) => tracing.record('db.query', started, { 'db.system': 'postgresql', 'db.statement': text }) } : db);
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
   const auth = new Authenticator(keys, options.unknownKeyLimit ?? { perSecond: 20, burst: 100 });
@@ -185,10 +186,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
     // @hono/node-server's listener, as serve() makes it, behind bufferBodies; each request seen
     // (id, log line, metrics) and counted for draining.
+    // The span starts once the body is read: the edge reads it in socket events, which would lose the span's context.
     const limits = options.edgeLimits ?? EDGE_LIMITS;
-    const listener = bufferBodies(getRequestListener(service.app.fetch, { hostname: host }), service.gate, limits);
-    const { logger, metrics } = service.telemetry;
-    const s = createServer(SERVER_TIMEOUTS, observeRequests(drain.listener(listener), { logger, metrics, endpointOf: endpointOf(service.app) }));
+    const { logger, metrics, tracing } = service.telemetry;
+    const endpoint = endpointOf(service.app);
+    const listener = bufferBodies(tracing.listener(getRequestListener(service.app.fetch, { hostname: host }), endpoint), service.gate, limits);
+    const s = createServer(SERVER_TIMEOUTS, observeRequests(drain.listener(listener), { logger, metrics, endpointOf: endpoint }));
     limitConnections(s, limits.connections);
     drain.watch(s);
     s.once('error', reject);

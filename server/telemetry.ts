@@ -6,7 +6,9 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
 import { Decisions } from './decisions.js';
+import { within } from './awaitable.js';
 import { createMetrics, NO_METRICS, type Metrics } from './metrics.js';
+import { NO_TRACING, startTracing, type Tracing } from './tracing.js';
 
 export interface TelemetryOptions {
   /** Default `info`. */
@@ -16,12 +18,17 @@ export interface TelemetryOptions {
   /** Default true. */
   readonly metrics?: boolean;
   readonly decisionLog?: DecisionLogOptions;
+  /** An OTLP/HTTP collector to export spans to; without it, no tracing at all. */
+  readonly otlpEndpoint?: string;
+  /** How often held spans are exported (default 5 s). */
+  readonly otlpFlushMs?: number;
 }
 
 export interface Telemetry {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly decisions: Decisions;
+  readonly tracing: Tracing;
   /** One JSON line for a step of a payout request's run (or of a payout made without one). */
   step(payoutRequest: string | null, step: string, fields: Record<string, unknown>): void;
   /** Sends the decision log's held entries (for at most `withinMs`) and flushes the log lines. */
@@ -45,19 +52,22 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   return logger;
 }
 
-export function createTelemetry(o: TelemetryOptions = {}): Telemetry {
+export async function createTelemetry(o: TelemetryOptions = {}): Promise<Telemetry> {
   const logger = createLogger(o.logLevel ?? 'info', o.logDestination);
   const metrics = o.metrics === false ? NO_METRICS : createMetrics();
   const decisionLog = o.decisionLog && new DecisionLog(o.decisionLog, metrics, (line) => logger.warn(line));
+  const tracing = o.otlpEndpoint ? await startTracing(o.otlpEndpoint, o.otlpFlushMs) : NO_TRACING;
   return {
     logger,
     metrics,
-    decisions: new Decisions(metrics, decisionLog),
+    decisions: new Decisions(metrics, decisionLog, tracing),
+    tracing,
     step: (payoutRequest, step, fields) => {
       if (logger.isLevelEnabled('info')) logger.info({ payout_request: payoutRequest, step, ...fields }, 'payout step');
     },
     close: async (withinMs) => {
       await decisionLog?.close(withinMs);
+      await within(withinMs, tracing.close());
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
