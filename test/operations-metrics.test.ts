@@ -1,6 +1,8 @@
 // GET /metrics on a real socket: refused without the admin key or the metrics token, read by a
 // strict parser of the text format, and its counters moving as decisions, batches and payouts
 // happen; label values are names and patterns, never ids, and are bounded.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, NAME_LIMIT, OTHER, SET_LIMIT } from '../server/metrics.js';
 import type { RunningService } from '../server/start.js';
@@ -113,6 +115,36 @@ describe.each(backends())('/metrics on $name', (backend) => {
     const text = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     expect(text).not.toContain(id);
     expect(text).not.toContain('25.00');
+  });
+
+  it('counts reservations refused, and merchant webhook deliveries', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.on('data', (c: Buffer) => received.push(c.toString()));
+      req.on('end', () => res.end());
+    }).listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    try {
+      const before = await scrape();
+      const hook = await call('POST', '/v1/webhook-endpoints', { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks` });
+      expect(hook.status).toBe(201);
+      // More than the route holds: the payout operation's reservation is refused (409).
+      const refused = await call('POST', '/v1/payout-gateway/payouts', { data: { type: 'payout', attributes: { route: 'acme_eur', amount: '999999.00', currency: 'EUR', point_id: 'pop_counted' } } });
+      expect(refused.status).toBe(409);
+      const paid = await call('POST', '/v1/payout-gateway/payouts', { data: { type: 'payout', attributes: { route: 'acme_eur', amount: '5.00', currency: 'EUR', point_id: 'pop_counted' } } });
+      expect(paid.status).toBe(201);
+      const end = Date.now() + 15_000;
+      let after = await scrape();
+      while (total(after, 'sluice_webhook_deliveries_total', { outcome: 'delivered' }) === total(before, 'sluice_webhook_deliveries_total', { outcome: 'delivered' }) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await scrape();
+      }
+      expect(total(after, 'sluice_reservation_conflicts_total', { mode: 'test', route: 'acme_eur' }) - total(before, 'sluice_reservation_conflicts_total', { mode: 'test', route: 'acme_eur' })).toBe(1);
+      expect(total(after, 'sluice_webhook_deliveries_total', { outcome: 'delivered' }) - total(before, 'sluice_webhook_deliveries_total', { outcome: 'delivered' })).toBeGreaterThan(0);
+      expect(received.length).toBeGreaterThan(0);
+    } finally {
+      receiver.close();
+    }
   });
 
   it('counts a request to no route as unmatched, whatever its path', async () => {
