@@ -18,9 +18,11 @@ export interface Server {
 export function startServer(args: readonly string[], env: Record<string, string> = {}, cpus?: string): Promise<Server> {
   const [command, argv] = cpus === undefined ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
   const child = spawn(command, argv, { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The last 64 KiB of output, for the error message: a server logging each request prints megabytes.
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const keep = (c: Buffer) => (out = (out + c.toString()).slice(-65_536));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(out);

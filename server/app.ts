@@ -12,9 +12,12 @@ import { Authenticator, clientOf } from './auth.js';
 import { refusedAtEdge, WHOLE_BODY, type AppEnv, type Gate } from './http.js';
 import type { KeyIdentity, Keys } from './keys.js';
 import { openApiDocument } from './openapi.js';
+import type { Readiness } from './readiness.js';
+import { requestInfo } from './request-log.js';
 import { Problem, sendProblem } from './problem.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { keyRoutes } from './routes/keys.js';
+import { operationRoutes } from './routes/operations.js';
 import { payoutPointRoutes, payoutRequestRoutes, payoutRoutes } from './routes/gateway.js';
 import { providerWebhookHandler } from './routes/provider-webhooks.js';
 import { batchIntake, compileRoute, schemeRoutes } from './routes/schemes.js';
@@ -38,6 +41,10 @@ export interface AppDeps {
   readonly log?: (line: string) => void;
   /** Per-key request rate limit (default 2,000/s with bursts of 4,000). */
   readonly rateLimit?: RateLimit;
+  /** What /readyz checks. */
+  readonly readiness: Readiness;
+  /** A bearer token for /metrics besides the admin key. */
+  readonly metricsToken?: string | undefined;
 }
 
 const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.startsWith('/v1/api-keys/');
@@ -119,19 +126,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // One line, no stack and no request body (it may carry keys or personal data); the id ties
     // the log line to the answer the client got.
     const id = randomUUID();
-    deps.log?.(`internal error ${id} on ${c.req.method} ${c.req.path}: ${e instanceof Error ? `${e.name}: ${e.message}` : 'non-Error thrown'}`);
+    const request = requestInfo(c.env?.incoming)?.id;
+    deps.log?.(`internal error ${id}${request ? ` (request ${request})` : ''} on ${c.req.method} ${c.req.path}: ${e instanceof Error ? `${e.name}: ${e.message}` : 'non-Error thrown'}`);
     return answerProblem(c, new Problem(500, 'internal', 'an internal error occurred; it has been logged', { instance: `urn:sluice:error:${id}` }));
   });
   app.notFound((c) => answerProblem(c, new Problem(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path}`)));
   // Liveness answers from the process alone, so probing it costs no query; readiness asks the database.
-  app.get('/healthz', (c) => withSecurityHeaders(c.json({ status: 'ok' })));
-  app.get('/readyz', async (c) => withSecurityHeaders((await deps.store.ping()) ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable' }, 503)));
+  const { metrics } = gateway.telemetry;
+  mount(app, '', operationRoutes({ readiness: deps.readiness, metrics, keys: deps.keys, auth: deps.auth, metricsToken: deps.metricsToken }), (handler) => handler);
   app.get('/openapi.json', (c) => withSecurityHeaders(c.json(openApiDocument())));
 
   const guarded = guard(deps.auth, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
   mount(app, '/v1/api-keys', keyRoutes(deps.keys), guarded);
   mount(app, '/v1/compile', compileRoute(deps.schemes), guarded);
-  mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now), guarded);
+  mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now, gateway.telemetry.decisions), guarded);
   mount(app, '/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now), guarded);
   mount(app, '/v1/routes', connectorRoutes(deps.connectors), guarded);
   mount(app, '/v1/rates', rateRoutes(deps.store.db, gateway.states), guarded);

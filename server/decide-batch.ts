@@ -3,11 +3,11 @@
 // it is made, in pieces, with a turn of the event loop between pieces so other requests go on.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decideParsedState, type DecidableScheme, type InvalidRequest } from '../runtime/decide-request.js';
-import { decisionJson } from '../runtime/decision-json.js';
 import type { StateResult } from '../runtime/state.js';
 import type { Decision } from '../runtime/types.js';
 import type { ValidationError } from '../runtime/validation.js';
 import { MAX_BATCH, MAX_LINE } from './batch-limits.js';
+import { decisionAnswer, type NamedDecision } from './decisions.js';
 import { parseJsonText } from './http.js';
 import type { Line } from './ndjson.js';
 import { Problem } from './problem.js';
@@ -20,6 +20,9 @@ const PIECE = 1024 * 1024;
 
 export type DecideOne = (request: unknown) => Decision | InvalidRequest;
 
+/** As DecideOne, each decision named (decisions.ts): its answer carries `decision_id`. */
+export type DecideNamed = (request: unknown) => NamedDecision | InvalidRequest;
+
 /** Decides on one parsed state; a state with errors refuses the whole batch (422), as it would each request. */
 export function batchDecider(scheme: DecidableScheme, parsed: StateResult, trace: boolean): DecideOne {
   if (parsed.errors.length) {
@@ -31,14 +34,14 @@ export function batchDecider(scheme: DecidableScheme, parsed: StateResult, trace
 }
 
 /** A decision as the single decide answers it (without the version, said once for the batch), or the request's errors. */
-function answerJson(d: Decision | InvalidRequest): Record<string, unknown> | InvalidRequest {
-  return d.status === 'invalid' ? { status: 'invalid', errors: d.errors } : decisionJson(d);
+function answerJson(d: NamedDecision | InvalidRequest): Record<string, unknown> | InvalidRequest {
+  return d.status === 'invalid' ? { status: 'invalid', errors: d.errors } : decisionAnswer(d);
 }
 
 const full = (count: number, text: string): boolean => count >= CHUNK || text.length >= PIECE;
 
 /** `{"version": n, "data": [answer, …]}`, written a piece at a time. */
-export function jsonBatch(version: number, requests: readonly unknown[], decideOne: DecideOne): Response {
+export function jsonBatch(version: number, requests: readonly unknown[], decideOne: DecideNamed): Response {
   async function* pieces(): AsyncGenerator<string> {
     let text = `{"version":${version},"data":[`;
     let count = 0;
@@ -60,7 +63,7 @@ export function jsonBatch(version: number, requests: readonly unknown[], decideO
  * with its line number. The answers to a chunk of input are written when it is read. Past
  * MAX_BATCH lines, one more error line and the end: the rest is not read.
  */
-export function ndjsonBatch(batches: AsyncIterable<Line[]>, decideOne: DecideOne): Response {
+export function ndjsonBatch(batches: AsyncIterable<Line[]>, decideOne: DecideNamed): Response {
   async function* pieces(): AsyncGenerator<string> {
     let count = 0;
     for await (const lines of batches) {
@@ -83,7 +86,7 @@ export function ndjsonBatch(batches: AsyncIterable<Line[]>, decideOne: DecideOne
   return streamed(pieces(), 'application/x-ndjson');
 }
 
-function lineAnswer(line: Line, decideOne: DecideOne): string {
+function lineAnswer(line: Line, decideOne: DecideNamed): string {
   if (line.text === undefined) return lineError(line.number, [{ path: '/', message: `is longer than ${MAX_LINE} bytes` }]);
   let request: unknown;
   try {
@@ -93,7 +96,7 @@ function lineAnswer(line: Line, decideOne: DecideOne): string {
     return lineError(line.number, (e.extra['errors'] as ValidationError[] | undefined) ?? [{ path: '/', message: 'is not valid JSON' }]);
   }
   const d = decideOne(request);
-  return d.status === 'invalid' ? lineError(line.number, d.errors) : `${JSON.stringify(decisionJson(d))}\n`;
+  return d.status === 'invalid' ? lineError(line.number, d.errors) : `${JSON.stringify(decisionAnswer(d))}\n`;
 }
 
 const lineError = (line: number, errors: readonly ValidationError[]): string => `${JSON.stringify({ status: 'invalid', line, errors })}\n`;

@@ -15,6 +15,7 @@ import { parseDecimal, roundedText, type Rat } from '../runtime/rational.js';
 import { expandTrace } from '../runtime/trace.js';
 import type { Decision } from '../runtime/types.js';
 import type { Database, Mode } from './db/schema.js';
+import type { NamedDecision } from './decisions.js';
 import { dropLease, holdLease, LeaseLost, takeLease, type Lease } from './lease.js';
 import { enqueueEvent } from './outbox.js';
 import { payoutRequestResource } from './payout-resource.js';
@@ -26,6 +27,8 @@ export interface GatewayDeps extends PayoutDeps {
   /** A runner's lease: recovery takes a request over once its runner has not written for this long. */
   readonly leaseMs: number;
   readonly log: (line: string) => void;
+  /** The leases this process's runs hold now, handed back when it stops (lease.ts's handBack). */
+  readonly leases: Set<Lease>;
 }
 
 export interface PayoutRequestAttributes {
@@ -129,6 +132,7 @@ export async function processPayoutRequest(deps: GatewayDeps, mode: Mode, attrs:
     .returning('id')
     .executeTakeFirst();
   if (!inserted) return (await findByIdempotencyKey(deps.db, mode, idempotencyKey!, hash))!;
+  deps.telemetry.metrics.payoutRequest(mode, 'processing');
   await advance(deps, id);
   return id;
 }
@@ -141,6 +145,7 @@ interface RunRow {
   readonly request: Record<string, unknown>;
   readonly amount: Rat;
   readonly currency: string;
+  readonly version: number;
 }
 
 /**
@@ -151,6 +156,7 @@ interface RunRow {
 export async function advance(deps: GatewayDeps, id: string): Promise<void> {
   const lease = await takeLease(deps.db, id, deps.now(), deps.leaseMs);
   if (!lease) return;
+  deps.leases.add(lease);
   try {
     const waiting = await drive(deps, lease).catch((e: unknown) => failedBeforeProvider(deps, lease, e));
     if (!waiting) return;
@@ -162,6 +168,8 @@ export async function advance(deps: GatewayDeps, id: string): Promise<void> {
   } catch (e) {
     if (e instanceof LeaseLost) return deps.log(`payout request ${id}: ${e.message}; this runner stops`);
     throw e;
+  } finally {
+    deps.leases.delete(lease);
   }
 }
 
@@ -174,7 +182,7 @@ export async function payoutChanged(deps: GatewayDeps, requestId: string | null 
   const row = await deps.db.selectFrom('payout_requests').select(['status', 'mode']).where('id', '=', requestId).executeTakeFirst();
   if (row?.status === 'processing') return advance(deps, requestId);
   if (row?.status !== 'processed' || requestStatus(await payoutsOf(deps, requestId)) !== 'reversed') return;
-  await deps.db.transaction().execute(async (trx) => {
+  const reversed = await deps.db.transaction().execute(async (trx) => {
     const moved = await trx
       .updateTable('payout_requests')
       .set({ status: 'reversed', updated_at: deps.now() })
@@ -182,10 +190,18 @@ export async function payoutChanged(deps: GatewayDeps, requestId: string | null 
       .where('status', '=', 'processed')
       .returning('id')
       .executeTakeFirst();
-    if (!moved) return;
+    if (!moved) return false;
     await logEvent(trx, { requestId }, 'final_status', { status: 'reversed', resolution: null, block: null });
     await enqueueEvent(trx, row.mode, 'payout_request.reversed', (await payoutRequestResource(trx, row.mode, requestId, false)).data);
+    return true;
   });
+  if (reversed) ended(deps, row.mode, requestId, { status: 'reversed', resolution: null, block: null });
+}
+
+/** Counts and logs a request's final status, once it is committed. */
+function ended(deps: GatewayDeps, mode: Mode, requestId: string, final: Final): void {
+  deps.telemetry.metrics.payoutRequest(mode, final.status);
+  deps.telemetry.step(requestId, 'final_status', final);
 }
 
 /** The resolution of a request that failed before any provider was asked (its event `error` says why). */
@@ -261,7 +277,7 @@ async function loadRun(deps: GatewayDeps, id: string): Promise<RunRow | undefine
   const attrs = row.attributes as unknown as PayoutRequestAttributes;
   const request = schemeRequest(attrs, row.mode, new Date(row.created_at));
   const amount = parseDecimal(typeof attrs.point_amount === 'number' ? String(attrs.point_amount) : attrs.point_amount)!;
-  return { id, mode: row.mode, scheme: row.scheme, compiled: active.scheme, request, amount, currency: attrs.point_currency };
+  return { id, mode: row.mode, scheme: row.scheme, compiled: active.scheme, request, amount, currency: attrs.point_currency, version: active.version };
 }
 
 async function payoutsOf(deps: GatewayDeps, id: string) {
@@ -282,6 +298,7 @@ async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: 
     await logEvent(trx, { requestId: run.id }, 'final_status', final);
     await enqueueEvent(trx, run.mode, FINAL_EVENT[final.status], (await payoutRequestResource(trx, run.mode, run.id, false)).data);
   });
+  ended(deps, run.mode, run.id, final);
 }
 
 /**
@@ -291,19 +308,24 @@ async function finish(deps: GatewayDeps, guard: WriteGuard, run: RunRow, final: 
  */
 async function decideAndReserve(deps: GatewayDeps, guard: WriteGuard, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, refused: Set<string>): Promise<boolean> {
   const exclude = [...new Set([...next.exclude, ...refused])];
-  const decision = decide(run, next, exclude, await deps.states.read(run.mode, run.scheme, run.compiled, deps.now()));
+  const decision = decide(deps, run, next, exclude, await deps.states.read(run.mode, run.scheme, run.compiled, deps.now()));
   await deps.db.transaction().execute(async (trx) => {
     await guard(trx);
-    await logEvent(trx, { requestId: run.id }, 'decision', { attempt: next.attempt, amount: roundedText(next.remaining, minorUnits(run.currency)), exclude, decision: decisionJson(decision) });
+    const amount = roundedText(next.remaining, minorUnits(run.currency));
+    await logEvent(trx, { requestId: run.id }, 'decision', { decision_id: decision.decisionId, attempt: next.attempt, amount, exclude, decision: decisionJson(decision) });
   });
+  deps.telemetry.step(run.id, 'decision', { decision_id: decision.decisionId, attempt: next.attempt, status: decision.status, route: decision.route, resolution: decision.resolution });
   const final = finalOf(decision);
   if (final) {
     await finish(deps, guard, run, final);
     return false;
   }
   const refusal = await reserveAll(deps, guard, run, decision, next.attempt);
+  if (!refusal) for (const a of decision.allocations) deps.telemetry.metrics.payout(run.mode, a.route, 'created');
   if (refusal) {
     refused.add(refusal.route);
+    deps.telemetry.metrics.reservationConflict(run.mode, refusal.route);
+    deps.telemetry.step(run.id, 'reservation_refused', { route: refusal.route });
     await deps.db.transaction().execute(async (trx) => {
       await guard(trx);
       await logEvent(trx, { requestId: run.id }, 'reservation_refused', { route: refusal.route, reason: refusal.message });
@@ -320,8 +342,8 @@ function finalOf(d: Decision): Final | null {
   return null;
 }
 
-/** The decision on what is left; stored state the runtime cannot read throws UnreadableState. */
-function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclude: string[], state: Parameters<typeof decideParsedState>[2]): Decision {
+/** The decision on what is left, named and recorded; stored state the runtime cannot read throws UnreadableState. */
+function decide(deps: GatewayDeps, run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclude: string[], state: Parameters<typeof decideParsedState>[2]): NamedDecision {
   const req = {
     ...run.request,
     amount: roundedText(next.remaining, minorUnits(run.currency)),
@@ -330,7 +352,8 @@ function decide(run: RunRow, next: Extract<NextStep, { kind: 'decide' }>, exclud
     ...(next.lastError === null ? {} : { last_error: next.lastError }),
   };
   // The event log keeps the trace, expanded: the console draws each decision's routing tree from it.
-  const d = decideParsedState(run.compiled, req, state, { trace: true });
+  const started = performance.now();
+  const d = deps.telemetry.decisions.record({ endpoint: 'payout', mode: run.mode, scheme: run.scheme, version: run.version }, req, decideParsedState(run.compiled, req, state, { trace: true }), started);
   if (d.status === 'invalid') throw new UnreadableState(`stored state is unreadable: ${d.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   return { ...d, trace: expandTrace(run.compiled, d.trace) };
 }

@@ -135,7 +135,7 @@ export function limitConnections(server: Server, limit: number): void {
 }
 
 /** A problem answered by the edge itself, the app never seeing the request; the connection closes. */
-function answerAtEdge(outgoing: ServerResponse, p: Problem): void {
+export function answerAtEdge(outgoing: ServerResponse, p: Problem): void {
   const body = JSON.stringify(problemBody(p));
   outgoing.writeHead(p.status, { ...API_HEADERS, ...problemHeaders(p), connection: 'close', 'content-length': Buffer.byteLength(body) });
   outgoing.end(body);

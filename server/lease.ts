@@ -75,3 +75,19 @@ export async function idleRequests(db: Kysely<Database>, now: Date, idleMs: numb
     .execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Hands back the leases of runs still going when the process stops: each is released and its fence
+ * bumped, so the cut-short runner can write nothing more and another instance may take the request
+ * at once (on a payout's change; recovery's sweep once the request has been idle for the lease).
+ */
+export async function handBack(db: Kysely<Database>, held: ReadonlySet<Lease>): Promise<void> {
+  for (const lease of held) {
+    await db
+      .updateTable('payout_requests')
+      .set((eb) => ({ fence: eb('fence', '+', 1), lease_owner: null, lease_until: null }))
+      .where('id', '=', lease.requestId)
+      .where('fence', '=', lease.fence)
+      .execute();
+  }
+}

@@ -15,8 +15,21 @@ function op(summary: string, responses: Record<string, unknown>, extra: Op = {})
 }
 
 const PATHS: Record<string, Record<string, Op>> = {
-  '/healthz': { get: { summary: 'Liveness: the process answers (no database query)', security: [], responses: { '200': json('ok') } } },
-  '/readyz': { get: { summary: 'Readiness: the database can be reached', security: [], responses: { '200': json('ready'), '503': json('database unreachable') } } },
+  '/livez': { get: { summary: 'Liveness: the process answers (no I/O)', security: [], responses: { '200': json('ok') } } },
+  '/healthz': { get: { summary: 'Liveness, as /livez (its older name)', security: [], responses: { '200': json('ok') } } },
+  '/readyz': {
+    get: {
+      summary: 'Readiness: the database answers, its migrations are current and the active schemes are loaded',
+      security: [],
+      responses: { '200': json('ready, with each check'), '503': json('not ready: the checks say which failed') },
+    },
+  },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics (text format 0.0.4): the admin key or SLUICE_METRICS_TOKEN as the bearer; absent (404) with SLUICE_METRICS=off',
+      responses: { '200': { description: 'the exposition', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': problem },
+    },
+  },
   '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json('OpenAPI 3.1') } } },
   '/v1/api-keys': { post: op('Create an API key (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }) },
   '/v1/api-keys/{id}': { delete: op('Revoke an API key at once (admin key only)', { '204': { description: 'revoked' }, '404': problem }, { parameters: [param('id')] }) },
@@ -53,7 +66,8 @@ const PATHS: Record<string, Record<string, Op>> = {
       {
         '200': json(
           'Decision ("trace": [] without "trace": true; with it, one compact entry per first-match chain run, ' +
-            'which expandTrace turns into per-condition entries, as the decide section of the README shows)',
+            'which expandTrace turns into per-condition entries, as the decide section of the README shows), ' +
+            'its "version", and "decision_id": the id the service gave this decision (the decision log\'s key)',
         ),
         '404': problem,
       },
@@ -63,7 +77,7 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/v1/schemes/{name}/decide-batch': {
     post: op(
       `Decide up to ${MAX_BATCH} requests with one version and one state, answers in request order ` +
-        '(an invalid request is answered in its place, { status: "invalid", errors }). ' +
+        '(an invalid request is answered in its place, { status: "invalid", errors }; each decision has its own "decision_id"). ' +
         `JSON: the body is at most ${MAX_BATCH_BODY / (1024 * 1024)} MiB. ` +
         `NDJSON: a request a line (at most ${MAX_LINE / 1024} KiB), options in the query, the stored state; ` +
         'one answer line per input line, written as the lines are read (an unreadable line\'s answer carries its "line")',

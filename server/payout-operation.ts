@@ -63,7 +63,10 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
   const row = { route: def.name, amount, fee, p2p: [], reserved_day: period(now).day };
   await deps.states.transaction(async (trx) => {
     const why = await reserve(trx, mode, reservationOf(row, def), now);
-    if (why) throw new Problem(409, 'conflict', why);
+    if (why) {
+      deps.telemetry.metrics.reservationConflict(mode, def.name);
+      throw new Problem(409, 'conflict', why);
+    }
     const inserted = await trx
       .insertInto('payouts')
       .values({
@@ -95,6 +98,7 @@ export async function createPayout(deps: PayoutDeps, mode: Mode, attrs: PayoutAt
     if (!inserted) throw new Problem(409, 'conflict', `a payout with Idempotency-Key '${key}' is being created`);
     await logEvent(trx, { id, payout_request_id: null }, 'payout_created', { payout: id, route: def.name, amount, currency: def.currency, fee });
   });
+  deps.telemetry.metrics.payout(mode, def.name, 'created');
   await sendPayout(deps, id);
   return id;
 }

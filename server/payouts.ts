@@ -18,6 +18,7 @@ import { payoutResource } from './payout-resource.js';
 import { addVolume, loadRates, release, type Reservation } from './route-state.js';
 import type { Schemes } from './schemes.js';
 import type { StateSnapshots } from './state-snapshots.js';
+import type { Telemetry } from './telemetry.js';
 
 export type PayoutRow = Selectable<PayoutTable>;
 
@@ -36,6 +37,7 @@ export interface PayoutDeps {
   readonly now: () => Date;
   /** The first status query waits this long; each later one twice as long, up to POLL_CAP_MS. */
   readonly pollBaseMs: number;
+  readonly telemetry: Telemetry;
 }
 
 /** A guard the run puts on each write: it throws when the run lost its lease. */
@@ -126,7 +128,8 @@ export async function applyAnswer(deps: PayoutDeps, id: string, answer: Provider
   if (!row) return undefined;
   const scheme = await schemeOf(deps, row);
   const def = scheme.routes.get(row.route);
-  return deps.states.transaction(async (trx) => {
+  let reached: string | undefined;
+  const changed = await deps.states.transaction(async (trx) => {
     await guard?.(trx);
     // Locks in one order everywhere (request, payout, route), or a run and a webhook deadlock.
     if (row.payout_request_id) await trx.selectFrom('payout_requests').select('id').where('id', '=', row.payout_request_id).forUpdate().execute();
@@ -140,10 +143,13 @@ export async function applyAnswer(deps: PayoutDeps, id: string, answer: Provider
       return locked.payout_request_id;
     }
     await write(deps, trx, locked, s, def!, requestScale, scheme);
+    reached = s.status;
     await logEvent(trx, locked, 'provider_answer', { payout: id, route: locked.route, via, status: s.status, ...answerDetail(answer) });
     if (s.event) await enqueueEvent(trx, locked.mode, s.event, (await payoutResource(trx, locked.mode, id, false)).data);
     return locked.payout_request_id;
   });
+  if (reached) deps.telemetry.metrics.payout(row.mode, row.route, reached);
+  return changed;
 }
 
 function answerDetail(answer: ProviderAnswer): Record<string, unknown> {

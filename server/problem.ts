@@ -24,6 +24,7 @@ export type ProblemType =
   | 'busy'
   | 'rate-limited'
   | 'unavailable'
+  | 'shutting-down'
   | 'internal';
 
 const TITLES: Record<ProblemType, string> = {
@@ -48,6 +49,7 @@ const TITLES: Record<ProblemType, string> = {
   busy: 'The service is busy',
   'rate-limited': 'Too many requests',
   unavailable: 'The database cannot be reached',
+  'shutting-down': 'The service is shutting down',
   internal: 'Internal error',
 };
 

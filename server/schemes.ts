@@ -56,6 +56,8 @@ export interface SchemesOptions {
   readonly limits?: Partial<SchemeLimits>;
   /** The compiled-version cache's budget in estimated bytes (compiled-cache.ts). */
   readonly cacheBytes?: number;
+  /** Told how long each stored version took to compile (the metrics). */
+  readonly onCompile?: (seconds: number) => void;
 }
 
 /** A checked source fit for storage: 422 on errors, on a name that differs from the URL's, or a mode that differs from the key's. */
@@ -85,6 +87,7 @@ export class Schemes implements ChangeHandler {
   private readonly active = new Map<string, ActiveScheme | null>();
   /** Bumped by every change, so a read that raced a change is not cached. */
   private generation = 0;
+  private readonly onCompile: ((seconds: number) => void) | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -94,6 +97,7 @@ export class Schemes implements ChangeHandler {
     this.ownsPool = !options.pool;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.compiled = new CompiledCache(options.cacheBytes);
+    this.onCompile = options.onCompile;
   }
 
   /** The compiled-version cache's estimated bytes and entries (for tests and figures). */
@@ -211,7 +215,9 @@ export class Schemes implements ChangeHandler {
     let scheme = this.compiled.get(cacheKey);
     if (!scheme) {
       const row = await this.version(mode, name, v);
+      const started = performance.now();
       scheme = compileStored(row.source);
+      this.onCompile?.((performance.now() - started) / 1000);
       this.compiled.set(cacheKey, scheme, row.source.length);
     }
     return { name, version: v, scheme };

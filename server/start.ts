@@ -13,9 +13,16 @@ import { Authenticator } from './auth.js';
 import type { RateLimit } from './guards.js';
 import { Connectors } from './connectors/registry.js';
 import { openStore, type DatabaseOptions, type Store } from './db/connect.js';
+import { within } from './awaitable.js';
+import { Drain, SHUTDOWN_TIMEOUT_MS } from './drain.js';
 import { bufferBodies, EDGE_LIMITS, limitConnections, type AppEnv, type EdgeLimits, type Gate } from './http.js';
 import { generateSecret, Keys } from './keys.js';
+import { handBack, type Lease } from './lease.js';
 import { printable } from './log.js';
+import { observedConnectors } from './observed-connectors.js';
+import { Readiness } from './readiness.js';
+import { observeRequests } from './request-log.js';
+import { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.js';
 import { subscribe } from './notifications.js';
 import type { GatewayDeps } from './gateway.js';
 import { startRecovery } from './recovery.js';
@@ -40,8 +47,14 @@ export interface ServiceOptions {
   readonly unknownKeyLimit?: RateLimit;
   /** Bodies held and connections open at once (startService). */
   readonly edgeLimits?: EdgeLimits;
-  /** Where log lines go (default stderr), control characters escaped. */
+  /** Where message lines go (default: the JSON log at level warn), control characters escaped. */
   readonly log?: (line: string) => void;
+  /** Log level and destination, metrics on or off, the decision log (telemetry.ts); `quiet` makes the level silent. */
+  readonly telemetry?: TelemetryOptions;
+  /** A bearer token for /metrics besides the admin key. */
+  readonly metricsToken?: string;
+  /** On close, how long requests in flight get before they are cut off and their leases handed back (default 25 s). */
+  readonly shutdownTimeoutMs?: number;
   /** A payout request's runner lease: one that has not written for this long is taken over (default 30 s). */
   readonly recoverAfterMs?: number;
   /** The first status query of a payout waits this long, each later one twice as long (default 1 s). */
@@ -56,15 +69,19 @@ export interface ServiceOptions {
 
 export interface Service {
   readonly app: Hono<AppEnv>;
+  readonly telemetry: Telemetry;
   /** What the edge asks before reading a body (startService). */
   readonly gate: Gate;
   readonly store: Store;
   readonly adminKey: string;
+  /** Stops the background work, hands back the leases of runs still going, and closes the database. */
   close(): Promise<void>;
 }
 
 export interface RunningService extends Service {
   readonly url: string;
+  /** Whether the last close let every request in flight finish (false: some were cut off at the timeout). */
+  readonly drained: () => boolean | undefined;
 }
 
 /** The project's root: where package.json is, from src/ or from dist/. */
@@ -90,34 +107,41 @@ async function seedExamples(store: Store, schemes: Schemes, log: (line: string) 
 
 /** The service without a listener: for `app.request()` in tests, or to serve yourself. */
 export async function createService(options: ServiceOptions = {}): Promise<Service> {
-  const sink = options.log ?? (options.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`));
+  const telemetry = await createTelemetry({ ...(options.quiet ? { logLevel: 'silent' as const } : {}), ...options.telemetry });
+  const sink = options.log ?? (options.quiet ? undefined : (line: string) => telemetry.logger.warn(line));
   const log = sink ? (line: string) => sink(printable(line)) : () => {};
   const db: DatabaseOptions = options.databaseUrl
     ? { url: options.databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) }
     : options.dataDir
       ? { dataDir: options.dataDir }
       : {};
-  const store = await openStore(db);
+  const { tracing } = telemetry;
+  const store = await openStore(tracing.enabled ? { ...db, onQuery: (text, started) => tracing.record('db.query', started, { 'db.system': 'postgresql', 'db.statement': text }) } : db);
   const adminKey = options.adminKey ?? generateSecret('sk_admin');
   const keys = new Keys(store.db, adminKey);
   const auth = new Authenticator(keys, options.unknownKeyLimit ?? { perSecond: 20, burst: 100 });
-  const schemes = new Schemes(store.db, options.schemes);
+  const schemes = new Schemes(store.db, { onCompile: telemetry.metrics.compile, ...options.schemes });
   const states = new StateSnapshots(store.db, store.kind === 'postgres');
   const connectors = new Connectors(store.db);
   await subscribe(store, [keys, schemes, states, connectors]);
   if (options.seedExamples !== false) await seedExamples(store, schemes, log);
+  const leases = new Set<Lease>();
   const gateway: GatewayDeps = {
     db: store.db,
     schemes,
     states,
-    connectors,
+    connectors: observedConnectors(connectors, telemetry),
     now: () => new Date(),
     leaseMs: options.recoverAfterMs ?? 30_000,
     pollBaseMs: options.pollBaseMs ?? 1_000,
     log,
+    leases,
+    telemetry,
   };
   const recovery = startRecovery(gateway, options.sweepMs ?? 1_000, log);
-  const webhooks = startWebhookDelivery(store.db, options.webhooks ?? {}, log);
+  const webhooks = startWebhookDelivery(store.db, { ...options.webhooks, metrics: telemetry.metrics }, log);
+  const readiness = new Readiness(store, schemes, options.databaseSchema, log);
+  void readiness.load();
   const app = createApp({
     store,
     keys,
@@ -128,15 +152,21 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     editorDir: join(projectRoot(), 'dist', 'editor'),
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    readiness,
+    metricsToken: options.metricsToken,
   });
   return {
     app,
+    telemetry,
     gate: gate(app, auth),
     store,
     adminKey,
     close: async () => {
-      await recovery.stop();
+      // A sweep waiting on a slow provider is left going: its lease is handed back below.
+      await within(options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS, recovery.stop());
       await webhooks.stop();
+      await handBack(store.db, leases).catch((e: unknown) => log(`handing leases back failed: ${e instanceof Error ? e.message : String(e)}`));
+      await telemetry.close(2_000);
       await schemes.close();
       await store.close();
     },
@@ -152,21 +182,36 @@ const SERVER_TIMEOUTS: ServerOptions = { headersTimeout: 20_000, requestTimeout:
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const service = await createService(options);
   const host = options.host ?? '127.0.0.1';
+  const drain = new Drain();
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
-    // @hono/node-server's listener, as serve() makes it, behind bufferBodies.
+    // @hono/node-server's listener, as serve() makes it, behind bufferBodies; each request seen
+    // (id, log line, metrics) and counted for draining.
+    // The span starts once the body is read: the edge reads it in socket events, which would lose the span's context.
     const limits = options.edgeLimits ?? EDGE_LIMITS;
-    const s = createServer(SERVER_TIMEOUTS, bufferBodies(getRequestListener(service.app.fetch, { hostname: host }), service.gate, limits));
+    const { logger, metrics, tracing } = service.telemetry;
+    const endpoint = endpointOf(service.app);
+    const listener = bufferBodies(tracing.listener(getRequestListener(service.app.fetch, { hostname: host }), endpoint), service.gate, limits);
+    const s = createServer(SERVER_TIMEOUTS, observeRequests(drain.listener(listener), { logger, metrics, endpointOf: endpoint }));
     limitConnections(s, limits.connections);
+    drain.watch(s);
     s.once('error', reject);
     s.listen(options.port ?? 8080, host, () => resolve({ server: s, port: (s.address() as AddressInfo).port }));
   });
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  let drained: boolean | undefined;
   return {
     ...service,
     url,
+    drained: () => drained,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      drained = await drain.drain(server, options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS);
       await service.close();
     },
   };
+}
+
+/** The route pattern a request matches (`/v1/schemes/:name/decide`), for logs and metrics; `unmatched` for none. */
+function endpointOf(app: Hono<AppEnv>): (method: string, path: string) => string {
+  type Matched = [[unknown, { path: string }], unknown][];
+  return (method, path) => (app.router.match(method, path)[0] as Matched)[0]?.[0][1].path ?? 'unmatched';
 }

@@ -4,6 +4,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
+import type { Metrics } from './metrics.js';
 
 export interface DeliveryOptions {
   /** The first retry's delay; each further one doubles (default 1 min). */
@@ -125,7 +126,7 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
 
 export function startWebhookDelivery(
   db: Kysely<Database>,
-  options: Partial<DeliveryOptions>,
+  options: Partial<DeliveryOptions> & { readonly metrics?: Metrics },
   log: (line: string) => void,
   now: () => Date = () => new Date(),
 ): WebhookDelivery {
@@ -176,6 +177,7 @@ export function startWebhookDelivery(
         })
         .execute();
     });
+    options.metrics?.webhookAttempt(ok ? 'delivered' : givesUp ? 'failed' : 'retry', attempts);
     if (givesUp) log(`webhook delivery ${c.id} gave up after ${attempts} attempts`);
   };
 

@@ -59,11 +59,17 @@ describe.each(backends())('decide-batch on $name', (backend) => {
   const single = (name: string, body: unknown) => call('POST', `/v1/schemes/${name}/decide`, JSON.stringify(body));
   const lines = (text: string): Json[] => text.split('\n').slice(0, -1).map((l) => JSON.parse(l));
 
-  /** The single endpoint's answer as a batch item: without the version; a 422 as { status: "invalid", errors }. */
+  /** A decision without its id (each decision has its own). */
+  const unnamed = (d: Json): Json => {
+    const { decision_id: _, ...rest } = d;
+    return rest;
+  };
+
+  /** The single endpoint's answer as a batch item: without the version and id; a 422 as { status: "invalid", errors }. */
   const asItem = (r: { status: number; body: Json }) => {
     if (r.status === 422) return { status: 'invalid', errors: r.body.errors };
     const { version: _, ...decision } = r.body;
-    return decision;
+    return unnamed(decision);
   };
 
   beforeAll(async () => {
@@ -92,11 +98,16 @@ describe.each(backends())('decide-batch on $name', (backend) => {
         expect(res.body.version).toBe(1);
         expect(res.body.data).toHaveLength(requests.length);
         // Non-objects are refused by decide's body schema; in a batch they are invalid in place.
-        res.body.data.forEach((item: Json, i: number) => expect(item).toEqual(expected[i] ?? { status: 'invalid', errors: [{ path: '/', message: 'must be object' }] }));
+        res.body.data.forEach((item: Json, i: number) => expect(unnamed(item)).toEqual(expected[i] ?? { status: 'invalid', errors: [{ path: '/', message: 'must be object' }] }));
+        // Every decision has an id of its own; an invalid request has none.
+        const ids = res.body.data.filter((d: Json) => d.status !== 'invalid').map((d: Json) => d.decision_id);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(res.body.data.filter((d: Json) => d.status === 'invalid' && 'decision_id' in d)).toEqual([]);
         if (given) return;
         const streamed = await ndjson('batched', requests.map((r) => `${JSON.stringify(r)}\n`).join(''), trace ? '?trace=true' : '');
         expect(streamed.status).toBe(200);
-        expect(lines(streamed.text)).toEqual(res.body.data.map((item: Json, i: number) => (item.status === 'invalid' ? { ...item, line: i + 1 } : item)));
+        expect(lines(streamed.text).map(unnamed)).toEqual(res.body.data.map((item: Json, i: number) => (item.status === 'invalid' ? { ...item, line: i + 1 } : unnamed(item))));
       }),
       { seed: 1515, numRuns: backend.name === 'PGlite' ? 12 : 6, endOnFailure: true },
     );
@@ -122,7 +133,7 @@ describe.each(backends())('decide-batch on $name', (backend) => {
     const traced = await batch('batched', { requests: [REQUEST, REQUEST], state: STATE, trace: true });
     expect(traced.body.data.every((d: Json) => d.trace.length > 0)).toBe(true);
     const bare = await batch('batched', { requests: [REQUEST], state: STATE });
-    expect(bare.body.data[0]).toEqual({ ...traced.body.data[0], trace: [] });
+    expect(unnamed(bare.body.data[0])).toEqual({ ...unnamed(traced.body.data[0]), trace: [] });
     const ndTraced = await ndjson('batched', `${JSON.stringify(REQUEST)}\n`, '?trace=true&version=1');
     expect(lines(ndTraced.text)[0].trace.length).toBeGreaterThan(0);
     expect((await batch('batched', { requests: [REQUEST], version: 7 })).status).toBe(404);

@@ -1,7 +1,7 @@
 // Opens the database: PostgreSQL through kysely's pg dialect when a URL is given, else embedded
 // PGlite in a directory (or in memory). Both get the same migrations and the same notifications.
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations.js';
 import { pgliteDialect } from './pglite-dialect.js';
@@ -14,6 +14,8 @@ export interface DatabaseOptions {
   readonly dataDir?: string;
   /** A PostgreSQL schema to work in (tests keep to their own). */
   readonly schema?: string;
+  /** Told each query's SQL text (parameters apart) and when it began (performance.now()), for tracing. */
+  readonly onQuery?: (sql: string, started: number) => void;
 }
 
 export type Listener = (payload: string) => void;
@@ -28,7 +30,8 @@ export interface Store {
 }
 
 export async function openStore(options: DatabaseOptions): Promise<Store> {
-  const store = options.url ? openPostgres(options.url, options.schema) : await openPGlite(options.dataDir);
+  const log = queryLog(options.onQuery);
+  const store = options.url ? openPostgres(options.url, options.schema, log) : await openPGlite(options.dataDir, log);
   if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(store.db);
   const error = await migrate(store.db as Kysely<unknown>, options.schema);
   if (error) {
@@ -36,6 +39,11 @@ export async function openStore(options: DatabaseOptions): Promise<Store> {
     throw new Error(`database migration failed: ${error}`);
   }
   return store;
+}
+
+/** kysely's log, when someone listens: it is told each query after it ran, and how long it took. */
+function queryLog(onQuery: DatabaseOptions['onQuery']): KyselyConfig['log'] {
+  return onQuery && ((event) => onQuery(event.query.sql, performance.now() - event.queryDurationMillis));
 }
 
 async function ping(db: Kysely<Database>): Promise<boolean> {
@@ -47,9 +55,9 @@ async function ping(db: Kysely<Database>): Promise<boolean> {
   }
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Store> {
+async function openPGlite(dataDir: string | undefined, log: KyselyConfig['log']): Promise<Store> {
   const client = await PGlite.create(dataDir ? { dataDir } : {});
-  const db = new Kysely<Database>({ dialect: pgliteDialect(client) });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(client), ...(log ? { log } : {}) });
   return {
     db,
     kind: 'pglite',
@@ -63,14 +71,14 @@ function connectionConfig(url: string, schema: string | undefined): pg.ClientCon
   return { connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
 }
 
-function openPostgres(url: string, schema: string | undefined): Store {
+function openPostgres(url: string, schema: string | undefined, log: KyselyConfig['log']): Store {
   const config = connectionConfig(url, schema);
   const pool = new pg.Pool({ ...config, max: 10, connectionTimeoutMillis: 5_000 });
   // A client that loses its server, idle or checked out, must not crash the process: its query
   // fails (503) and the pool connects afresh for the next one.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   const listeners: (() => Promise<void>)[] = [];
   return {
     db,

@@ -266,3 +266,9 @@ export async function migrate(db: Kysely<unknown>, schema?: string): Promise<str
   const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
 }
+
+/** How many of this code's migrations the database has not run (readiness: 0 when it is current). */
+export async function pendingMigrations(db: Kysely<unknown>, schema?: string): Promise<number> {
+  const migrations = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).length;
+}

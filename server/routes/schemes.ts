@@ -2,12 +2,14 @@
 import { Hono } from 'hono';
 import { decide } from '../../index.js';
 import { decideParsedState, type InvalidRequest } from '../../runtime/decide-request.js';
-import { decisionJson } from '../../runtime/decision-json.js';
 import { parseState } from '../../runtime/state.js';
 import type { Decision } from '../../runtime/types.js';
 import { andThen } from '../awaitable.js';
 import { MAX_BATCH_BODY, MAX_LINE } from '../batch-limits.js';
 import { batchDecider, jsonBatch, ndjsonBatch } from '../decide-batch.js';
+import { decisionAnswer, type DecisionContext, type Decisions, type NamedDecision } from '../decisions.js';
+import type { Endpoint } from '../metrics.js';
+import { requestInfo } from '../request-log.js';
 import { body, bodyChunks, nameParam, parseVersion, versionParam, type AppContext, type AppEnv, type Intake } from '../http.js';
 import { securedJson } from '../guards.js';
 import { isNdjson, ndjsonLines } from '../ndjson.js';
@@ -39,20 +41,34 @@ interface DecideBody {
   readonly trace?: boolean;
 }
 
-/** The Decision JSON with the version that decided it; 422 for a request the scheme's schema refuses. */
-function answer(active: ActiveScheme, decision: Decision | InvalidRequest): Response {
+/** The Decision JSON with its id and the version that decided it; 422 for a request the scheme's schema refuses. */
+function answer(active: ActiveScheme, decision: NamedDecision | InvalidRequest): Response {
   if (decision.status === 'invalid') {
     const details = decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     throw new Problem(422, 'invalid-request', details, { errors: decision.errors });
   }
   // Added to the Decision JSON rather than spread into a copy: the copy cost as much as the stringify.
-  const json = decisionJson(decision);
+  const json = decisionAnswer(decision);
   json['version'] = active.version;
   return securedJson(json);
 }
 
-export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () => Date): Hono<AppEnv> {
+/** Who made a decision, for its id, metrics and log entry. */
+const contextOf = (c: AppContext, endpoint: Endpoint, name: string, active: ActiveScheme): DecisionContext => ({
+  endpoint,
+  mode: c.get('mode'),
+  scheme: name,
+  version: active.version,
+  requestId: requestInfo(c.env?.incoming)?.id,
+});
+
+export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () => Date, decisions: Decisions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  /** Decides (the clock started just before), then names and records the decision. */
+  const recorded = (c: AppContext, name: string, active: ActiveScheme, input: unknown, decideNow: () => Decision | InvalidRequest) => {
+    const started = performance.now();
+    return decisions.record(contextOf(c, 'decide', name, active), input, decideNow(), started);
+  };
 
   app.get('/', async (c) => {
     const rows = await schemes.list(c.get('mode'));
@@ -84,8 +100,10 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
       const trace = b.trace === true;
       return andThen(schemes.resolve(mode, name, b.version), (active) =>
         b.state
-          ? answer(active, decide(active.scheme, b.request, b.state, { trace }))
-          : andThen(states.read(mode, name, active.scheme, now()), (parsed) => answer(active, decideParsedState(active.scheme, b.request, parsed, { trace }))),
+          ? answer(active, recorded(c, name, active, b.request, () => decide(active.scheme, b.request, b.state!, { trace })))
+          : andThen(states.read(mode, name, active.scheme, now()), (parsed) =>
+              answer(active, recorded(c, name, active, b.request, () => decideParsedState(active.scheme, b.request, parsed, { trace }))),
+            ),
       );
     }),
   );
@@ -95,16 +113,18 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
     const mode = c.get('mode');
     const name = nameParam(c, 'name');
     const stored = (active: ActiveScheme) => states.read(mode, name, active.scheme, now());
+    const decider = (active: ActiveScheme, parsed: Parameters<typeof batchDecider>[1], trace: boolean) =>
+      decisions.recorded(contextOf(c, 'decide-batch', name, active), batchDecider(active.scheme, parsed, trace));
     if (isNdjson(c.req.header('content-type'))) {
       const { version, trace } = batchQuery(c);
       return andThen(schemes.resolve(mode, name, version), (active) =>
-        andThen(stored(active), (parsed) => ndjsonBatch(ndjsonLines(bodyChunks(c), MAX_LINE), batchDecider(active.scheme, parsed, trace))),
+        andThen(stored(active), (parsed) => ndjsonBatch(ndjsonLines(bodyChunks(c), MAX_LINE), decider(active, parsed, trace))),
       );
     }
     if (c.req.url.includes('?')) throw new Problem(400, 'invalid-parameter', 'a JSON batch takes its options in the body; the query is for NDJSON');
     return andThen(body<DecideBatchBody>(c, 'DecideBatch', MAX_BATCH_BODY), (b) =>
       andThen(schemes.resolve(mode, name, b.version), (active) =>
-        andThen(b.state ? parseState(b.state) : stored(active), (parsed) => jsonBatch(active.version, b.requests, batchDecider(active.scheme, parsed, b.trace === true))),
+        andThen(b.state ? parseState(b.state) : stored(active), (parsed) => jsonBatch(active.version, b.requests, decider(active, parsed, b.trace === true))),
       ),
     );
   });

@@ -11,13 +11,17 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** Everything it printed, for failure messages. */
   output(): string;
+  /** What it printed on stdout alone (the log lines). */
+  stdout(): string;
 }
 
 export function serveProcess(env: Record<string, string>): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['bin/sluice.mjs', 'serve'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let stdout = '';
   const collect = (chunk: Buffer) => (out += chunk.toString());
   child.stdout!.on('data', collect);
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', collect);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sluice serve did not start:\n${out}`)), 60_000);
@@ -25,7 +29,7 @@ export function serveProcess(env: Record<string, string>): Promise<ServeProcess>
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1]!, child, output: () => out });
+        resolve({ url: m[1]!, child, output: () => out, stdout: () => stdout });
       }
     });
     child.once('exit', (code) => reject(new Error(`sluice serve exited with ${code}:\n${out}`)));

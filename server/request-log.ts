@@ -1,0 +1,88 @@
+// What every HTTP request leaves behind: a request id (the caller's `X-Request-Id` when it is
+// sane, else one made here; returned in the answer's `X-Request-Id`), the W3C `traceparent` when
+// valid, one JSON log line and the HTTP metrics, both named by the route's pattern. Headers other
+// than those two and bodies are never read here, so no key, credential or body reaches a log.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
+
+export interface RequestInfo {
+  readonly id: string;
+  readonly traceparent?: string;
+}
+
+const INFO = Symbol('request info');
+type Seen = IncomingMessage & { [INFO]?: RequestInfo };
+
+/** The id and traceparent of a request the service saw (absent under `app.request` in tests). */
+export const requestInfo = (incoming: IncomingMessage | undefined): RequestInfo | undefined => (incoming as Seen | undefined)?.[INFO];
+
+/** Visible ASCII, at most 128 characters: anything else is replaced by an id of our own. */
+const SANE_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** A random prefix per process and a counter: unique across instances, and cheaper than a UUID. */
+const BOOT = randomBytes(6).toString('hex');
+let counter = 0;
+
+export function requestId(given: string | string[] | undefined): string {
+  return typeof given === 'string' && SANE_ID.test(given) ? given : `${BOOT}-${(++counter).toString(36)}`;
+}
+
+/** version-traceid-parentid-flags, lower-case hex; version ff, an all-zero trace or parent id are invalid. */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-[^\s]*)?$/;
+
+/** The header when it is a valid W3C traceparent (version 00 has exactly four fields), else undefined. */
+export function validTraceparent(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || header.length > 512) return undefined;
+  const m = TRACEPARENT.exec(header);
+  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]!) || /^0+$/.test(m[3]!) || (m[1] === '00' && m[5] !== undefined)) return undefined;
+  return header;
+}
+
+/** The most of a path a log line keeps. */
+const PATH_LOGGED = 256;
+
+export interface RequestObserver {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The route pattern a request matched (`/v1/schemes/:name/decide`), never the raw path. */
+  endpointOf(method: string, path: string): string;
+}
+
+/** Tags each request with its id, answers it in `X-Request-Id`, and logs and counts it when its answer ends. */
+export function observeRequests(listener: RequestListener, o: RequestObserver): RequestListener {
+  const { logger, metrics } = o;
+  return (incoming: Seen, outgoing) => {
+    const started = performance.now();
+    const traceparent = validTraceparent(incoming.headers.traceparent);
+    const info: RequestInfo = traceparent ? { id: requestId(incoming.headers['x-request-id']), traceparent } : { id: requestId(incoming.headers['x-request-id']) };
+    incoming[INFO] = info;
+    outgoing.setHeader('x-request-id', info.id);
+    outgoing.once('close', () => answered(incoming, outgoing, info, performance.now() - started));
+    listener(incoming, outgoing);
+  };
+
+  function answered(incoming: IncomingMessage, outgoing: ServerResponse, info: RequestInfo, ms: number): void {
+    const method = incoming.method ?? 'GET';
+    const path = (incoming.url ?? '/').split('?', 1)[0]!;
+    const endpoint = o.endpointOf(method, path);
+    // A client that went away before the answer ended: logged, counted as 499 as nginx does.
+    const status = outgoing.writableFinished ? outgoing.statusCode : 499;
+    metrics.http(method, endpoint, status, ms / 1000);
+    if (!logger.isLevelEnabled('info')) return;
+    logger.info(
+      {
+        req_id: info.id,
+        ...(info.traceparent ? { traceparent: info.traceparent } : {}),
+        method,
+        endpoint,
+        path: path.length > PATH_LOGGED ? path.slice(0, PATH_LOGGED) : path,
+        status,
+        ms: Math.round(ms * 1000) / 1000,
+        client: incoming.socket?.remoteAddress,
+      },
+      'request',
+    );
+  }
+}
