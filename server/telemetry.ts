@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
+import { LineSink } from './log-lines.js';
 import { Decisions } from './decisions.js';
 import { within } from './awaitable.js';
 import { createMetrics, NO_METRICS, type Metrics } from './metrics.js';
@@ -35,20 +36,21 @@ export interface Telemetry {
   close(withinMs: number): Promise<void>;
 }
 
-/** Lines are written to stdout 4 KiB at a time, or at least this often. */
+/** Held lines are written at least this often. */
 const FLUSH_MS = 1_000;
-/** What stdout may hold back when it does not drain; past that, lines are dropped. */
-const HELD_BYTES = 16 * 1024 * 1024;
+/** What stdout may hold back when it does not drain; past that, lines are dropped (and counted). */
+const HELD_CHARS = 16 * 1024 * 1024;
 
 /**
  * pino's own format (numeric `level`, `time` in epoch ms): a label and an ISO time cost a
- * microsecond more per line. Lines are written in 4 KiB chunks, not a write each.
+ * microsecond more per line. Lines go to stdout in 64 KiB writes (log-lines.ts).
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = { level, base: { pid: process.pid, hostname: hostname(), service: 'sluice' } };
   if (destination) return pino(options, destination);
-  const logger = pino(options, pino.destination({ dest: 1, sync: false, minLength: 4096, maxLength: HELD_BYTES }));
-  setInterval(() => logger.flush(), FLUSH_MS).unref();
+  const sink = new LineSink({ fd: 1, maxHeld: HELD_CHARS, onDropped: (dropped) => logger.warn({ dropped }, 'log lines dropped: stdout did not drain') });
+  const logger = pino(options, sink);
+  setInterval(() => sink.flush(), FLUSH_MS).unref();
   return logger;
 }
 
