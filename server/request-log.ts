@@ -71,18 +71,14 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
     const status = outgoing.writableFinished ? outgoing.statusCode : 499;
     metrics.http(method, endpoint, status, ms / 1000);
     if (!logger.isLevelEnabled('info')) return;
-    logger.info(
-      {
-        req_id: info.id,
-        ...(info.traceparent ? { traceparent: info.traceparent } : {}),
-        method,
-        endpoint,
-        path: path.length > PATH_LOGGED ? path.slice(0, PATH_LOGGED) : path,
-        status,
-        ms: Math.round(ms * 1000) / 1000,
-        client: incoming.socket?.remoteAddress,
-      },
-      'request',
-    );
+    const line: Record<string, unknown> = { req_id: info.id };
+    if (info.traceparent) line['traceparent'] = info.traceparent;
+    line['method'] = method;
+    line['endpoint'] = endpoint;
+    line['path'] = path.length > PATH_LOGGED ? path.slice(0, PATH_LOGGED) : path;
+    line['status'] = status;
+    line['ms'] = Math.round(ms * 1000) / 1000;
+    line['client'] = incoming.socket?.remoteAddress;
+    logger.info(line, 'request');
   }
 }
