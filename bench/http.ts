@@ -123,7 +123,15 @@ function overheadRows(list: readonly Endpoint[], runs: readonly Run[][]): string
 function endpoints(sluice: Server, bare: Server, key: string, requests: readonly BenchRequest[]): Endpoint[] {
   const base = { connections: CONNECTIONS, seconds: SECONDS, method: 'POST' as const, headers: { authorization: `Bearer ${key}` } };
   const request = requests[0]!;
-  const list: Endpoint[] = [{ name: 'bare Hono, constant JSON', server: bare, decisions: 1, load: { ...base, headers: {}, url: `${bare.url}/decide`, body: '{}', expect: 'routed' } }];
+  const list: Endpoint[] = [
+    { name: 'bare Hono, constant JSON', server: bare, decisions: 1, load: { ...base, headers: {}, url: `${bare.url}/decide`, body: '{}', expect: 'routed' } },
+    {
+      name: 'bare Hono, constant JSON after parsing the body (`c.req.json()`, state in the body)',
+      server: bare,
+      decisions: 1,
+      load: { ...base, headers: {}, url: `${bare.url}/decide-parsed`, body: JSON.stringify({ request, state: stateJson() }), expect: 'routed' },
+    },
+  ];
   for (const rules of SIZES) {
     const url = `${sluice.url}/v1/schemes/bench_${rules}/decide`;
     const decide = (how: string, body: Record<string, unknown>): Endpoint => ({
