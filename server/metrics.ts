@@ -127,6 +127,8 @@ class Series {
   }
 }
 
+interface Level extends Map<string, Level | Series> {}
+
 interface Sample {
   readonly labels: Record<string, string>;
   readonly value: number;
@@ -140,6 +142,8 @@ interface Sample {
  */
 class Family {
   private readonly series = new Map<string, Series>();
+  /** Label values already looked up, one level per label, the last holding the series. */
+  private readonly known: Level = new Map();
   private readonly folds: (Names | undefined)[];
   readonly name: string;
   readonly help: string;
@@ -156,8 +160,38 @@ class Family {
     if (!d.labels.length) this.child([]);
   }
 
+  /** The series of these label values: found by one map lookup per label when seen before. */
   child(values: string[]): Series {
-    for (let i = 0; i < values.length; i++) values[i] = this.folds[i]?.fold(values[i]!) ?? values[i]!;
+    let node: Series | Level | undefined = this.known;
+    for (let i = 0; i < values.length && node instanceof Map; i++) node = node.get(values[i]!);
+    return node instanceof Series ? node : this.first(values);
+  }
+
+  /** Label values not looked up before: folded, then found or made; kept for lookup unless a name folded. */
+  private first(values: string[]): Series {
+    let folded = false;
+    for (let i = 0; i < values.length; i++) {
+      const v = this.folds[i]?.fold(values[i]!) ?? values[i]!;
+      if (v !== values[i]) folded = true;
+      values[i] = v;
+    }
+    const s = this.found(values);
+    // Past SET_LIMIT the series found is a folded one: those values are not kept either.
+    if (!folded && this.series.get(values.join('\u0001')) === s) this.remember(values, s);
+    return s;
+  }
+
+  private remember(values: readonly string[], s: Series): void {
+    let level = this.known;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i]!);
+      if (!(next instanceof Map)) level.set(values[i]!, (next = new Map()));
+      level = next;
+    }
+    if (values.length) level.set(values[values.length - 1]!, s);
+  }
+
+  private found(values: string[]): Series {
     const key = values.join('\u0001');
     let s = this.series.get(key);
     if (s) return s;

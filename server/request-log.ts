@@ -4,8 +4,8 @@
 // than those two and bodies are never read here, so no key, credential or body reaches a log.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
+import type { RequestLine } from './telemetry.js';
 
 export interface RequestInfo {
   readonly id: string;
@@ -44,7 +44,7 @@ export function validTraceparent(header: string | string[] | undefined): string 
 const PATH_LOGGED = 256;
 
 export interface RequestObserver {
-  readonly logger: Logger;
+  readonly request: (line: RequestLine) => void;
   readonly metrics: Metrics;
   /** The route pattern a request matched (`/v1/schemes/:name/decide`), never the raw path. */
   endpointOf(method: string, path: string): string;
@@ -52,7 +52,7 @@ export interface RequestObserver {
 
 /** Tags each request with its id, answers it in `X-Request-Id`, and logs and counts it when its answer ends. */
 export function observeRequests(listener: RequestListener, o: RequestObserver): RequestListener {
-  const { logger, metrics } = o;
+  const { request, metrics } = o;
   return (incoming: Seen, outgoing) => {
     const started = performance.now();
     const traceparent = validTraceparent(incoming.headers.traceparent);
@@ -70,15 +70,15 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
     // A client that went away before the answer ended: logged, counted as 499 as nginx does.
     const status = outgoing.writableFinished ? outgoing.statusCode : 499;
     metrics.http(method, endpoint, status, ms / 1000);
-    if (!logger.isLevelEnabled('info')) return;
-    const line: Record<string, unknown> = { req_id: info.id };
-    if (info.traceparent) line['traceparent'] = info.traceparent;
-    line['method'] = method;
-    line['endpoint'] = endpoint;
-    line['path'] = path.length > PATH_LOGGED ? path.slice(0, PATH_LOGGED) : path;
-    line['status'] = status;
-    line['ms'] = Math.round(ms * 1000) / 1000;
-    line['client'] = incoming.socket?.remoteAddress;
-    logger.info(line, 'request');
+    request({
+      reqId: info.id,
+      traceparent: info.traceparent,
+      method,
+      endpoint,
+      path: path.length > PATH_LOGGED ? path.slice(0, PATH_LOGGED) : path,
+      status,
+      ms: Math.round(ms * 1000) / 1000,
+      client: incoming.socket?.remoteAddress,
+    });
   }
 }

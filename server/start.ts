@@ -188,10 +188,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     // (id, log line, metrics) and counted for draining.
     // The span starts once the body is read: the edge reads it in socket events, which would lose the span's context.
     const limits = options.edgeLimits ?? EDGE_LIMITS;
-    const { logger, metrics, tracing } = service.telemetry;
+    const { request, metrics, tracing } = service.telemetry;
     const endpoint = endpointOf(service.app);
     const listener = bufferBodies(tracing.listener(getRequestListener(service.app.fetch, { hostname: host }), endpoint), service.gate, limits);
-    const s = createServer(SERVER_TIMEOUTS, observeRequests(drain.listener(listener), { logger, metrics, endpointOf: endpoint }));
+    const s = createServer(SERVER_TIMEOUTS, observeRequests(drain.listener(listener), { request, metrics, endpointOf: endpoint }));
     limitConnections(s, limits.connections);
     drain.watch(s);
     s.once('error', reject);

@@ -25,8 +25,22 @@ export interface TelemetryOptions {
   readonly otlpFlushMs?: number;
 }
 
+/** One request's log line, in the logger's format (request-log.ts fills it). */
+export interface RequestLine {
+  readonly reqId: string;
+  readonly traceparent: string | undefined;
+  readonly method: string;
+  readonly endpoint: string;
+  readonly path: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly client: string | undefined;
+}
+
 export interface Telemetry {
   readonly logger: Logger;
+  /** Writes a request's line when the level takes `info`: the line pino would write, built without pino (a line per request). */
+  readonly request: (line: RequestLine) => void;
   readonly metrics: Metrics;
   readonly decisions: Decisions;
   readonly tracing: Tracing;
@@ -39,28 +53,55 @@ export interface Telemetry {
 /** Held lines are written at least this often. */
 const FLUSH_MS = 1_000;
 /** What stdout may hold back when it does not drain; past that, lines are dropped (and counted). */
-const HELD_CHARS = 16 * 1024 * 1024;
+const HELD_BYTES = 16 * 1024 * 1024;
+
+const BASE = { pid: process.pid, hostname: hostname(), service: 'sluice' };
 
 /**
  * pino's own format (numeric `level`, `time` in epoch ms): a label and an ISO time cost a
  * microsecond more per line. Lines go to stdout in 64 KiB writes (log-lines.ts).
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const options = { level, base: { pid: process.pid, hostname: hostname(), service: 'sluice' } };
-  if (destination) return pino(options, destination);
-  const sink = new LineSink({ fd: 1, maxHeld: HELD_CHARS, onDropped: (dropped) => logger.warn({ dropped }, 'log lines dropped: stdout did not drain') });
+  return loggerTo(level, destination).logger;
+}
+
+function loggerTo(level: LogLevel, destination?: DestinationStream): { logger: Logger; out: DestinationStream } {
+  const options = { level, base: BASE };
+  if (destination) return { logger: pino(options, destination), out: destination };
+  const sink = new LineSink({ fd: 1, maxHeld: HELD_BYTES, onDropped: (dropped) => logger.warn({ dropped }, 'log lines dropped: stdout did not drain') });
   const logger = pino(options, sink);
   setInterval(() => sink.flush(), FLUSH_MS).unref();
-  return logger;
+  return { logger, out: sink };
+}
+
+/** `{"level":30,"time":`: what every info line starts with, then the time and BASE's fields. */
+const INFO_LEVEL = `{"level":${pino.levels.values['info']},"time":`;
+const BASE_FIELDS = `,"pid":${BASE.pid},"hostname":${JSON.stringify(BASE.hostname)},"service":"sluice"`;
+
+/** The request line as pino writes `logger.info(fields, 'request')`, about a tenth of its cost. */
+/** Printable ASCII but `"` and `\`: written as they are between quotes, as JSON.stringify would (at a tenth of its cost). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const str = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+function requestLines(logger: Logger, out: DestinationStream): (l: RequestLine) => void {
+  return (l) => {
+    if (!logger.isLevelEnabled('info')) return;
+    const trace = l.traceparent === undefined ? '' : `,"traceparent":${str(l.traceparent)}`;
+    const client = l.client === undefined ? '' : `,"client":${str(l.client)}`;
+    out.write(
+      `${INFO_LEVEL}${Date.now()}${BASE_FIELDS},"req_id":${str(l.reqId)}${trace},"method":${str(l.method)},"endpoint":${str(l.endpoint)},"path":${str(l.path)},"status":${l.status},"ms":${l.ms}${client},"msg":"request"}\n`,
+    );
+  };
 }
 
 export async function createTelemetry(o: TelemetryOptions = {}): Promise<Telemetry> {
-  const logger = createLogger(o.logLevel ?? 'info', o.logDestination);
+  const { logger, out } = loggerTo(o.logLevel ?? 'info', o.logDestination);
   const metrics = o.metrics === false ? NO_METRICS : createMetrics();
   const decisionLog = o.decisionLog && new DecisionLog(o.decisionLog, metrics, (line) => logger.warn(line));
   const tracing = o.otlpEndpoint ? await startTracing(o.otlpEndpoint, o.otlpFlushMs) : NO_TRACING;
   return {
     logger,
+    request: requestLines(logger, out),
     metrics,
     decisions: new Decisions(metrics, decisionLog, tracing),
     tracing,

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineSink } from '../server/log-lines.js';
 
-const line = (i: number) => `{"n":${i},"pad":"${'x'.repeat(i % 50)}"}\n`;
+// Some lines multi-byte in UTF-8 (é two bytes, € three, 😀 four), to check they are encoded whole across buffers.
+const line = (i: number) => `{"n":${i},"pad":"${(i % 7 ? 'x' : 'é€😀').repeat(i % 50)}"}\n`;
 const flushed = (sink: LineSink) => new Promise<void>((resolve) => sink.flush(resolve));
 
 describe('log lines: held and written in chunks', () => {
@@ -14,6 +15,17 @@ describe('log lines: held and written in chunks', () => {
     const fd = openSync(path, 'w');
     const sink = new LineSink({ fd, maxHeld: 1 << 24 });
     const lines = Array.from({ length: 5_000 }, (_, i) => line(i));
+    for (const l of lines) sink.write(l);
+    await flushed(sink);
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe(lines.join(''));
+  });
+
+  it('takes a line longer than a buffer whole', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sluice-lines-')), 'out.log');
+    const fd = openSync(path, 'w');
+    const sink = new LineSink({ fd, maxHeld: 1 << 24 });
+    const lines = ['{"a":1}\n', `{"long":"${'€'.repeat(100_000)}"}\n`, '{"b":2}\n'];
     for (const l of lines) sink.write(l);
     await flushed(sink);
     closeSync(fd);
@@ -48,5 +60,27 @@ describe('log lines: held and written in chunks', () => {
     closeSync(fd);
     expect(readFileSync(path, 'utf8')).toBe(lines.slice(0, 3).join(''));
     expect(reported).toEqual([7]);
+  });
+});
+
+describe('request lines', () => {
+  it('are the line pino writes for the same fields, escapes included', async () => {
+    const { createTelemetry } = await import('../server/telemetry.js');
+    const written: string[] = [];
+    const t = await createTelemetry({ metrics: false, logDestination: { write: (s: string) => void written.push(s) } });
+    const fields = { method: 'POST', endpoint: '/v1/schemes/:name/decide', path: '/v1/schemes/a"b\\c\u0001/decide', status: 200, ms: 0.123, client: '127.0.0.1' };
+    t.request({ reqId: 'r"1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', ...fields });
+    t.logger.info({ req_id: 'r"1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', ...fields }, 'request');
+    t.request({ reqId: 'r2', traceparent: undefined, ...fields, client: undefined });
+    t.logger.info({ req_id: 'r2', ...fields, client: undefined }, 'request');
+    const [ours, pinos, ours2, pinos2] = written.map((l) => {
+      expect(l.endsWith('}\n')).toBe(true);
+      const { time, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      expect(typeof time).toBe('number');
+      return rest;
+    });
+    expect(ours).toEqual(pinos);
+    expect(ours2).toEqual(pinos2);
+    await t.close(100);
   });
 });
