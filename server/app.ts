@@ -16,7 +16,9 @@ import type { Readiness } from './readiness.js';
 import { requestInfo } from './request-log.js';
 import { Problem, sendProblem } from './problem.js';
 import { connectorRoutes } from './routes/connectors.js';
-import { keyRoutes } from './routes/keys.js';
+import { keyRoutes, meRoutes } from './routes/keys.js';
+import { activationRequestRoutes, auditRoutes, settingsRoutes } from './routes/governance.js';
+import { Activations } from './activations.js';
 import { operationRoutes } from './routes/operations.js';
 import { payoutPointRoutes, payoutRequestRoutes, payoutRoutes } from './routes/gateway.js';
 import { providerWebhookHandler } from './routes/provider-webhooks.js';
@@ -24,6 +26,7 @@ import { batchIntake, compileRoute, schemeRoutes } from './routes/schemes.js';
 import { rateRoutes, routeStateRoutes } from './routes/state.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import type { Schemes } from './schemes.js';
+import { accessOf, rightsOf, type Access } from './roles.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -47,30 +50,34 @@ export interface AppDeps {
   readonly metricsToken?: string | undefined;
 }
 
-const managesKeys = (path: string): boolean => path === '/v1/api-keys' || path.startsWith('/v1/api-keys/');
-
 /**
- * Admin key: only /v1/api-keys. Mode keys: everything else, scoped to their mode. A key seen
- * before is admitted at once (neither the admin key's hash nor the database is needed); a key the
- * edge refused before reading the body is not looked up twice.
+ * Admin key: key management, settings and the audit trail. Mode keys: their mode, as far as
+ * their role's rights reach (roles.ts). A key seen before is admitted at once (neither the admin
+ * key's hash nor the database is needed); a key the edge refused before reading the body is not
+ * looked up twice.
  */
-function keyCheck(auth: Authenticator): (c: Context<AppEnv>) => Awaitable<void> {
-  return (c) => {
+function keyCheck(auth: Authenticator, keys: Keys): (c: Context<AppEnv>, access: Access) => Awaitable<void> {
+  return (c, access) => {
     const refused = refusedAtEdge(c);
     if (refused) throw refused;
-    return andThen(auth.identify(c.req.header('authorization'), clientOf(c.env?.incoming)), (identity) => admit(c, identity));
+    return andThen(auth.identify(c.req.header('authorization'), clientOf(c.env?.incoming)), (identity) => admit(c, identity, access, keys));
   };
 }
 
-function admit(c: Context<AppEnv>, identity: KeyIdentity | 'admin'): void {
-  const keyRoute = managesKeys(c.req.path);
+function admit(c: Context<AppEnv>, identity: KeyIdentity | 'admin', access: Access, keys: Keys): void {
   if (identity === 'admin') {
-    if (!keyRoute) throw new Problem(403, 'forbidden', 'the admin key only manages API keys; use a test or live key');
+    if (!access.admin) throw new Problem(403, 'forbidden', 'the admin key manages keys, settings and reads the audit trail; use a test or live key');
+    c.set('actor', 'admin');
     return;
   }
-  if (keyRoute) throw new Problem(403, 'forbidden', 'only the admin key manages API keys');
+  if (access.right === 'admin') throw new Problem(403, 'forbidden', 'only the admin key may do this');
+  const rights = rightsOf(identity.role);
+  const needed = access.right === 'activate' ? (rights.includes('approve') ? 'approve' : 'author') : access.right;
+  if (!rights.includes(needed)) throw new Problem(403, 'forbidden', `a key with the ${identity.role} role may not do this (it needs the '${needed}' right)`, { role: identity.role, right: needed });
   c.set('mode', identity.mode);
   c.set('keyId', identity.id);
+  c.set('actor', identity);
+  keys.used(identity.id);
 }
 
 /** PostgreSQL refuses U+0000 in text: no path or query parameter may hold one. */
@@ -98,22 +105,27 @@ type Handler = (c: Context<AppEnv>) => Awaitable<Response>;
  * directly, and a handler that answers at once (decide on cached state) stays synchronous, where
  * a middleware chain costs a promise per link and per request.
  */
-function guard(auth: Authenticator, limit: RateLimit): (handler: Handler) => Handler {
-  const check = keyCheck(auth);
+function guard(auth: Authenticator, keys: Keys, limit: RateLimit): Guard {
+  const check = keyCheck(auth, keys);
   const limited = rateLimiter(limit);
   const run = (c: Context<AppEnv>, handler: Handler): Awaitable<Response> => {
     limited(c);
     return andThen(handler(c), withSecurityHeaders);
   };
-  return (handler) => (c) => {
+  return (handler, access) => (c) => {
     refuseNul(c);
-    return andThen(check(c), () => run(c, handler));
+    return andThen(check(c, access), () => run(c, handler));
   };
 }
 
+type Guard = (handler: Handler, access: Access) => Handler;
+
 /** The router's routes under `base`, each handler guarded (in place of app.route behind middleware); routers hold handlers only. */
-function mount(app: Hono<AppEnv>, base: string, router: Hono<AppEnv>, guarded: (handler: Handler) => Handler): void {
-  for (const r of router.routes) app.on(r.method, r.path === '/' ? base : base + r.path, guarded(r.handler as Handler));
+function mount(app: Hono<AppEnv>, base: string, router: Hono<AppEnv>, guarded: Guard): void {
+  for (const r of router.routes) {
+    const path = r.path === '/' ? base : base + r.path;
+    app.on(r.method, path, guarded(r.handler as Handler, accessOf(r.method, path)));
+  }
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -136,10 +148,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   mount(app, '', operationRoutes({ readiness: deps.readiness, metrics, keys: deps.keys, auth: deps.auth, metricsToken: deps.metricsToken }), (handler) => handler);
   app.get('/openapi.json', (c) => withSecurityHeaders(c.json(openApiDocument())));
 
-  const guarded = guard(deps.auth, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
+  const guarded = guard(deps.auth, deps.keys, deps.rateLimit ?? { perSecond: 2_000, burst: 4_000 });
+  const activations = new Activations(deps.store.db, deps.schemes);
   mount(app, '/v1/api-keys', keyRoutes(deps.keys), guarded);
+  mount(app, '/v1/me', meRoutes(), guarded);
+  mount(app, '/v1/settings', settingsRoutes(activations), guarded);
+  mount(app, '/v1/audit', auditRoutes(deps.store.db), guarded);
+  mount(app, '/v1/activation-requests', activationRequestRoutes(activations), guarded);
   mount(app, '/v1/compile', compileRoute(deps.schemes), guarded);
-  mount(app, '/v1/schemes', schemeRoutes(deps.schemes, gateway.states, gateway.now, gateway.telemetry.decisions), guarded);
+  mount(app, '/v1/schemes', schemeRoutes(deps.schemes, activations, deps.store.db, gateway.states, gateway.now, gateway.telemetry.decisions), guarded);
   mount(app, '/v1/routes', routeStateRoutes(deps.store.db, gateway.states, gateway.now), guarded);
   mount(app, '/v1/routes', connectorRoutes(deps.connectors), guarded);
   mount(app, '/v1/rates', rateRoutes(deps.store.db, gateway.states), guarded);

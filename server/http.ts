@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { Socket } from 'node:net';
 import type { Context } from 'hono';
 import type { Mode } from './db/schema.js';
+import type { Actor } from './roles.js';
 import { inexactNumber } from '../runtime/json-numbers.js';
 import { andThen, type Awaitable } from './awaitable.js';
 import { API_HEADERS } from './guards.js';
@@ -13,7 +14,8 @@ import { checkBody, NUL_ALLOWED, type BodyName } from './schemas.js';
 export interface AppEnv {
   /** Under @hono/node-server, the Node request itself (absent under `app.request`). */
   Bindings: { incoming?: IncomingMessage };
-  Variables: { mode: Mode; keyId: string };
+  /** The caller: mode and keyId for a mode key, actor for any key (the admin key's has no mode). */
+  Variables: { mode: Mode; keyId: string; actor: Actor };
 }
 
 /** Room for a scheme at the parser's source limit (2,000,000 characters) with JSON escapes; a route may allow more (Intake). */

@@ -31,7 +31,10 @@ const PATHS: Record<string, Record<string, Op>> = {
     },
   },
   '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json('OpenAPI 3.1') } } },
-  '/v1/api-keys': { post: op('Create an API key (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }) },
+  '/v1/api-keys': {
+    post: op('Create an API key with a name and a role (admin key only); the key is shown once', { '201': json('the key') }, { requestBody: withBody('ApiKeyCreate') }),
+    get: op('Every key: id, name, mode, role, created, last used, revoked; never the secret (admin key only)', { '200': json('keys') }),
+  },
   '/v1/api-keys/{id}': { delete: op('Revoke an API key at once (admin key only)', { '204': { description: 'revoked' }, '404': problem }, { parameters: [param('id')] }) },
   '/v1/compile': {
     post: op(
@@ -54,9 +57,44 @@ const PATHS: Record<string, Record<string, Op>> = {
   },
   '/v1/schemes/{name}/activate': {
     post: op(
-      'Activate a version, in one transaction, on every instance',
-      { '200': json('activated'), '404': problem },
+      "Activate a version, in one transaction, on every instance (an approver's key); under the mode's require_approval, 202 with an activation request another approver decides",
+      { '200': json('activated'), '202': json('activation request made'), '403': problem, '404': problem },
       { parameters: [param('name')], requestBody: withBody('Activate') },
+    ),
+  },
+  '/v1/schemes/{name}/rollback': {
+    post: op(
+      'Activate the version that was active before (as activate: 202 under require_approval); 409 when there was none',
+      { '200': json('activated'), '202': json('activation request made'), '409': problem },
+      { parameters: [param('name')], requestBody: withBody('Rollback') },
+    ),
+  },
+  '/v1/schemes/{name}/history': {
+    get: op("The scheme's audit entries, newest first: saves, activations, requests, approvals, rollbacks", { '200': json('entries'), '404': problem }, { parameters: [param('name')] }),
+  },
+  '/v1/me': { get: op('The calling key: id, name, mode, role and rights (the admin key: {"admin": true})', { '200': json('the key') }) },
+  '/v1/settings/{mode}': {
+    get: op("A mode's settings (require_approval); the admin key or that mode's keys", { '200': json('settings'), '403': problem }, { parameters: [param('mode')] }),
+    put: op('Set require_approval for a mode (admin key only)', { '200': json('settings') }, { parameters: [param('mode')], requestBody: withBody('Settings') }),
+  },
+  '/v1/activation-requests': {
+    get: op("This mode's activation requests, newest first (?status=pending|approved|rejected)", { '200': json('requests') }),
+  },
+  '/v1/activation-requests/{id}': { get: op('One activation request', { '200': json('request'), '404': problem }, { parameters: [param('id')] }) },
+  '/v1/activation-requests/{id}/approve': {
+    post: op(
+      'Approve and activate in one transaction (approver role; not the key that asked: 403 self-approval); 409 stale when another activation came first, or already decided',
+      { '200': json('request'), '403': problem, '409': problem },
+      { parameters: [param('id')], requestBody: withBody('ActivationDecision') },
+    ),
+  },
+  '/v1/activation-requests/{id}/reject': {
+    post: op('Reject (approver role; not the key that asked)', { '200': json('request'), '403': problem, '409': problem }, { parameters: [param('id')], requestBody: withBody('ActivationDecision') }),
+  },
+  '/v1/audit': {
+    get: op(
+      'The audit trail, newest first: filters action, scheme, actor (key id or name), since, until, mode (admin key); cursor pages (limit 1–200, next_cursor)',
+      { '200': json('entries and next_cursor'), '400': problem },
     ),
   },
   '/v1/schemes/{name}/decide': {

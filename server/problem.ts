@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export type ProblemType =
   | 'unauthorized'
   | 'forbidden'
+  | 'self-approval'
   | 'not-found'
   | 'invalid-body'
   | 'invalid-request'
@@ -16,6 +17,10 @@ export type ProblemType =
   | 'compile-unavailable'
   | 'unknown-currency'
   | 'conflict'
+  | 'stale'
+  | 'already-decided'
+  | 'too-many-pending'
+  | 'nothing-to-roll-back'
   | 'idempotency-key-reused'
   | 'invalid-signature'
   | 'body-too-large'
@@ -30,6 +35,7 @@ export type ProblemType =
 const TITLES: Record<ProblemType, string> = {
   unauthorized: 'Missing, unknown or revoked API key',
   forbidden: 'This key may not do that',
+  'self-approval': 'The key that asked may not decide its own request',
   'not-found': 'Not found',
   'invalid-body': 'The request body is not valid',
   'invalid-request': 'The payout request is not valid for the scheme',
@@ -41,6 +47,10 @@ const TITLES: Record<ProblemType, string> = {
   'compile-unavailable': 'No checker is free to take the scheme',
   'unknown-currency': 'The payout point does not take this currency',
   conflict: 'Conflict',
+  stale: 'The activation request was asked against a version no longer active',
+  'already-decided': 'The activation request was approved or rejected already',
+  'too-many-pending': 'Too many activation requests are waiting',
+  'nothing-to-roll-back': 'There is no earlier active version',
   'idempotency-key-reused': 'The Idempotency-Key was used with a different body',
   'invalid-signature': 'The webhook signature does not verify',
   'body-too-large': 'The request body is over its size limit',

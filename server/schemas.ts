@@ -7,6 +7,7 @@ import { HTTP_CONFIG_SCHEMA, HTTP_SECRETS_SCHEMA } from './connectors/http.js';
 import { TEST_OUTCOME_PATTERN } from '../runtime/test-outcome.js';
 import { MAX_BATCH } from './batch-limits.js';
 import { Problem } from './problem.js';
+import { ROLES } from './roles.js';
 
 type Schema = Readonly<Record<string, unknown>>;
 
@@ -15,6 +16,7 @@ const NAME = { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', maxLength: 200 };
 const CODE = { type: 'string', pattern: '^[A-Z]{3}$' };
 const DATE_TIME = { type: 'string', format: 'date-time' };
 const SOURCE = { type: 'string', maxLength: LIMITS.sourceLength };
+const MESSAGE = { type: 'string', maxLength: 10_000 };
 const VERSION = { type: 'integer', minimum: 1, maximum: 2_147_483_647 };
 const TRACE = { type: 'boolean', default: false, description: 'true adds the trace; without it the answer\'s "trace" is [], which makes the decision several times cheaper' };
 
@@ -32,16 +34,19 @@ export const BODY_SCHEMAS = {
     type: 'object',
     required: ['mode'],
     additionalProperties: false,
-    properties: { mode: { enum: ['test', 'live'] }, name: { type: 'string', maxLength: 200 } },
+    properties: { mode: { enum: ['test', 'live'] }, name: { type: 'string', maxLength: 200 }, role: { enum: [...ROLES], description: 'absent: every right in its mode' } },
   },
   Compile: { type: 'object', required: ['source'], additionalProperties: false, properties: { source: SOURCE } },
   VersionCreate: {
     type: 'object',
     required: ['source'],
     additionalProperties: false,
-    properties: { source: SOURCE, message: { type: 'string', maxLength: 10_000 } },
+    properties: { source: SOURCE, message: MESSAGE },
   },
-  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION } },
+  Activate: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION, message: MESSAGE } },
+  Rollback: { type: 'object', additionalProperties: false, properties: { message: MESSAGE } },
+  ActivationDecision: { type: 'object', additionalProperties: false, properties: { message: MESSAGE } },
+  Settings: { type: 'object', required: ['require_approval'], additionalProperties: false, properties: { require_approval: { type: 'boolean' } } },
   Decide: {
     type: 'object',
     required: ['request'],

@@ -14,6 +14,8 @@ import { CompiledCache } from './compiled-cache.js';
 import type { Database, Mode } from './db/schema.js';
 import { publish, type Change, type ChangeHandler } from './notifications.js';
 import { notFound, Problem } from './problem.js';
+import { audit } from './audit.js';
+import type { Actor } from './roles.js';
 
 export interface VersionCreated {
   readonly name: string;
@@ -78,6 +80,14 @@ function compileStored(source: string): CompiledScheme {
   return compileAst(parsed.ast);
 }
 
+/** Who activates, and as what: the audit entry an activation writes. */
+export interface Activation {
+  readonly actor: Actor;
+  readonly action: 'activated' | 'rolled-back' | 'activation-approved';
+  readonly message?: string | undefined;
+  readonly detail?: Record<string, unknown>;
+}
+
 export class Schemes implements ChangeHandler {
   readonly pool: CompilePool;
   private readonly ownsPool: boolean;
@@ -105,7 +115,7 @@ export class Schemes implements ChangeHandler {
     return this.compiled;
   }
 
-  async createVersion(mode: Mode, name: string, source: string, message: string | undefined): Promise<VersionCreated> {
+  async createVersion(mode: Mode, name: string, source: string, message: string | undefined, actor: Actor): Promise<VersionCreated> {
     const diagnostics = acceptable(mode, name, await this.pool.check(source));
     const hash = sha256(source);
     const result = await this.db.transaction().execute(async (trx) => {
@@ -123,7 +133,9 @@ export class Schemes implements ChangeHandler {
       if (latest?.hash === hash) return { version: latest.version, created: false };
       await this.withinLimits(trx, mode, name, Buffer.byteLength(source));
       const version = (latest?.version ?? 0) + 1;
-      await trx.insertInto('scheme_versions').values({ mode, name, version, source, hash, message: message ?? null }).execute();
+      const by = typeof actor === 'string' ? { created_by_id: null, created_by_name: actor } : { created_by_id: actor.id, created_by_name: actor.name };
+      await trx.insertInto('scheme_versions').values({ mode, name, version, source, hash, message: message ?? null, ...by }).execute();
+      await audit(trx, actor, { mode, action: 'version-saved', scheme: name, version, message });
       return { version, created: true };
     });
     return { name, hash, diagnostics, ...result };
@@ -168,13 +180,18 @@ export class Schemes implements ChangeHandler {
   async versions(mode: Mode, name: string) {
     const rows = await this.db
       .selectFrom('scheme_versions')
-      .select(['version', 'hash', 'message', 'created_at'])
+      .select(['version', 'hash', 'message', 'created_at', 'created_by_id', 'created_by_name'])
       .where('mode', '=', mode)
       .where('name', '=', name)
       .orderBy('version')
       .execute();
     if (!rows.length) throw notFound(`no scheme '${name}'`);
-    return rows;
+    const active = await this.activeVersion(this.db, mode, name);
+    return rows.map(({ created_by_id, created_by_name, ...r }) => ({
+      ...r,
+      created_by: created_by_name === null ? null : { id: created_by_id, name: created_by_name },
+      active: r.version === active,
+    }));
   }
 
   async version(mode: Mode, name: string, version: number) {
@@ -189,14 +206,30 @@ export class Schemes implements ChangeHandler {
     return row;
   }
 
-  /** One transaction; every instance drops its cached active version when it commits. */
-  async activate(mode: Mode, name: string, version: number): Promise<void> {
+  /** The active version's number (null: none), read in `db` (a transaction's, to lock the scheme's row first). */
+  async activeVersion(db: Kysely<Database>, mode: Mode, name: string, lock = false): Promise<number | null> {
+    let q = db.selectFrom('schemes').select('active_version').where('mode', '=', mode).where('name', '=', name);
+    if (lock) q = q.forUpdate();
+    return (await q.executeTakeFirst())?.active_version ?? null;
+  }
+
+  /**
+   * One transaction, with its audit entry (and `also`, the caller's part of it: an approval's
+   * status); every instance drops its cached active version when it commits. Returns the
+   * version that was active before.
+   */
+  async activate(mode: Mode, name: string, version: number, how: Activation, also?: (trx: Transaction<Database>, from: number | null) => Promise<void>): Promise<number | null> {
     await this.version(mode, name, version);
-    await this.db.transaction().execute(async (trx) => {
+    const from = await this.db.transaction().execute(async (trx) => {
+      const before = await this.activeVersion(trx, mode, name, true);
+      await also?.(trx, before);
       await trx.updateTable('schemes').set({ active_version: version }).where('mode', '=', mode).where('name', '=', name).execute();
+      await audit(trx, how.actor, { mode, action: how.action, scheme: name, version, message: how.message, detail: { from_version: before, ...how.detail } });
       await publish(trx, { kind: 'active', mode, name });
+      return before;
     });
     this.changed({ kind: 'active', mode, name });
+    return from;
   }
 
   /** The compiled scheme of a version, or of the active one (at once when cached); 404 problems when there is none. */

@@ -99,8 +99,8 @@ async function seedExamples(store: Store, schemes: Schemes, log: (line: string) 
     const source = readFileSync(join(dir, file), 'utf8');
     const settings = compile(source).scheme?.settings;
     if (settings?.mode !== 'test') continue;
-    const v = await schemes.createVersion('test', settings.name, source, `example ${file}`);
-    await schemes.activate('test', settings.name, v.version);
+    const v = await schemes.createVersion('test', settings.name, source, `example ${file}`, 'system');
+    await schemes.activate('test', settings.name, v.version, { actor: 'system', action: 'activated', message: 'example loaded at first start' });
     log(`loaded example scheme ${settings.name} (test mode, version ${v.version}, active)`);
   }
 }
@@ -166,6 +166,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
       await within(options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS, recovery.stop());
       await webhooks.stop();
       await handBack(store.db, leases).catch((e: unknown) => log(`handing leases back failed: ${e instanceof Error ? e.message : String(e)}`));
+      await keys.touch().catch((e: unknown) => log(`noting keys as used failed: ${e instanceof Error ? e.message : String(e)}`));
       await telemetry.close(2_000);
       await schemes.close();
       await store.close();

@@ -152,7 +152,7 @@ describe('the compiled-version cache', () => {
   });
 
   it('never holds more than its byte budget, and compiles an evicted version again when asked for it', async () => {
-    for (let n = 1; n <= 6; n++) expect((await schemes.createVersion('test', 'cached', versioned('cached', n), undefined)).version).toBe(n);
+    for (let n = 1; n <= 6; n++) expect((await schemes.createVersion('test', 'cached', versioned('cached', n), undefined, 'system')).version).toBe(n);
     // Saving compiles nothing on this thread: the cache fills only as versions decide.
     expect(schemes.cache.size).toBe(0);
     const routeOf = async (v: number) => {

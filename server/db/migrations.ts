@@ -247,12 +247,65 @@ const webhooks: Migration = {
   },
 };
 
+/**
+ * Roles, the audit trail and four-eyes activation: keys get a role and a last use, versions who
+ * saved them, modes a setting for approvals; activation requests wait for an approver.
+ */
+const governance: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('api_keys').addColumn('role', 'text').execute();
+    await db.schema.alterTable('api_keys').addColumn('last_used_at', 'timestamptz').execute();
+    await db.schema.alterTable('scheme_versions').addColumn('created_by_id', 'text').execute();
+    await db.schema.alterTable('scheme_versions').addColumn('created_by_name', 'text').execute();
+    await db.schema
+      .createTable('mode_settings')
+      .addColumn('mode', 'text', (c) => c.primaryKey())
+      .addColumn('require_approval', 'boolean', (c) => c.notNull().defaultTo(false))
+      .execute();
+    await db.schema
+      .createTable('activation_requests')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('from_version', 'integer')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('message', 'text')
+      .addColumn('requested_by_id', 'text', (c) => c.notNull())
+      .addColumn('requested_by_name', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('decided_by_id', 'text')
+      .addColumn('decided_by_name', 'text')
+      .addColumn('decided_at', 'timestamptz')
+      .addColumn('decision_message', 'text')
+      .execute();
+    await db.schema.createIndex('activation_requests_mode').on('activation_requests').columns(['mode', 'status', 'created_at']).execute();
+    await db.schema
+      .createTable('audit')
+      .addColumn('id', 'bigserial', (c) => c.primaryKey())
+      .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('mode', 'text')
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('scheme', 'text')
+      .addColumn('version', 'integer')
+      .addColumn('route', 'text')
+      .addColumn('key_id', 'text')
+      .addColumn('key_name', 'text', (c) => c.notNull())
+      .addColumn('key_role', 'text')
+      .addColumn('message', 'text')
+      .addColumn('detail', 'jsonb')
+      .execute();
+    await db.schema.createIndex('audit_scheme').on('audit').columns(['mode', 'scheme', 'id']).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_request_hash': requestHash,
   '0003_connectors': connectors,
   '0004_payout_lifecycle': payoutLifecycle,
   '0005_webhooks': webhooks,
+  '0006_governance': governance,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

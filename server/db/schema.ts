@@ -1,6 +1,7 @@
 // The tables, as kysely sees them. Amounts are `numeric` in SQL and strings in JS: exact, never floats.
 import type { ColumnType, Generated } from 'kysely';
 import type { PayoutStatus } from '../../runtime/payout-status.js';
+import type { Role } from '../roles.js';
 
 export type Mode = 'test' | 'live';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -13,6 +14,9 @@ export interface ApiKeyTable {
   hash: string;
   created_at: Timestamp;
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** author, approver or operator; null: every right in its mode. */
+  role: ColumnType<Role | null, Role | null | undefined, Role | null>;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SchemeTable {
@@ -29,6 +33,8 @@ export interface SchemeVersionTable {
   source: string;
   hash: string;
   message: string | null;
+  created_by_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_by_name: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 
@@ -204,6 +210,48 @@ export interface WebhookAttemptTable {
   duration_ms: number;
 }
 
+export interface ModeSettingsTable {
+  mode: Mode;
+  require_approval: boolean;
+}
+
+export type ActivationStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ActivationRequestTable {
+  id: string;
+  mode: Mode;
+  scheme: string;
+  version: number;
+  /** The version active when it was asked for: approving it after another activation is refused (stale). */
+  from_version: number | null;
+  status: ActivationStatus;
+  message: string | null;
+  requested_by_id: string;
+  requested_by_name: string;
+  created_at: Timestamp;
+  decided_by_id: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_by_name: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  decision_message: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AuditTable {
+  /** bigserial: read back as a string; the order of the trail and its cursor. */
+  id: Generated<string>;
+  at: Generated<Date>;
+  mode: Mode | null;
+  action: string;
+  scheme: string | null;
+  version: number | null;
+  route: string | null;
+  /** null: the admin key or the service itself (key_name says which). */
+  key_id: string | null;
+  key_name: string;
+  key_role: string | null;
+  message: string | null;
+  detail: ColumnType<unknown, string | null, string | null>;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   schemes: SchemeTable;
@@ -221,4 +269,7 @@ export interface Database {
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  mode_settings: ModeSettingsTable;
+  activation_requests: ActivationRequestTable;
+  audit: AuditTable;
 }

@@ -1,5 +1,6 @@
 // /v1/compile and /v1/schemes: versions, activation, decisions.
 import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
 import { decide } from '../../index.js';
 import { decideParsedState, type InvalidRequest } from '../../runtime/decide-request.js';
 import { parseState } from '../../runtime/state.js';
@@ -15,6 +16,10 @@ import { securedJson } from '../guards.js';
 import { isNdjson, ndjsonLines } from '../ndjson.js';
 import { Problem } from '../problem.js';
 import type { ActiveScheme, Schemes } from '../schemes.js';
+import type { Activations } from '../activations.js';
+import { auditPage } from '../audit.js';
+import type { Database } from '../db/schema.js';
+import type { KeyIdentity } from '../keys.js';
 import type { StateSnapshots } from '../state-snapshots.js';
 
 /** Checked in the compile pool, off the request thread: 503 when the pool is full or the check passes its deadline. */
@@ -62,8 +67,16 @@ const contextOf = (c: AppContext, endpoint: Endpoint, name: string, active: Acti
   requestId: requestInfo(c.env?.incoming)?.id,
 });
 
-export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () => Date, decisions: Decisions): Hono<AppEnv> {
+/** 200 with the version now active, or 202 with the activation request four-eyes asks for. */
+async function answerActivation(c: AppContext, activations: Activations, name: string, version: number, message: string | undefined, rollback: boolean): Promise<Response> {
+  const outcome = await activations.activate(c.get('mode'), name, version, c.get('actor') as KeyIdentity, message, rollback);
+  if (outcome.kind === 'requested') return c.json({ activation_request: outcome.request }, 202);
+  return c.json({ name, active_version: version, previous_version: outcome.from });
+}
+
+export function schemeRoutes(schemes: Schemes, activations: Activations, db: Kysely<Database>, states: StateSnapshots, now: () => Date, decisions: Decisions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const activated = (c: AppContext, name: string, version: number, message: string | undefined, rollback: boolean) => answerActivation(c, activations, name, version, message, rollback);
   /** Decides (the clock started just before), then names and records the decision. */
   const recorded = (c: AppContext, name: string, active: ActiveScheme, input: unknown, decideNow: () => Decision | InvalidRequest) => {
     const started = performance.now();
@@ -77,7 +90,7 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
 
   app.post('/:name/versions', async (c) => {
     const b = await body<{ source: string; message?: string }>(c, 'VersionCreate');
-    const { created, diagnostics, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message);
+    const { created, diagnostics, ...v } = await schemes.createVersion(c.get('mode'), nameParam(c, 'name'), b.source, b.message, c.get('actor'));
     return jsonWithRaw(v, 'diagnostics', diagnostics, created ? 201 : 200);
   });
 
@@ -86,10 +99,20 @@ export function schemeRoutes(schemes: Schemes, states: StateSnapshots, now: () =
   app.get('/:name/versions/:version', async (c) => c.json(await schemes.version(c.get('mode'), nameParam(c, 'name'), versionParam(c))));
 
   app.post('/:name/activate', async (c) => {
-    const { version } = await body<{ version: number }>(c, 'Activate');
+    const { version, message } = await body<{ version: number; message?: string }>(c, 'Activate');
+    return activated(c, nameParam(c, 'name'), version, message, false);
+  });
+
+  app.post('/:name/rollback', async (c) => {
+    const { message } = await body<{ message?: string }>(c, 'Rollback');
     const name = nameParam(c, 'name');
-    await schemes.activate(c.get('mode'), name, version);
-    return c.json({ name, active_version: version });
+    return activated(c, name, await activations.previous(c.get('mode'), name), message, true);
+  });
+
+  app.get('/:name/history', async (c) => {
+    const name = nameParam(c, 'name');
+    await schemes.versions(c.get('mode'), name); // 404 for a scheme that does not exist
+    return c.json(await auditPage(db, { mode: c.get('mode'), scheme: name, limit: 200 }));
   });
 
   // Synchronous while key, active version, stored state and body are at hand: no promise per request.

@@ -1,6 +1,7 @@
 // /v1/routes and /v1/rates: stored route state, rate tables and p2p pools.
 import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
+import { audit } from '../audit.js';
 import type { Database } from '../db/schema.js';
 import { body, nameParam, type AppEnv } from '../http.js';
 import { notFound, Problem } from '../problem.js';
@@ -18,14 +19,25 @@ export function routeStateRoutes(db: Kysely<Database>, states: StateSnapshots, n
     const route = nameParam(c, 'route');
     const patch = await body<RoutePatch>(c, 'RoutePut');
     refuse(routePatchErrors(patch));
-    return c.json(await states.transaction((trx) => putRoute(trx, c.get('mode'), route, patch)));
+    const mode = c.get('mode');
+    const saved = await states.transaction(async (trx) => {
+      const row = await putRoute(trx, mode, route, patch);
+      await audit(trx, c.get('actor'), { mode, action: 'route-state-changed', route, detail: { ...patch, ...(typeof patch.balance === 'number' ? { balance: String(patch.balance) } : {}) } });
+      return row;
+    });
+    return c.json(saved);
   });
   app.get('/:route', async (c) => c.json(await getRoute(db, c.get('mode'), nameParam(c, 'route'), now())));
   app.post('/:route/p2p-payments', async (c) => {
     const payments = await body<P2PPaymentIn[]>(c, 'P2PPayments');
     refuse(poolErrors(payments).map(splitError));
     const route = nameParam(c, 'route');
-    const added = await states.transaction((trx) => addP2PPayments(trx, c.get('mode'), route, payments));
+    const mode = c.get('mode');
+    const added = await states.transaction(async (trx) => {
+      const n = await addP2PPayments(trx, mode, route, payments);
+      await audit(trx, c.get('actor'), { mode, action: 'p2p-payments-added', route, detail: { payments: payments.length } });
+      return n;
+    });
     return c.json({ route: c.req.param('route'), added }, 201);
   });
   return app;
@@ -37,7 +49,11 @@ export function rateRoutes(db: Kysely<Database>, states: StateSnapshots): Hono<A
     const rates = await body<Record<string, string>>(c, 'RatesPut');
     refuse(rateTable(rates).errors.map((e) => ({ path: pointer('', e.key), message: e.message })));
     const name = nameParam(c, 'rate_scheme');
-    await states.transaction((trx) => putRates(trx, c.get('mode'), name, rates));
+    const mode = c.get('mode');
+    await states.transaction(async (trx) => {
+      await putRates(trx, mode, name, rates);
+      await audit(trx, c.get('actor'), { mode, action: 'rates-changed', detail: { rate_scheme: name, rates } });
+    });
     return c.json({ rate_scheme: name, rates });
   });
   app.get('/', async (c) => c.json({ data: await listRates(db, c.get('mode')) }));
