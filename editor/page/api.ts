@@ -17,6 +17,8 @@ export interface VersionSummary {
   readonly message?: string;
   readonly created_at?: string;
   readonly active?: boolean;
+  /** The name of the key that saved it. */
+  readonly by?: string;
 }
 
 export interface VersionDetail {
@@ -138,6 +140,7 @@ export async function listVersions(name: string): Promise<VersionSummary[]> {
       ...(strOf(v['message']) !== undefined ? { message: strOf(v['message'])! } : {}),
       ...(strOf(v['created_at']) ? { created_at: strOf(v['created_at'])! } : {}),
       ...(typeof v['active'] === 'boolean' ? { active: v['active'] } : {}),
+      ...(isObject(v['created_by']) && strOf(v['created_by']['name']) ? { by: strOf(v['created_by']['name'])! } : {}),
     }))
     .sort((a, b) => b.version - a.version);
 }
@@ -169,6 +172,11 @@ export async function saveVersion(name: string, source: string, message: string)
   return { kind: 'unchanged', version };
 }
 
-export async function activate(name: string, version: number): Promise<void> {
-  await request('POST', `/v1/schemes/${enc(name)}/activate`, { version });
+/** Activated at once, or (the mode asks for four eyes) an activation request made for an approver to decide. */
+export type Activated = { readonly kind: 'activated' } | { readonly kind: 'requested'; readonly id: string };
+
+export async function activate(name: string, version: number): Promise<Activated> {
+  const { status, json } = await request('POST', `/v1/schemes/${enc(name)}/activate`, { version });
+  const ask = isObject(json) && isObject(json['activation_request']) ? json['activation_request'] : undefined;
+  return status === 202 && ask ? { kind: 'requested', id: strOf(ask['id']) ?? '' } : { kind: 'activated' };
 }

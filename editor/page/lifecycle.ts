@@ -175,7 +175,7 @@ export class Lifecycle {
         open.className = 'item';
         open.innerHTML = '<span class="item-name"></span><span class="item-meta"></span>';
         open.querySelector('.item-name')!.textContent = `v${v.version}${v.version === this.active ? '  ● active' : ''}`;
-        open.querySelector('.item-meta')!.textContent = [v.message, v.created_at && new Date(v.created_at).toLocaleString()].filter(Boolean).join(' · ');
+        open.querySelector('.item-meta')!.textContent = [v.message, v.by && `by ${v.by}`, v.created_at && new Date(v.created_at).toLocaleString()].filter(Boolean).join(' · ');
         open.title = `Open version ${v.version}`;
         open.addEventListener('click', () => void this.open(name, v.version));
         const act = document.createElement('button');
@@ -309,7 +309,11 @@ export class Lifecycle {
 
   async activate(name: string, version: number): Promise<void> {
     try {
-      await api.activate(name, version);
+      const done = await api.activate(name, version);
+      if (done.kind === 'requested') {
+        this.o.say(`Activation of ${name} v${version} requested (${done.id}): this mode asks another approver to approve it.`, 'ok');
+        return;
+      }
       this.active = version;
       this.o.say(`Activated ${name} v${version}.`, 'ok');
       await this.refresh();
