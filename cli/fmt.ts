@@ -1,13 +1,14 @@
-// `sluice fmt FILE... [--write | --check]`
+// `sluice fmt FILE... [--write | --check | --diff]`
 import { format } from '../grammar/format.js';
 import { parseArgs } from './args.js';
 import { printDiagnostics } from './diagnostics.js';
 import { EXIT, readText, writeText, type Output } from './io.js';
+import { unifiedDiff } from './unified-diff.js';
 
-export const FMT_USAGE = 'sluice fmt FILE... [--write | --check]';
+export const FMT_USAGE = 'sluice fmt FILE... [--write | --check | --diff]';
 
 export function fmtCommand(argv: readonly string[], io: Output): number {
-  const parsed = parseArgs(argv, ['write', 'check'], []);
+  const parsed = parseArgs(argv, ['write', 'check', 'diff'], []);
   if (!parsed.ok || parsed.args.positional.length === 0) {
     io.err(`sluice fmt: ${parsed.ok ? 'no files given' : parsed.message}\nusage: ${FMT_USAGE}\n`);
     return EXIT.usage;
@@ -28,6 +29,11 @@ function fmtFile(file: string, flags: ReadonlySet<string>, io: Output): number {
   if (!result.ok) {
     printDiagnostics(file, result.diagnostics, io);
     return EXIT.failed;
+  }
+  if (flags.has('diff')) {
+    // A unified diff of what --write would change; exit 1 when there is any, as --check.
+    io.out(unifiedDiff(source.text, result.text, `${file}`, `${file} (formatted)`));
+    return result.text === source.text ? EXIT.ok : EXIT.failed;
   }
   if (flags.has('check')) {
     if (result.text === source.text) return EXIT.ok;

@@ -10,6 +10,7 @@ import { serveCommand, SERVE_USAGE } from './serve.js';
 import { simulateCommand, SIMULATE_USAGE } from './simulate.js';
 import { testCommand, TEST_USAGE } from './test-cases.js';
 import { EXIT, stdio, type Output } from './io.js';
+import { version } from './version.js';
 
 type Command = (argv: readonly string[], io: Output) => number | Promise<number>;
 
@@ -28,11 +29,15 @@ const COMMANDS: ReadonlyMap<string, { run: Command; usage: string; summary: stri
 
 function usage(): string {
   const lines = [...COMMANDS.values()].map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
-  return `usage: sluice COMMAND ...\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: sluice COMMAND ...    (sluice --version: the version)\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || rest.includes('--version')) {
+    io.out(`sluice ${version()}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.out(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;

@@ -6,14 +6,15 @@ import { EXIT, readJson, readText, type Output } from './io.js';
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; exit: number };
 
-export function loadScheme(file: string, io: Output): Loaded<CompiledScheme> {
+/** `quiet`: errors only on stderr, no warnings (a hook or CI log that has seen them). */
+export function loadScheme(file: string, io: Output, quiet = false): Loaded<CompiledScheme> {
   const source = readText(file);
   if (!source.ok) {
     io.err(`sluice: ${source.message}\n`);
     return { ok: false, exit: EXIT.usage };
   }
   const result = compile(source.text);
-  printDiagnostics(file, result.diagnostics, io);
+  printDiagnostics(file, quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics, io);
   if (hasErrors(result.diagnostics) || !result.scheme) return { ok: false, exit: EXIT.failed };
   return { ok: true, value: result.scheme };
 }
