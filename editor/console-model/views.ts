@@ -1,6 +1,6 @@
 // The page's views and their addresses: `#/editor` (the default), `#/requests`,
-// `#/requests/ID`, `#/routes`, `#/simulation`, `#/webhooks`.
-export type Tab = 'editor' | 'requests' | 'routes' | 'simulation' | 'webhooks';
+// `#/requests/ID`, `#/routes`, `#/simulation`, `#/webhooks`, `#/changes`.
+export type Tab = 'editor' | 'requests' | 'routes' | 'simulation' | 'webhooks' | 'changes';
 export type View = { readonly name: Tab } | { readonly name: 'request'; readonly id: string };
 
 export function viewOf(hash: string): View {
@@ -21,6 +21,7 @@ export function viewOf(hash: string): View {
     case 'routes':
     case 'simulation':
     case 'webhooks':
+    case 'changes':
       return { name: head };
     default:
       return { name: 'editor' };
@@ -32,5 +33,5 @@ export function tabOf(v: View): Tab {
   return v.name === 'request' ? 'requests' : v.name;
 }
 
-/** Alt+1..5 */
-export const VIEW_KEYS: readonly Tab[] = ['editor', 'requests', 'routes', 'simulation', 'webhooks'];
+/** Alt+1..6 */
+export const VIEW_KEYS: readonly Tab[] = ['editor', 'requests', 'routes', 'simulation', 'webhooks', 'changes'];

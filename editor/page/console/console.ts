@@ -1,6 +1,7 @@
 // The console beside the editor, in the same page: payout requests, a request's payouts and
-// events, route state with rates and payout points, the simulation view, and merchant webhooks.
-// Views follow the address's hash (so Back works and a request can be linked); Alt+1..5 switch
+// events, route state with rates and payout points, the simulation view, merchant webhooks, and
+// changes (activation requests and the audit trail).
+// Views follow the address's hash (so Back works and a request can be linked); Alt+1..6 switch
 // between them.
 import { tabOf, viewOf, VIEW_KEYS, type View } from '../../console-model/views.js';
 import { $, type Say } from './dom.js';
@@ -8,6 +9,7 @@ import { RequestsPage, RequestView } from './requests-page.js';
 import { RoutesPage } from './routes-page.js';
 import { SimulationPage } from './simulation-page.js';
 import { WebhooksPage } from './webhooks-page.js';
+import { ChangesPage } from './changes-page.js';
 import './console.css';
 
 export interface ConsoleDeps {
@@ -24,6 +26,7 @@ export class Console {
   readonly routes: RoutesPage;
   readonly simulation: SimulationPage;
   readonly webhooks: WebhooksPage;
+  readonly changes: ChangesPage;
   view: View = { name: 'editor' };
 
   constructor(private readonly d: ConsoleDeps) {
@@ -32,6 +35,7 @@ export class Console {
     this.routes = new RoutesPage(d.say);
     this.simulation = new SimulationPage(d);
     this.webhooks = new WebhooksPage(d.say);
+    this.changes = new ChangesPage(d.say);
     addEventListener('hashchange', () => this.route());
     this.route();
   }
@@ -54,6 +58,7 @@ export class Console {
       ['view-routes', v.name === 'routes'],
       ['view-simulation', v.name === 'simulation'],
       ['view-webhooks', v.name === 'webhooks'],
+      ['view-changes', v.name === 'changes'],
     ] as const)
       $(id).hidden = !on;
     switch (v.name) {
@@ -75,6 +80,9 @@ export class Console {
       case 'webhooks':
         this.webhooks.show();
         break;
+      case 'changes':
+        this.changes.show();
+        break;
     }
     document.title = `Sluice · ${tab[0]!.toUpperCase()}${tab.slice(1)}`;
   }
@@ -85,12 +93,13 @@ export class Console {
     if (this.view.name === 'routes') void this.routes.refresh();
     if (this.view.name === 'simulation') void this.simulation.show();
     if (this.view.name === 'webhooks') void this.webhooks.refresh();
+    if (this.view.name === 'changes') void this.changes.refresh();
   }
 
   /** The console's keys; true when the key was used. */
   key(e: KeyboardEvent): boolean {
     const mod = e.ctrlKey || e.metaKey;
-    if (e.altKey && !mod && !e.shiftKey && /^Digit[1-5]$/.test(e.code)) {
+    if (e.altKey && !mod && !e.shiftKey && /^Digit[1-6]$/.test(e.code)) {
       location.hash = `#/${VIEW_KEYS[Number(e.code.slice(5)) - 1]}`;
       return true;
     }
