@@ -9,6 +9,7 @@ import type { CompiledScheme } from '../compiler/compile.js';
 import { minorUnits } from '../runtime/currencies.js';
 import { decideParsedState } from '../runtime/decide-request.js';
 import { decisionJson } from '../runtime/decision-json.js';
+import { schemeRequestOf } from '../runtime/scheme-request.js';
 import { nextStep, payable, requestStatus, type NextStep } from '../runtime/payout-run.js';
 import { IN_FLIGHT_PAYOUT_STATUSES } from '../runtime/payout-status.js';
 import { parseDecimal, roundedText, type Rat } from '../runtime/rational.js';
@@ -80,16 +81,7 @@ export async function pointScheme(db: Kysely<Database>, mode: Mode, pointId: str
 
 /** The request the scheme decides, built from the gateway's attributes; `created_at` fixed at arrival. */
 function schemeRequest(attrs: PayoutRequestAttributes, mode: Mode, createdAt: Date): Record<string, unknown> {
-  return {
-    amount: attrs.point_amount,
-    currency: attrs.point_currency,
-    service: attrs.service,
-    point: attrs.point_id,
-    created_at: createdAt.toISOString(),
-    test_mode: mode === 'test',
-    ...(attrs.country === undefined ? {} : { country: attrs.country }),
-    fields: attrs.fields ?? {},
-  };
+  return schemeRequestOf(attrs, mode === 'test', createdAt.toISOString());
 }
 
 /** The key's mode decides test or live: a body that says otherwise is refused, never obeyed. */

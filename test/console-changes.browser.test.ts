@@ -62,6 +62,11 @@ describe.skipIf(!hasChromium)('changes view: four eyes and the audit trail', () 
     await v2.waitFor();
     expect(await v2.textContent()).toContain('by ana');
     await v2.locator('button', { hasText: 'Activate' }).click();
+    // The dialog: the fee's change against the active v1, and under four eyes a request, not an activation.
+    await page.waitForSelector('#activate-dialog[open]');
+    await expect.poll(() => page.textContent('#activate-review')).toMatch(/fee\s+1\.00 → 0\.80/);
+    expect(await page.textContent('#activate-confirm')).toBe('Request activation');
+    await page.click('#activate-confirm');
     await expect.poll(() => page.locator('#status-message').textContent()).toContain('Activation of four_eyes v2 requested');
     const pending = await call(service.url, keys.author, 'GET', '/v1/activation-requests?status=pending');
     const asked = (pending.json['data'] as { id: string; version: number; requested_by: { name: string } }[])[0]!;

@@ -29,3 +29,30 @@ describe('changes model', () => {
     expect(mayDecide(r, null).ok).toBe(true);
   });
 });
+
+describe('activation review', () => {
+  const source = (fee: string) => `scheme rev\nmode test\nroute a EUR fee ${fee}\nroute b EUR fee 1.00\nservice s {\n  cost a, b\n}\n`;
+  const recent = (scheme: string | null, amount: string) => ({
+    attributes: { scheme, point_amount: amount, point_id: 'pop', point_currency: 'EUR', service: 's', created_at: '2026-12-01T10:00:00Z', fields: {} },
+  });
+
+  it("decides the scheme's recent payout requests again with both versions and counts what moves", async () => {
+    const { reviewActivation } = await import('../editor/console-model/activation.js');
+    const r = reviewActivation('rev', { version: 1, source: source('0.50') }, { version: 2, source: source('2.00') }, [recent('rev', '10.00'), recent('other', '10.00'), recent('rev', '20.00')]);
+    if ('error' in r) throw new Error(r.error);
+    expect(r.traffic).toBe('the 2 most recent payout requests this scheme decided');
+    expect(r.changed).toBe(true);
+    expect(r.markdown).toMatch(/fee\s+0\.50 → 2\.00/);
+    expect(r.markdown).toMatch(/2 of 2 decisions change/);
+  });
+
+  it('falls back to sample requests, and says when nothing is active yet', async () => {
+    const { reviewActivation } = await import('../editor/console-model/activation.js');
+    const r = reviewActivation('rev', { version: 1, source: source('0.50') }, { version: 2, source: source('0.50').replace('fee 0.50', 'fee 0.5') }, []);
+    if ('error' in r) throw new Error(r.error);
+    expect(r.traffic).toMatch(/^200 sample requests/);
+    expect(r.changed).toBe(false);
+    expect(reviewActivation('rev', null, { version: 1, source: source('1.00') }, [])).toMatchObject({ markdown: 'No version of rev is active: v1 will be the first.' });
+    expect(reviewActivation('rev', null, { version: 1, source: 'scheme rev\nservice {' }, [])).toEqual({ error: 'v1 does not compile here' });
+  });
+});

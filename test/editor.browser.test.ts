@@ -67,6 +67,7 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     });
     expect(res.status).toBe(201);
     const { key } = (await res.json()) as { key: string };
+    testKey = key;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark' });
     page.on('console', (m) => {
@@ -86,6 +87,7 @@ describe.skipIf(!hasChromium)('browser editor', () => {
   const status = () => page.textContent('#status-diagnostics');
   const message = () => page.textContent('#status-message');
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name) });
+  let testKey = '';
 
   it('shows a mistake as a marker on its line, and clears it once fixed', async () => {
     await page.click('#editor .view-lines');
@@ -252,9 +254,26 @@ describe.skipIf(!hasChromium)('browser editor', () => {
     await page.keyboard.press('Escape');
     expect(await page.isHidden('#diff')).toBe(true);
 
-    // Activate v2 from the versions list.
+    // Activate from the versions list: the dialog shows what changes against the active version
+    // and the decision impact on sample traffic (no payout requests yet), then activates.
+    // v1 first: nothing is active yet, so there is nothing to compare with.
+    await page.click('#version-list li:last-child button.small');
+    await page.waitForSelector('#activate-dialog[open]');
+    await expect.poll(() => page.textContent('#activate-review')).toBe('No version of browser_demo is active: v1 will be the first.');
+    await page.click('#activate-confirm');
+    await expect.poll(message, { timeout: 15_000 }).toMatch(/Activated browser_demo v1/);
     await page.click('#version-list li:first-child button.small');
+    await page.waitForSelector('#activate-dialog[open]');
+    expect(await page.textContent('#activate-title')).toBe('Activate browser_demo v2');
+    await expect.poll(() => page.textContent('#activate-review'), { timeout: 15_000 }).toMatch(/route bankco_eur[\s\S]*fee\s+1\.00 → 0\.80/);
+    expect(await page.textContent('#activate-traffic')).toMatch(/Decision impact on 200 sample requests made from the scheme/);
+    expect(await page.textContent('#activate-review')).toMatch(/Decision impact/);
+    await page.fill('#activate-message', 'bankco is cheaper now');
+    await page.screenshot({ path: join(import.meta.dirname, '..', 'docs', 'editor-activate.png') });
+    await page.click('#activate-confirm');
     await expect.poll(message, { timeout: 15_000 }).toMatch(/Activated browser_demo v2/);
+    const history = await fetch(`${service.url}/v1/schemes/browser_demo/history`, { headers: { authorization: `Bearer ${testKey}` } });
+    expect(((await history.json()) as { data: { action: string; message: string }[] }).data[0]).toMatchObject({ action: 'activated', message: 'bankco is cheaper now' });
     // Only the refused save's 422 shows in the console; no script error anywhere.
     const errors = evalBlocked ? consoleErrors.filter((e) => !/Error compiling schema|unsafe-eval|Content Security Policy/i.test(e)) : consoleErrors;
     expect(errors).toEqual([expect.stringMatching(/status of 422/)]);

@@ -175,8 +175,8 @@ export async function saveVersion(name: string, source: string, message: string)
 /** Activated at once, or (the mode asks for four eyes) an activation request made for an approver to decide. */
 export type Activated = { readonly kind: 'activated' } | { readonly kind: 'requested'; readonly id: string };
 
-export async function activate(name: string, version: number): Promise<Activated> {
-  const { status, json } = await request('POST', `/v1/schemes/${enc(name)}/activate`, { version });
+export async function activate(name: string, version: number, message = ''): Promise<Activated> {
+  const { status, json } = await request('POST', `/v1/schemes/${enc(name)}/activate`, message ? { version, message } : { version });
   const ask = isObject(json) && isObject(json['activation_request']) ? json['activation_request'] : undefined;
   return status === 202 && ask ? { kind: 'requested', id: strOf(ask['id']) ?? '' } : { kind: 'activated' };
 }

@@ -2,6 +2,7 @@
 // compare any two versions (or a version and the editor) in Monaco's diff editor. The Versions
 // list follows the scheme the editor would save under; saving a draft into a stored scheme the
 // editor did not open asks first.
+import { ActivationDialog } from './activation-dialog.js';
 import { diffSchemes } from '../../compiler/diff/diff.js';
 import { renderDiff } from '../../compiler/diff/render.js';
 import { parse } from '../../grammar/parse.js';
@@ -32,6 +33,7 @@ export interface LifecycleOptions {
     readonly saveOther: HTMLElement;
     readonly saveOtherOk: HTMLInputElement;
     readonly saveConfirm: HTMLButtonElement;
+    readonly activateDialog: HTMLDialogElement;
   };
   /** The editor holds the sample a first visit starts with (no draft was kept). */
   readonly fresh: boolean;
@@ -307,9 +309,12 @@ export class Lifecycle {
     }
   }
 
+  /** After the Activate dialog's review and confirmation. */
   async activate(name: string, version: number): Promise<void> {
     try {
-      const done = await api.activate(name, version);
+      const message = await new ActivationDialog(this.o.el.activateDialog).confirm(name, version, this.active);
+      if (message === null) return;
+      const done = await api.activate(name, version, message);
       if (done.kind === 'requested') {
         this.o.say(`Activation of ${name} v${version} requested (${done.id}): this mode asks another approver to approve it.`, 'ok');
         return;

@@ -182,6 +182,7 @@ const lifecycle = new Lifecycle({
     saveOther: $('save-other'),
     saveOtherOk: $<HTMLInputElement>('save-other-ok'),
     saveConfirm: $<HTMLButtonElement>('save-confirm'),
+    activateDialog: $<HTMLDialogElement>('activate-dialog'),
   },
   fresh: draft === null,
   say,
