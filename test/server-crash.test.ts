@@ -78,7 +78,8 @@ describe.each(targets)('crash recovery on $name', (target) => {
       }
       expect(results.filter((r) => r.attributes.status === 'processed')).toHaveLength(N);
       // Only PostgreSQL's run must show a resumed request: none was found half done on PGlite here.
-      if (target.name === 'PostgreSQL') expect(second.output(), 'some request was caught half done and resumed').toMatch(/resumed payout request/);
+      // Log lines reach stdout in batches (at least once a second): wait for the line, not for a read.
+      if (target.name === 'PostgreSQL') await expect.poll(() => second.output(), { message: 'some request was caught half done and resumed', timeout: 5_000 }).toMatch(/resumed payout request/);
       for (const route of ['flaky_eur', 'steady_eur'] as const) {
         const state = (await api(second.url, key, 'GET', `/v1/routes/${route}`)).body;
         expect(cents(state.balance), `${route}\n${second.output()}`).toBe(cents(START[route]) - cost[route]);
