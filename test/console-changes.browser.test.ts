@@ -106,6 +106,12 @@ describe.skipIf(!hasChromium)('changes view: four eyes and the audit trail', () 
     await page.click('#audit-filters button[type="submit"]');
     await expect.poll(async () => (await page.locator('#audit-rows tr').allTextContents()).every((r) => r.includes('saved four_eyes'))).toBe(true);
     expect(await page.locator('#audit-rows tr').count()).toBe(2);
+    // A scheme's history: every kind of entry, only that scheme's.
+    await page.selectOption('#audit-action', '');
+    await page.fill('#audit-scheme', 'four_eyes');
+    await page.click('#audit-filters button[type="submit"]');
+    await expect.poll(async () => (await page.locator('#audit-rows tr').allTextContents()).length).toBe(5);
+    expect((await page.locator('#audit-rows tr').allTextContents()).every((r) => r.includes('four_eyes'))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
