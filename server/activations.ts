@@ -3,7 +3,7 @@
 // the version active before. The audit trail records each step.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { actorJson, audit } from './audit.js';
+import { audit } from './audit.js';
 import type { ActivationStatus, Database, Mode } from './db/schema.js';
 import type { KeyIdentity } from './keys.js';
 import { notFound, Problem } from './problem.js';
@@ -166,4 +166,3 @@ export class Activations {
   }
 }
 
-export { actorJson };

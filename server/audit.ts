@@ -31,13 +31,6 @@ export interface AuditEntry {
   readonly detail?: Record<string, unknown>;
 }
 
-/** An actor as the trail and the answers show it. */
-export function actorJson(a: Actor): { id: string; name: string; role: string | null } | { admin: true } | { system: true } {
-  if (a === 'admin') return { admin: true };
-  if (a === 'system') return { system: true };
-  return { id: a.id, name: a.name, role: a.role };
-}
-
 export async function audit(db: Kysely<Database>, actor: Actor, e: AuditEntry): Promise<void> {
   await db
     .insertInto('audit')

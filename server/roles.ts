@@ -16,8 +16,6 @@ const RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
 
 export const rightsOf = (role: Role | null): readonly Right[] => (role === null ? EVERY_RIGHT : RIGHTS[role]);
 
-export const isRole = (v: unknown): v is Role => (ROLES as readonly unknown[]).includes(v);
-
 /**
  * What a route asks of a key: a right (`activate`: authoring or approving, as the mode's
  * four-eyes setting decides in the handler), or none (`admin`: the admin key alone); and whether
