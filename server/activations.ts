@@ -22,6 +22,7 @@ function requestJson(r: NonNullable<RequestRow>): Record<string, unknown> {
     scheme: r.scheme,
     version: r.version,
     from_version: r.from_version,
+    rollback: r.rollback,
     status: r.status,
     message: r.message,
     requested_by: { id: r.requested_by_id, name: r.requested_by_name },
@@ -63,7 +64,7 @@ export class Activations {
    */
   async activate(mode: Mode, scheme: string, version: number, key: KeyIdentity, message: string | undefined, rollback = false): Promise<ActivationOutcome> {
     const { require_approval } = await this.settings(mode);
-    if (require_approval) return { kind: 'requested', request: await this.request(mode, scheme, version, key, message) };
+    if (require_approval) return { kind: 'requested', request: await this.request(mode, scheme, version, key, message, rollback) };
     if (!rightsOf(key.role).includes('approve')) {
       throw new Problem(403, 'forbidden', `a key with the ${key.role} role may not activate; an approver may (or, with require_approval, it may ask for activation)`, { role: key.role, right: 'approve' });
     }
@@ -88,7 +89,7 @@ export class Activations {
     return from;
   }
 
-  private async request(mode: Mode, scheme: string, version: number, key: KeyIdentity, message: string | undefined): Promise<Record<string, unknown>> {
+  private async request(mode: Mode, scheme: string, version: number, key: KeyIdentity, message: string | undefined, rollback: boolean): Promise<Record<string, unknown>> {
     await this.schemes.version(mode, scheme, version);
     const id = `ar_${randomUUID()}`;
     await this.db.transaction().execute(async (trx) => {
@@ -100,9 +101,9 @@ export class Activations {
       const from = await this.schemes.activeVersion(trx, mode, scheme);
       await trx
         .insertInto('activation_requests')
-        .values({ id, mode, scheme, version, from_version: from, status: 'pending', message: message ?? null, requested_by_id: key.id, requested_by_name: key.name })
+        .values({ id, mode, scheme, version, from_version: from, rollback, status: 'pending', message: message ?? null, requested_by_id: key.id, requested_by_name: key.name })
         .execute();
-      await audit(trx, key, { mode, action: 'activation-requested', scheme, version, message, detail: { request: id, from_version: from } });
+      await audit(trx, key, { mode, action: 'activation-requested', scheme, version, message, detail: { request: id, from_version: from, rollback } });
     });
     return requestJson((await this.row(mode, id))!);
   }
@@ -129,7 +130,7 @@ export class Activations {
    */
   async approve(mode: Mode, id: string, key: KeyIdentity, message: string | undefined): Promise<Record<string, unknown>> {
     const r = await this.undecided(mode, id, key, 'approve');
-    await this.schemes.activate(mode, r.scheme, r.version, { actor: key, action: 'activation-approved', message, detail: { request: id, requested_by: { id: r.requested_by_id, name: r.requested_by_name } } }, async (trx, before) => {
+    await this.schemes.activate(mode, r.scheme, r.version, { actor: key, action: 'activation-approved', message, detail: { request: id, rollback: r.rollback, requested_by: { id: r.requested_by_id, name: r.requested_by_name } } }, async (trx, before) => {
       const current = await trx.selectFrom('activation_requests').select('status').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
       if (current.status !== 'pending') throw new Problem(409, 'already-decided', `activation request '${id}' is ${current.status} already`);
       if (before !== r.from_version) {

@@ -168,6 +168,16 @@ describe.each(backends())('roles, audit and four-eyes on $name', (backend) => {
     const entry = ((await author!.get('/v1/schemes/roles_a/history')).body.data as { action: string; version: number; message: string }[])[0];
     expect(entry).toMatchObject({ action: 'rolled-back', version: 1, message: 'v2 misroutes' });
     expect((await author!.post('/v1/schemes/roles_a/rollback', {})).status).toBe(403);
+    // Under four eyes a rollback is a request too, marked as one.
+    await admin.put('/v1/settings/test', { require_approval: true });
+    const asked = await approver!.post('/v1/schemes/roles_a/rollback', { message: 'back again' });
+    expect(asked.status).toBe(202);
+    expect(asked.body.activation_request).toMatchObject({ version: 2, from_version: 1, rollback: true, status: 'pending' });
+    const approved = await keys['approver2']!.post(`/v1/activation-requests/${asked.body.activation_request.id}/approve`, {});
+    expect(approved.body).toMatchObject({ status: 'approved', rollback: true });
+    const last = ((await author!.get('/v1/schemes/roles_a/history')).body.data as { action: string; version: number; detail: { rollback: boolean } }[])[0];
+    expect(last).toMatchObject({ action: 'activation-approved', version: 2, detail: { rollback: true } });
+    await admin.put('/v1/settings/test', { require_approval: false });
     await author!.post('/v1/schemes/roles_b/versions', { source: SCHEME('roles_b') });
     await approver!.post('/v1/schemes/roles_b/activate', { version: 1 });
     const none = await approver!.post('/v1/schemes/roles_b/rollback', {});

@@ -269,6 +269,7 @@ const governance: Migration = {
       .addColumn('scheme', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('from_version', 'integer')
+      .addColumn('rollback', 'boolean', (c) => c.notNull().defaultTo(false))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('message', 'text')
       .addColumn('requested_by_id', 'text', (c) => c.notNull())

@@ -224,6 +224,8 @@ export interface ActivationRequestTable {
   version: number;
   /** The version active when it was asked for: approving it after another activation is refused (stale). */
   from_version: number | null;
+  /** Asked by a rollback: back to the version active before. */
+  rollback: ColumnType<boolean, boolean | undefined, boolean>;
   status: ActivationStatus;
   message: string | null;
   requested_by_id: string;
