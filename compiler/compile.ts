@@ -7,6 +7,7 @@ import type { FieldKind } from '../runtime/request.js';
 import type { TraceTable } from '../runtime/trace.js';
 import type { RouteDef, SchemeSettings } from '../runtime/types.js';
 import { validatorOf } from '../runtime/validation.js';
+import { fastReaderOf, type FastReader } from '../runtime/fast-request.js';
 import { checkSource } from './check.js';
 import { generate } from './codegen.js';
 import { fieldKindsOf, routesOf, settingsOf } from './lower.js';
@@ -26,6 +27,8 @@ export interface CompiledScheme {
   readonly validate: RequestValidator;
   /** The same check, with the amount it read (validate is derived from it). */
   readonly read: RequestReader;
+  /** Reads a plainly valid request in one pass (runtime/fast-request.ts); undefined for a schema it does not know. */
+  readonly fast: FastReader | undefined;
   readonly fieldKinds: ReadonlyMap<string, FieldKind>;
   /** Decides without building a trace. */
   readonly program: Program;
@@ -56,6 +59,7 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
   let traced: Program | undefined;
   let table: TraceTable | undefined;
   const read = requestReader(schema);
+  const fieldKinds = fieldKindsOf(ast);
   return {
     settings,
     ast,
@@ -64,7 +68,8 @@ export function compileAst(ast: A.SchemeFile): CompiledScheme {
     schema,
     read,
     validate: validatorOf(read),
-    fieldKinds: fieldKindsOf(ast),
+    fast: fastReaderOf(schema, fieldKinds),
+    fieldKinds,
     program: programOf(ast, false, settings),
     get traced() {
       return (traced ??= programOf(ast, true, settings));

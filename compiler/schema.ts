@@ -4,7 +4,7 @@
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import type * as A from '../grammar/ast.js';
-import { REQUEST_PROPERTIES, REQUIRABLE, type JsonSchema } from '../runtime/attributes.js';
+import { FIELD_SCHEMAS, REQUEST_PROPERTIES, REQUIRABLE, type JsonSchema } from '../runtime/attributes.js';
 import { REQUEST_FORMATS, requestReaderOf, type RequestReader } from '../runtime/validation.js';
 
 export type { RequestReader, RequestValidator, ValidationError } from '../runtime/validation.js';
@@ -24,18 +24,7 @@ export function requestAjv(code?: Options['code']): Ajv {
 const ajv = requestAjv();
 
 function fieldSchema(f: A.FieldStmt): JsonSchema {
-  switch (f.type) {
-    case 'int':
-      return { type: 'integer' };
-    case 'decimal':
-      return { anyOf: [{ type: 'number' }, { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }] };
-    case 'string':
-      return { type: 'string' };
-    case 'bool':
-      return { type: 'boolean' };
-    case 'one_of':
-      return { type: 'string', enum: [...new Set(f.values.map((v) => v.value))] };
-  }
+  return f.type === 'one_of' ? { type: 'string', enum: [...new Set(f.values.map((v) => v.value))] } : FIELD_SCHEMAS[f.type];
 }
 
 /** The request properties the scheme's `require` lines name that `require` may name (the checker reports the others). */

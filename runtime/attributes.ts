@@ -9,6 +9,7 @@
 // here does not type-check until it has its entry there. Adding one: an entry here and its
 // schema in REQUEST_PROPERTIES, its Request field (types.ts) filled by toRequest (request.ts),
 // its doc (language/docs.ts), and LANGUAGE.md.
+import type { FieldKind } from './strategy-names.js';
 import type { FieldValue, Request } from './types.js';
 
 /** A JSON Schema (2020-12) or a part of one. */
@@ -92,6 +93,14 @@ export const REQUEST_PROPERTIES: Readonly<Record<string, { readonly schema: Json
   attempt: { schema: { type: 'integer', minimum: 1 } },
   exclude: { schema: { type: 'array', items: { type: 'string' } } },
   last_error: { schema: { type: 'string' }, requirable: true },
+};
+
+/** A declared field's schema by its type; a `one_of` field's is a string with its values as an enum. */
+export const FIELD_SCHEMAS: Readonly<Record<Exclude<FieldKind, 'one_of'>, JsonSchema>> = {
+  int: { type: 'integer' },
+  decimal: { anyOf: [{ type: 'number' }, { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }] },
+  string: { type: 'string' },
+  bool: { type: 'boolean' },
 };
 
 /** The request properties `require` may name (LANGUAGE.md §2), in the table's order. */

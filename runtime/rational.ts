@@ -50,6 +50,8 @@ export function parseDecimal(text: string): Rat | undefined {
 // regular expression, reduced in double arithmetic, and only the reduced parts made bigints
 // (a bigint gcd costs more than the rest of a parse). Undefined hands the text to longDecimal.
 const SAFE_DIGITS = 15;
+/** 10^k as doubles, k ≤ 15 (exact): `10 ** k` with k unknown is a call to pow. */
+const POW10_NUMBERS: readonly number[] = Array.from({ length: SAFE_DIGITS + 1 }, (_, k) => 10 ** k);
 
 function shortDecimal(text: string): Rat | undefined {
   const negative = text.charCodeAt(0) === 45; // '-'
@@ -66,7 +68,13 @@ function shortDecimal(text: string): Rat | undefined {
     else return undefined;
   }
   if (digits === 0 || digits > SAFE_DIGITS || point === 0 || point === digits) return undefined;
-  const d = point < 0 ? 1 : 10 ** (digits - point);
+  const r = ratOfScaled(n, point < 0 ? 0 : digits - point);
+  return negative ? neg(r) : r;
+}
+
+/** n / 10^places in lowest terms, for a safe integer n ≥ 0 of at most fifteen digits: reduced in doubles, then made bigints. */
+export function ratOfScaled(n: number, places: number): Rat {
+  const d = POW10_NUMBERS[places]!;
   let a = n;
   let b = d;
   while (b !== 0) {
@@ -74,7 +82,7 @@ function shortDecimal(text: string): Rat | undefined {
     a = b;
     b = r;
   }
-  return { n: BigInt(negative ? -(n / a) : n / a), d: d === a ? 1n : BigInt(d / a) };
+  return { n: BigInt(n / a), d: d === a ? 1n : BigInt(d / a) };
 }
 
 function longDecimal(text: string): Rat | undefined {

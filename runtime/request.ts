@@ -2,7 +2,7 @@
 // `hour` and `weekday` derived from `created_at` (UTC), the amount's integer views computed once.
 import { WEEKDAYS } from './attributes.js';
 import { minorUnits } from './currencies.js';
-import { amountViews } from './int.js';
+import { amountViews, type Int } from './int.js';
 import { parseJsonDecimal, type Rat } from './rational.js';
 import type { FieldKind } from './strategy-names.js';
 import type { FieldValue, Request } from './types.js';
@@ -26,9 +26,6 @@ function fieldValue(kind: FieldKind, v: unknown): FieldValue | undefined {
 
 /** Assumes `json` passed the scheme's request schema (compiler/schema.ts); `amount` is its amount when already read (RequestReader). */
 export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap<string, FieldKind>, amount: Rat = parseJsonDecimal(json['amount'])!): Request {
-  const created = str(json['created_at']);
-  const createdAt = created === undefined ? undefined : Date.parse(created);
-  const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
   const rawFields = (json['fields'] ?? {}) as Record<string, unknown>;
   const fields = new Map<string, FieldValue>();
   for (const [name, kind] of fieldKinds) {
@@ -39,12 +36,28 @@ export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap
   const currency = json['currency'] as string;
   const scale = minorUnits(currency);
   const { units, micros } = amountViews(amount, scale);
+  return assembleRequest(json, { amount, scale, units, micros }, fields);
+}
+
+/** The amount and its views, as toRequest computes them (fast-request.ts reads them from the digits). */
+export interface AmountRead {
+  readonly amount: Rat;
+  readonly scale: number;
+  readonly units: Int;
+  readonly micros: number;
+}
+
+/** The Request of a valid request's JSON, its amount and fields read: one place builds every Request, so all share one shape. */
+export function assembleRequest(json: Record<string, unknown>, a: AmountRead, fields: ReadonlyMap<string, FieldValue>): Request {
+  const created = str(json['created_at']);
+  const createdAt = created === undefined ? undefined : Date.parse(created);
+  const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
   return {
-    amount,
-    scale,
-    units,
-    micros,
-    currency,
+    amount: a.amount,
+    scale: a.scale,
+    units: a.units,
+    micros: a.micros,
+    currency: json['currency'] as string,
     service: json['service'] as string,
     country: str(json['country']),
     point: str(json['point']),

@@ -7,6 +7,7 @@ import ucs2length from 'ajv/dist/runtime/ucs2length.js';
 import uri from 'ajv/dist/runtime/uri.js';
 import validationError from 'ajv/dist/runtime/validation_error.js';
 import { decideRequest, type DecidableScheme, type DecideOptions, type InvalidRequest } from './decide-request.js';
+import { fastReaderOf } from './fast-request.js';
 import { instantiateProgram, type MoneyLiterals, type Program, type ProgramCode } from './program.js';
 import type { FieldKind } from './request.js';
 import { expandTrace, type TraceTable } from './trace.js';
@@ -68,12 +69,14 @@ export function standaloneScheme(emitted: EmittedScheme): StandaloneScheme {
   const { settings, money } = emitted;
   const read = requestReaderOf(emitted.validator(ajvRequire, REQUEST_FORMATS));
   let traced: Program | undefined;
+  const fieldKinds = new Map(emitted.fieldKinds);
   const scheme: StandaloneScheme = {
     settings,
     schema: emitted.schema,
     read,
     validate: validatorOf(read),
-    fieldKinds: new Map(emitted.fieldKinds),
+    fast: fastReaderOf(emitted.schema, fieldKinds),
+    fieldKinds,
     program: instantiate(emitted.program, settings, money),
     // Like the in-process compile, the traced program is built on first use.
     get traced() {

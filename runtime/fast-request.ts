@@ -1,0 +1,176 @@
+// A request read in one pass when it is plainly valid: the checks of the scheme's request schema
+// that a valid request passes, and toRequest's reading, without ajv's general walk and without
+// reading the amount twice. Whatever it is not sure of (an amount sent as a number, more decimal
+// places than the currency has, a zero amount, an object with another prototype, any failed
+// check) it leaves to the full reader, ajv then toRequest, which gives the errors. So a request
+// it reads is one the full reader would accept, read to the same Request (test/fast-request.test.ts).
+import { FIELD_SCHEMAS, REQUEST_PROPERTIES, type JsonSchema } from './attributes.js';
+import { isCountry } from './countries.js';
+import { isCurrency, minorUnits } from './currencies.js';
+import { parseDecimal, ratOfScaled } from './rational.js';
+import { assembleRequest, type AmountRead } from './request.js';
+import type { FieldKind } from './strategy-names.js';
+import type { FieldValue, Request } from './types.js';
+import { REQUEST_FORMATS } from './validation.js';
+
+/** The Request, or undefined: read it with the full reader, which says what is wrong if anything is. */
+export type FastReader = (json: unknown) => Request | undefined;
+
+interface FieldPlan {
+  readonly name: string;
+  readonly kind: FieldKind;
+  readonly required: boolean;
+  /** A `one_of` field's values. */
+  readonly values: ReadonlySet<string> | undefined;
+}
+
+interface Plan {
+  readonly required: readonly string[];
+  readonly fields: readonly FieldPlan[];
+}
+
+/** The standard properties read below, each checked as REQUEST_PROPERTIES' schema says (pinned by a test). */
+const READ_HERE: ReadonlySet<string> = new Set(['amount', 'currency', 'service', 'country', 'point', 'created_at', 'test_mode', 'attempt', 'exclude', 'last_error']);
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fast reader of a request schema (compiler/schema.ts), or undefined when the schema holds anything it does not know. */
+export function fastReaderOf(schema: JsonSchema, fieldKinds: ReadonlyMap<string, FieldKind>): FastReader | undefined {
+  const plan = planOf(schema, fieldKinds);
+  return plan && ((json) => read(json, plan));
+}
+
+function planOf(schema: JsonSchema, fieldKinds: ReadonlyMap<string, FieldKind>): Plan | undefined {
+  const props = schema['properties'] as Record<string, JsonSchema> | undefined;
+  const required = schema['required'];
+  if (schema['type'] !== 'object' || props === undefined || !Array.isArray(required)) return undefined;
+  const standard = Object.keys(props).filter((name) => name !== 'fields');
+  if (standard.length !== READ_HERE.size || standard.some((name) => !READ_HERE.has(name) || !same(props[name], REQUEST_PROPERTIES[name]?.schema))) return undefined;
+  if (!required.every((name) => typeof name === 'string' && (READ_HERE.has(name) || name === 'fields'))) return undefined;
+  const fields = fieldPlans(props['fields'], fieldKinds);
+  return fields && { required: required as string[], fields };
+}
+
+function fieldPlans(schema: JsonSchema | undefined, fieldKinds: ReadonlyMap<string, FieldKind>): FieldPlan[] | undefined {
+  const props = schema?.['properties'] as Record<string, JsonSchema> | undefined;
+  const required = (schema?.['required'] ?? []) as unknown[];
+  if (schema?.['type'] !== 'object' || props === undefined || Object.keys(props).length !== fieldKinds.size) return undefined;
+  const plans: FieldPlan[] = [];
+  for (const [name, kind] of fieldKinds) {
+    const s = props[name];
+    if (s === undefined) return undefined;
+    const values = kind === 'one_of' ? oneOfValues(s) : same(s, FIELD_SCHEMAS[kind]) ? null : undefined;
+    if (values === undefined) return undefined;
+    plans.push({ name, kind, required: required.includes(name), values: values ?? undefined });
+  }
+  return plans;
+}
+
+function oneOfValues(s: JsonSchema): ReadonlySet<string> | undefined {
+  const values = s['enum'];
+  const known = Object.keys(s).length === 2 && s['type'] === 'string' && Array.isArray(values) && values.every((v) => typeof v === 'string');
+  return known ? new Set(values as string[]) : undefined;
+}
+
+function read(json: unknown, plan: Plan): Request | undefined {
+  if (!isPlain(json)) return undefined;
+  // Own properties only (ajv's ownProperties): a plain object's inherited ones are Object.prototype's.
+  const o = json as Record<string, unknown>;
+  for (const name of plan.required) if (o[name] === undefined) return undefined;
+  const currency = o['currency'];
+  const service = o['service'];
+  if (typeof currency !== 'string' || !isCurrency(currency) || typeof service !== 'string' || service.length === 0 || !optionalsValid(o)) return undefined;
+  const amount = amountOf(o['amount'], minorUnits(currency));
+  const fields = amount && fieldsOf(o['fields'], plan.fields);
+  return fields && assembleRequest(o, amount!, fields);
+}
+
+function isPlain(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+const absentOr = (v: unknown, type: 'string' | 'boolean'): boolean => v === undefined || typeof v === type;
+
+function optionalsValid(o: Record<string, unknown>): boolean {
+  const { country, created_at: created, attempt, exclude } = o;
+  return (
+    (country === undefined || (typeof country === 'string' && isCountry(country))) &&
+    absentOr(o['point'], 'string') &&
+    absentOr(o['last_error'], 'string') &&
+    absentOr(o['test_mode'], 'boolean') &&
+    (created === undefined || (typeof created === 'string' && REQUEST_FORMATS['date-time'].validate(created))) &&
+    (attempt === undefined || (typeof attempt === 'number' && Number.isInteger(attempt) && attempt >= 1)) &&
+    (exclude === undefined || (Array.isArray(exclude) && allStrings(exclude)))
+  );
+}
+
+// By index, as ajv checks items: a hole in an array is no string.
+function allStrings(list: readonly unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') return false;
+  return true;
+}
+
+const FIFTEEN_DIGITS = 15;
+/** 10^k for k ≤ 6: `10 ** k` with k unknown is a call to pow. */
+const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
+/**
+ * A string amount of at most fifteen digits and at most `scale` decimal places, above zero; its
+ * views read from the digits (n / 10^places: units n × 10^(scale − places), millionths
+ * n × 10^(6 − places)), as amountViews computes them from the reduced fraction.
+ */
+function amountOf(v: unknown, scale: number): AmountRead | undefined {
+  if (typeof v !== 'string') return undefined;
+  let n = 0;
+  let digits = 0;
+  let point = -1;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0 && digits > 0) point = digits;
+    else return undefined;
+  }
+  const places = point < 0 ? 0 : digits - point;
+  if (digits > FIFTEEN_DIGITS || point === digits || n === 0 || places > scale || scale > 6) return undefined;
+  const units = n * POW10[scale - places]!;
+  const micros = n * POW10[6 - places]!;
+  if (units > Number.MAX_SAFE_INTEGER) return undefined;
+  return { amount: ratOfScaled(n, places), scale, units, micros: micros <= Number.MAX_SAFE_INTEGER ? micros : NaN };
+}
+
+function fieldsOf(raw: unknown, plans: readonly FieldPlan[]): Map<string, FieldValue> | undefined {
+  const fields = new Map<string, FieldValue>();
+  if (raw === undefined) return plans.some((f) => f.required) ? undefined : fields;
+  if (!isPlain(raw)) return undefined;
+  const o = raw as Record<string, unknown>;
+  for (const f of plans) {
+    const v = o[f.name];
+    if (v === undefined) {
+      if (f.required) return undefined;
+      continue;
+    }
+    const value = fieldValue(f, v);
+    if (value === undefined) return undefined;
+    fields.set(f.name, value);
+  }
+  return fields;
+}
+
+function fieldValue(f: FieldPlan, v: unknown): FieldValue | undefined {
+  switch (f.kind) {
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+    case 'decimal':
+      return typeof v === 'string' ? parseDecimal(v) : undefined;
+    case 'bool':
+      return typeof v === 'boolean' ? v : undefined;
+    case 'string':
+      return typeof v === 'string' ? v : undefined;
+    case 'one_of':
+      return typeof v === 'string' && f.values!.has(v) ? v : undefined;
+  }
+}
