@@ -7,7 +7,7 @@
 import { FIELD_SCHEMAS, REQUEST_PROPERTIES, type JsonSchema } from './attributes.js';
 import { isCountry } from './countries.js';
 import { isCurrency, minorUnits } from './currencies.js';
-import { parseDecimal, ratOfScaled } from './rational.js';
+import { parseDecimal } from './rational.js';
 import { assembleRequest, type AmountRead } from './request.js';
 import type { FieldKind } from './strategy-names.js';
 import type { FieldValue, Request } from './types.js';
@@ -139,7 +139,7 @@ function amountOf(v: unknown, scale: number): AmountRead | undefined {
   const units = n * POW10[scale - places]!;
   const micros = n * POW10[6 - places]!;
   if (units > Number.MAX_SAFE_INTEGER) return undefined;
-  return { amount: ratOfScaled(n, places), scale, units, micros: micros <= Number.MAX_SAFE_INTEGER ? micros : NaN };
+  return { exact: undefined, digits: n, places, scale, units, micros: micros <= Number.MAX_SAFE_INTEGER ? micros : NaN };
 }
 
 function fieldsOf(raw: unknown, plans: readonly FieldPlan[]): Map<string, FieldValue> | undefined {

@@ -3,7 +3,7 @@
 import { WEEKDAYS } from './attributes.js';
 import { minorUnits } from './currencies.js';
 import { amountViews, type Int } from './int.js';
-import { parseJsonDecimal, type Rat } from './rational.js';
+import { parseJsonDecimal, ratOfScaled, type Rat } from './rational.js';
 import type { FieldKind } from './strategy-names.js';
 import type { FieldValue, Request } from './types.js';
 
@@ -36,39 +36,77 @@ export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap
   const currency = json['currency'] as string;
   const scale = minorUnits(currency);
   const { units, micros } = amountViews(amount, scale);
-  return assembleRequest(json, { amount, scale, units, micros }, fields);
+  return assembleRequest(json, { exact: amount, digits: 0, places: 0, scale, units, micros }, fields);
 }
 
-/** The amount and its views, as toRequest computes them (fast-request.ts reads them from the digits). */
+/**
+ * The amount and its views, as toRequest computes them (fast-request.ts reads them from the
+ * digits): `exact` when already read, else the amount is `digits / 10^places`, made on first use.
+ */
 export interface AmountRead {
-  readonly amount: Rat;
+  readonly exact: Rat | undefined;
+  readonly digits: number;
+  readonly places: number;
   readonly scale: number;
   readonly units: Int;
   readonly micros: number;
 }
 
-/** The Request of a valid request's JSON, its amount and fields read: one place builds every Request, so all share one shape. */
-export function assembleRequest(json: Record<string, unknown>, a: AmountRead, fields: ReadonlyMap<string, FieldValue>): Request {
-  const created = str(json['created_at']);
-  const createdAt = created === undefined ? undefined : Date.parse(created);
-  const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
-  return {
-    amount: a.amount,
-    scale: a.scale,
-    units: a.units,
-    micros: a.micros,
-    currency: json['currency'] as string,
-    service: json['service'] as string,
-    country: str(json['country']),
-    point: str(json['point']),
-    createdAt: time ? time.getTime() : undefined,
-    hour: time?.getUTCHours(),
+/**
+ * The Request of a valid request's JSON, its amount and fields read: one class builds every
+ * Request, so all share one shape. The exact amount is a pair of bigints, and most decisions
+ * compare only its integer views (units, micros): it is made when first read.
+ */
+class ReadRequest implements Request {
+  readonly scale: number;
+  readonly units: Int;
+  readonly micros: number;
+  readonly currency: string;
+  readonly service: string;
+  readonly country: string | undefined;
+  readonly point: string | undefined;
+  readonly createdAt: number | undefined;
+  readonly hour: number | undefined;
+  readonly weekday: string | undefined;
+  readonly testMode: boolean;
+  readonly attempt: number;
+  readonly exclude: ReadonlySet<string>;
+  readonly lastError: string | undefined;
+  readonly fields: ReadonlyMap<string, FieldValue>;
+  #amount: Rat | undefined;
+  readonly #digits: number;
+  readonly #places: number;
+
+  constructor(json: Record<string, unknown>, a: AmountRead, fields: ReadonlyMap<string, FieldValue>) {
+    const created = str(json['created_at']);
+    const createdAt = created === undefined ? undefined : Date.parse(created);
+    const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
+    this.#amount = a.exact;
+    this.#digits = a.digits;
+    this.#places = a.places;
+    this.scale = a.scale;
+    this.units = a.units;
+    this.micros = a.micros;
+    this.currency = json['currency'] as string;
+    this.service = json['service'] as string;
+    this.country = str(json['country']);
+    this.point = str(json['point']);
+    this.createdAt = time ? time.getTime() : undefined;
+    this.hour = time?.getUTCHours();
     // getUTCDay counts from Sunday, WEEKDAYS from Monday.
-    weekday: time ? WEEKDAYS[(time.getUTCDay() + 6) % 7] : undefined,
-    testMode: json['test_mode'] === true,
-    attempt: typeof json['attempt'] === 'number' ? json['attempt'] : 1,
-    exclude: Array.isArray(json['exclude']) ? new Set(json['exclude'] as string[]) : NONE_EXCLUDED,
-    lastError: str(json['last_error']),
-    fields,
-  };
+    this.weekday = time ? WEEKDAYS[(time.getUTCDay() + 6) % 7] : undefined;
+    this.testMode = json['test_mode'] === true;
+    this.attempt = typeof json['attempt'] === 'number' ? json['attempt'] : 1;
+    this.exclude = Array.isArray(json['exclude']) ? new Set(json['exclude'] as string[]) : NONE_EXCLUDED;
+    this.lastError = str(json['last_error']);
+    this.fields = fields;
+  }
+
+  get amount(): Rat {
+    return (this.#amount ??= ratOfScaled(this.#digits, this.#places));
+  }
+}
+
+export function assembleRequest(json: Record<string, unknown>, a: AmountRead, fields: ReadonlyMap<string, FieldValue>): Request {
+  return new ReadRequest(json, a, fields);
 }
