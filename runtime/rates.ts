@@ -4,7 +4,7 @@
 import { isCurrency } from './currencies.js';
 import { norm } from './int.js';
 import { inv, ONE, parseJsonDecimal, type Rat } from './rational.js';
-import type { RateLookup, RateParts } from './types.js';
+import type { RateLookup, RateParts, State } from './types.js';
 
 export type RateTable = Required<RateLookup>;
 
@@ -19,6 +19,8 @@ export interface RateError {
 export interface RateTableResult {
   readonly table: RateTable;
   readonly errors: readonly RateError[];
+  /** A state of these rates alone, as parseState reads it: made once per table (state.ts). */
+  alone?: { readonly state: State; readonly errors: readonly string[] };
 }
 
 /**

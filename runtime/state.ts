@@ -88,6 +88,11 @@ export function poolErrors(json: unknown): string[] {
 }
 
 export function parseState(json: unknown): StateResult {
+  // Most states are rates alone, read before (rates.ts keeps the last few): their result is kept with them.
+  if (isObject(json) && json['routes'] === undefined && json['p2p'] === undefined && json['volumes'] === undefined && isObject(json['rates'])) {
+    const rates = rateTable(json['rates'] as Record<string, string>);
+    if (rates.errors.length === 0) return (rates.alone ??= { state: { routes: NONE, rates: rates.table, p2p: NONE, volumes: NONE }, errors: NO_ERRORS });
+  }
   const errors: string[] = [];
   const o = json === undefined ? {} : isObject(json) ? json : (errors.push('state: expected an object'), {});
   const rates = rateTable(isObject(o['rates']) ? (o['rates'] as Record<string, string>) : undefined);
