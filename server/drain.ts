@@ -28,7 +28,7 @@ export class Drain {
     return (incoming, outgoing) => {
       if (this.draining) return answerAtEdge(outgoing, refusal);
       this.inFlight.add(outgoing);
-      outgoing.once('close', () => {
+      outgoing.on('close', () => {
         this.inFlight.delete(outgoing);
         if (!this.inFlight.size) this.settled?.();
       });

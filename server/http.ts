@@ -87,7 +87,7 @@ export function bufferBodies(listener: RequestListener, gate: Gate, limits: Edge
       return listener(incoming, outgoing);
     }
     held += size;
-    outgoing.once('close', () => (held -= size));
+    outgoing.on('close', () => (held -= size));
     if (intake.streamed) return listener(incoming, outgoing);
     // A client gone mid-body never gets to 'end': there is nobody to answer.
     collect(incoming, intake.max, (body) => {

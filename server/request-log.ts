@@ -3,7 +3,7 @@
 // valid, one JSON log line and the HTTP metrics, both named by the route's pattern. Headers other
 // than those two and bodies are never read here, so no key, credential or body reaches a log.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
 import type { Metrics } from './metrics.js';
 import type { RequestLine } from './telemetry.js';
 
@@ -58,8 +58,10 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
     const traceparent = validTraceparent(incoming.headers.traceparent);
     const info: RequestInfo = traceparent ? { id: requestId(incoming.headers['x-request-id']), traceparent } : { id: requestId(incoming.headers['x-request-id']) };
     incoming[INFO] = info;
-    outgoing.setHeader('x-request-id', info.id);
-    outgoing.once('close', () => answered(incoming, outgoing, info, performance.now() - started));
+    if (outgoing instanceof IdentifiedResponse) outgoing.requestId = info.id;
+    else outgoing.setHeader('x-request-id', info.id);
+    // `on`, not `once` (which wraps each listener): an answer closes once.
+    outgoing.on('close', () => answered(incoming, outgoing, info, performance.now() - started));
     listener(incoming, outgoing);
   };
 
@@ -81,4 +83,34 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
       client: incoming.socket?.remoteAddress,
     });
   }
+}
+
+type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
+
+/**
+ * A response that answers with its request's id in `X-Request-Id`, added as its head is
+ * written: set before with setHeader, it would send Node's writeHead down its slow path, which
+ * sets every header of the answer one by one (a tenth of a bare answer's time).
+ */
+export class IdentifiedResponse extends ServerResponse {
+  requestId: string | undefined;
+
+  override writeHead(status: number, reason?: string | Headers, headers?: Headers): this {
+    const id = this.requestId;
+    if (id === undefined) return typeof reason === 'string' ? super.writeHead(status, reason, headers) : super.writeHead(status, reason);
+    return typeof reason === 'string' ? super.writeHead(status, reason, withId(headers, id)) : super.writeHead(status, withId(reason, id));
+  }
+}
+
+/** The headers and the id, in writeHead's flat list form (name, value, name, value…), which Node writes as they come. */
+function withId(headers: Headers | undefined, id: string): OutgoingHttpHeader[] {
+  if (headers === undefined) return ['x-request-id', id];
+  if (Array.isArray(headers)) return [...headers, 'x-request-id', id];
+  const flat: OutgoingHttpHeader[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat.push(name, value);
+  }
+  flat.push('x-request-id', id);
+  return flat;
 }

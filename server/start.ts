@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -21,7 +21,7 @@ import { handBack, type Lease } from './lease.js';
 import { printable } from './log.js';
 import { observedConnectors } from './observed-connectors.js';
 import { Readiness } from './readiness.js';
-import { observeRequests } from './request-log.js';
+import { IdentifiedResponse, observeRequests } from './request-log.js';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.js';
 import { subscribe } from './notifications.js';
 import type { GatewayDeps } from './gateway.js';
@@ -192,7 +192,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const { request, metrics, tracing } = service.telemetry;
     const endpoint = endpointOf(service.app);
     const listener = bufferBodies(tracing.listener(getRequestListener(service.app.fetch, { hostname: host }), endpoint), service.gate, limits);
-    const s = createServer(SERVER_TIMEOUTS, observeRequests(drain.listener(listener), { request, metrics, endpointOf: endpoint }));
+    // A subclass of ServerResponse (its generic constructor type is narrower than Node's).
+    const s = createServer({ ...SERVER_TIMEOUTS, ServerResponse: IdentifiedResponse as typeof ServerResponse }, observeRequests(drain.listener(listener), { request, metrics, endpointOf: endpoint }));
     limitConnections(s, limits.connections);
     drain.watch(s);
     s.once('error', reject);

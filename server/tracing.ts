@@ -49,7 +49,7 @@ export async function startTracing(endpoint: string, flushMs = 5_000): Promise<T
       const method = incoming.method ?? 'GET';
       const route = endpointOf(method, (incoming.url ?? '/').split('?', 1)[0]!);
       const span = tracer.startSpan(`${method} ${route}`, { kind: api.SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': route } }, parent);
-      outgoing.once('close', () => {
+      outgoing.on('close', () => {
         span.setAttribute('http.response.status_code', outgoing.writableFinished ? outgoing.statusCode : 499);
         if (outgoing.statusCode >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
         span.end();

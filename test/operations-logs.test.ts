@@ -2,12 +2,14 @@
 // request (with the request id it answered in X-Request-Id, and a valid traceparent) and per payout
 // step; no key, credential, secret or request body appears anywhere in what it printed.
 import { once } from 'node:events';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorConnector, startSimulator, type ProviderSimulator } from '../server/connectors/simulator.js';
-import { requestId, validTraceparent } from '../server/request-log.js';
+import { IdentifiedResponse, requestId, validTraceparent } from '../server/request-log.js';
 import { api, serveProcess, type ServeProcess } from './support/process.js';
 
 const ADMIN = 'sk_admin_secret_for_the_log_test';
@@ -27,6 +29,36 @@ service sepa {
 `;
 
 type Line = Record<string, unknown>;
+
+describe('the answer carries its request id', () => {
+  it('once, however the handler writes its head', async () => {
+    const server = createServer({ ServerResponse: IdentifiedResponse as typeof ServerResponse }, (req, res) => {
+      (res as IdentifiedResponse).requestId = `id-${req.url}`;
+      if (req.url === '/object') res.writeHead(201, { 'content-type': 'text/plain', 'x-many': ['a', 'b'] }).end('o');
+      else if (req.url === '/list') res.writeHead(202, 'Fine', ['content-type', 'text/plain']).end('l');
+      else if (req.url === '/progressive') {
+        res.setHeader('content-type', 'text/plain');
+        res.writeHead(203, { 'x-more': '1' }).end('p');
+      } else res.end('implicit');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const [path, status] of [['/object', 201], ['/list', 202], ['/progressive', 203], ['/implicit', 200]] as const) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`);
+        expect(res.status).toBe(status);
+        expect(res.headers.get('x-request-id')).toBe(`id-${path}`);
+        await res.text();
+      }
+      const res = await fetch(`http://127.0.0.1:${port}/object`);
+      expect([res.headers.get('content-type'), res.headers.get('x-many')]).toEqual(['text/plain', 'a, b']);
+      await res.text();
+    } finally {
+      server.close();
+    }
+  });
+});
 
 describe('request ids and traceparent', () => {
   it('keeps a sane X-Request-Id and makes one for anything else', () => {
