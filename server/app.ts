@@ -186,8 +186,14 @@ const DECIDE_BATCH = /^\/v1\/schemes\/[^/]+\/decide-batch$/;
 /** The edge's questions, answered by the app's router and key check. */
 export function gate(app: Hono<AppEnv>, auth: Authenticator): Gate {
   return {
-    routes: (method, path) => app.router.match(method, path)[0].length > 0,
+    endpoint: (method, path) => routePattern(app, method, path),
     intake: (method, path, contentType) => (method === 'POST' && DECIDE_BATCH.test(path) ? batchIntake(contentType) : WHOLE_BODY),
     identify: (incoming) => (PROVIDER_WEBHOOK.test(incoming.url ?? '') ? undefined : auth.identify(incoming.headers.authorization, clientOf(incoming))),
   };
+}
+
+/** The route pattern a request matches (`/v1/schemes/:name/decide`), for logs, metrics and the edge; undefined for none. */
+export function routePattern(app: Hono<AppEnv>, method: string, path: string): string | undefined {
+  type Matched = [[unknown, { path: string }], unknown][];
+  return (app.router.match(method, path)[0] as Matched)[0]?.[0][1].path;
 }

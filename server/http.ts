@@ -10,6 +10,7 @@ import { API_HEADERS } from './guards.js';
 import { Problem, problemBody, problemHeaders } from './problem.js';
 import { checkDepth, checkNul } from './json-limits.js';
 import { checkBody, NUL_ALLOWED, type BodyName } from './schemas.js';
+import { noteEndpoint } from './request-log.js';
 
 export interface AppEnv {
   /** Under @hono/node-server, the Node request itself (absent under `app.request`). */
@@ -58,8 +59,8 @@ export const WHOLE_BODY: Intake = { max: MAX_BODY, streamed: false };
 
 /** What the edge asks the app before reading a body. */
 export interface Gate {
-  /** Whether a route takes this method and path (the app answers 404 otherwise). */
-  routes(method: string, path: string): boolean;
+  /** The route pattern this method and path match (`/v1/schemes/:name/decide`); undefined for none (the app answers 404). */
+  endpoint(method: string, path: string): string | undefined;
   /** How the route takes its body (WHOLE_BODY but for batches). */
   intake(method: string, path: string, contentType: string | undefined): Intake;
   /** The key check: throws (or rejects with) the problem that refuses the request. */
@@ -104,7 +105,11 @@ export function bufferBodies(listener: RequestListener, gate: Gate, limits: Edge
     if ((incoming.socket as Counted)[OVER]) return answerAtEdge(outgoing, busy('connections'));
     const method = incoming.method ?? 'GET';
     const path = (incoming.url ?? '/').split('?')[0]!;
-    if (method === 'GET' || method === 'HEAD' || !gate.routes(method, path)) return listener(incoming, outgoing);
+    if (method === 'GET' || method === 'HEAD') return listener(incoming, outgoing);
+    const endpoint = gate.endpoint(method, path);
+    if (endpoint === undefined) return listener(incoming, outgoing);
+    // Matched once here for the log line and the metrics too.
+    noteEndpoint(incoming, endpoint);
     const intake = gate.intake(method, path, incoming.headers['content-type']);
     if (!intake.streamed && Number(incoming.headers['content-length'] ?? 0) > intake.max) return listener(incoming, outgoing);
     let verdict: Awaitable<unknown>;

@@ -13,7 +13,13 @@ export interface RequestInfo {
 }
 
 const INFO = Symbol('request info');
-type Seen = IncomingMessage & { [INFO]?: RequestInfo };
+const ENDPOINT = Symbol('route pattern');
+type Seen = IncomingMessage & { [INFO]?: RequestInfo; [ENDPOINT]?: string };
+
+/** The route pattern of a request, when the edge matched it already: the log line need not match it again. */
+export function noteEndpoint(incoming: IncomingMessage, endpoint: string): void {
+  (incoming as Seen)[ENDPOINT] = endpoint;
+}
 
 /** The id and traceparent of a request the service saw (absent under `app.request` in tests). */
 export const requestInfo = (incoming: IncomingMessage | undefined): RequestInfo | undefined => (incoming as Seen | undefined)?.[INFO];
@@ -65,10 +71,10 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
     listener(incoming, outgoing);
   };
 
-  function answered(incoming: IncomingMessage, outgoing: ServerResponse, info: RequestInfo, ms: number): void {
+  function answered(incoming: Seen, outgoing: ServerResponse, info: RequestInfo, ms: number): void {
     const method = incoming.method ?? 'GET';
     const path = (incoming.url ?? '/').split('?', 1)[0]!;
-    const endpoint = o.endpointOf(method, path);
+    const endpoint = incoming[ENDPOINT] ?? o.endpointOf(method, path);
     // A client that went away before the answer ended: logged, counted as 499 as nginx does.
     const status = outgoing.writableFinished ? outgoing.statusCode : 499;
     metrics.http(method, endpoint, status, ms / 1000);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { compile } from '../compiler/compile.js';
-import { createApp, gate } from './app.js';
+import { createApp, gate, routePattern } from './app.js';
 import { Authenticator } from './auth.js';
 import type { RateLimit } from './guards.js';
 import { Connectors } from './connectors/registry.js';
@@ -212,8 +212,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   };
 }
 
-/** The route pattern a request matches (`/v1/schemes/:name/decide`), for logs and metrics; `unmatched` for none. */
+/** The route pattern a request matches, for logs and metrics; `unmatched` for none. */
 function endpointOf(app: Hono<AppEnv>): (method: string, path: string) => string {
-  type Matched = [[unknown, { path: string }], unknown][];
-  return (method, path) => (app.router.match(method, path)[0] as Matched)[0]?.[0][1].path ?? 'unmatched';
+  return (method, path) => routePattern(app, method, path) ?? 'unmatched';
 }
