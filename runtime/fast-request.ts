@@ -25,12 +25,21 @@ interface FieldPlan {
 }
 
 interface Plan {
-  readonly required: readonly string[];
+  /** The properties the schema requires, as REQUIRED_BIT's bits. */
+  readonly required: number;
   readonly fields: readonly FieldPlan[];
 }
 
-/** The standard properties read below, each checked as REQUEST_PROPERTIES' schema says (pinned by a test). */
-const READ_HERE: ReadonlySet<string> = new Set(['amount', 'currency', 'service', 'country', 'point', 'created_at', 'test_mode', 'attempt', 'exclude', 'last_error']);
+/**
+ * The properties read below, each checked as REQUEST_PROPERTIES' schema says (pinned by a
+ * test), and `fields`; each with its bit in Plan.required (amount, currency and service are
+ * checked whether required or not).
+ */
+const REQUIRED_BIT: ReadonlyMap<string, number> = new Map([
+  ['amount', 0], ['currency', 0], ['service', 0], ['country', 1], ['point', 2], ['created_at', 4],
+  ['last_error', 8], ['fields', 16], ['test_mode', 32], ['attempt', 64], ['exclude', 128],
+]);
+const READ_HERE: ReadonlySet<string> = new Set([...REQUIRED_BIT.keys()].filter((name) => name !== 'fields'));
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -46,9 +55,9 @@ function planOf(schema: JsonSchema, fieldKinds: ReadonlyMap<string, FieldKind>):
   if (schema['type'] !== 'object' || props === undefined || !Array.isArray(required)) return undefined;
   const standard = Object.keys(props).filter((name) => name !== 'fields');
   if (standard.length !== READ_HERE.size || standard.some((name) => !READ_HERE.has(name) || !same(props[name], REQUEST_PROPERTIES[name]?.schema))) return undefined;
-  if (!required.every((name) => typeof name === 'string' && (READ_HERE.has(name) || name === 'fields'))) return undefined;
+  if (!required.every((name) => typeof name === 'string' && REQUIRED_BIT.has(name))) return undefined;
   const fields = fieldPlans(props['fields'], fieldKinds);
-  return fields && { required: required as string[], fields };
+  return fields && { required: (required as string[]).reduce((bits, name) => bits | REQUIRED_BIT.get(name)!, 0), fields };
 }
 
 function fieldPlans(schema: JsonSchema | undefined, fieldKinds: ReadonlyMap<string, FieldKind>): FieldPlan[] | undefined {
@@ -76,34 +85,37 @@ function read(json: unknown, plan: Plan): Request | undefined {
   if (!isPlain(json)) return undefined;
   // Own properties only (ajv's ownProperties): a plain object's inherited ones are Object.prototype's.
   const o = json as Record<string, unknown>;
-  for (const name of plan.required) if (o[name] === undefined) return undefined;
-  const currency = o['currency'];
-  const service = o['service'];
-  if (typeof currency !== 'string' || !isCurrency(currency) || typeof service !== 'string' || service.length === 0 || !optionalsValid(o)) return undefined;
-  const amount = amountOf(o['amount'], minorUnits(currency));
-  const fields = amount && fieldsOf(o['fields'], plan.fields);
-  return fields && assembleRequest(o, amount!, fields);
+  const { amount, currency, service, country, point, created_at: created, test_mode: testMode, attempt, exclude, last_error: lastError, fields } = o;
+  if (typeof currency !== 'string' || typeof service !== 'string' || service.length === 0 || !isCurrency(currency)) return undefined;
+  if (plan.required !== 0 && (plan.required & present(country, point, created, lastError, fields, testMode, attempt, exclude)) !== plan.required) return undefined;
+  if (country !== undefined && (typeof country !== 'string' || !isCountry(country))) return undefined;
+  if ((point !== undefined && typeof point !== 'string') || (lastError !== undefined && typeof lastError !== 'string') || (testMode !== undefined && typeof testMode !== 'boolean')) return undefined;
+  if (created !== undefined && (typeof created !== 'string' || !REQUEST_FORMATS['date-time'].validate(created))) return undefined;
+  if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) return undefined;
+  if (exclude !== undefined && (!Array.isArray(exclude) || !allStrings(exclude))) return undefined;
+  const read = amountOf(amount, minorUnits(currency));
+  const values = read && fieldsOf(fields, plan.fields);
+  return values && assembleRequest(o, read!, values);
+}
+
+/** The bits of REQUIRED_BIT for the properties a request has. */
+function present(country: unknown, point: unknown, created: unknown, lastError: unknown, fields: unknown, testMode: unknown, attempt: unknown, exclude: unknown): number {
+  return (
+    (country === undefined ? 0 : 1) |
+    (point === undefined ? 0 : 2) |
+    (created === undefined ? 0 : 4) |
+    (lastError === undefined ? 0 : 8) |
+    (fields === undefined ? 0 : 16) |
+    (testMode === undefined ? 0 : 32) |
+    (attempt === undefined ? 0 : 64) |
+    (exclude === undefined ? 0 : 128)
+  );
 }
 
 function isPlain(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
-}
-
-const absentOr = (v: unknown, type: 'string' | 'boolean'): boolean => v === undefined || typeof v === type;
-
-function optionalsValid(o: Record<string, unknown>): boolean {
-  const { country, created_at: created, attempt, exclude } = o;
-  return (
-    (country === undefined || (typeof country === 'string' && isCountry(country))) &&
-    absentOr(o['point'], 'string') &&
-    absentOr(o['last_error'], 'string') &&
-    absentOr(o['test_mode'], 'boolean') &&
-    (created === undefined || (typeof created === 'string' && REQUEST_FORMATS['date-time'].validate(created))) &&
-    (attempt === undefined || (typeof attempt === 'number' && Number.isInteger(attempt) && attempt >= 1)) &&
-    (exclude === undefined || (Array.isArray(exclude) && allStrings(exclude)))
-  );
 }
 
 // By index, as ajv checks items: a hole in an array is no string.
@@ -147,7 +159,8 @@ function fieldsOf(raw: unknown, plans: readonly FieldPlan[]): Map<string, FieldV
   if (raw === undefined) return plans.some((f) => f.required) ? undefined : fields;
   if (!isPlain(raw)) return undefined;
   const o = raw as Record<string, unknown>;
-  for (const f of plans) {
+  for (let i = 0; i < plans.length; i++) {
+    const f = plans[i]!;
     const v = o[f.name];
     if (v === undefined) {
       if (f.required) return undefined;
