@@ -1,7 +1,7 @@
 // The library API: compile a scheme once, then decide requests against it.
 import { compile, type CompiledScheme, type CompileResult } from './compiler/compile.js';
 import type { ValidationError } from './compiler/schema.js';
-import { decideRequest, type DecideOptions, type InvalidRequest } from './runtime/decide-request.js';
+import { decideRequest, NO_OPTIONS, type DecideOptions, type InvalidRequest } from './runtime/decide-request.js';
 import type { Decision } from './runtime/types.js';
 import { expandTrace } from './runtime/trace.js';
 
@@ -15,6 +15,6 @@ export type { Decision, ValidationError, DecideOptions, InvalidRequest };
  * Decides one request (JSON as in DESIGN.md) against a compiled scheme and a state: JSON, read
  * on each call, or a state read once by prepareState for many decisions.
  */
-export function decide(scheme: CompiledScheme, request: unknown, state?: unknown, options: DecideOptions = {}): Decision | InvalidRequest {
+export function decide(scheme: CompiledScheme, request: unknown, state?: unknown, options: DecideOptions = NO_OPTIONS): Decision | InvalidRequest {
   return decideRequest(scheme, request, state, options);
 }

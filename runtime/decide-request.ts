@@ -33,20 +33,24 @@ export interface DecideOptions {
 }
 
 const NO_STATE: StateResult = { state: EMPTY_STATE, errors: [] };
+// decideWith's options, one object each rather than one per decision.
+const TRACED = Object.freeze({ trace: true });
+const UNTRACED = Object.freeze({ trace: false });
+export const NO_OPTIONS: DecideOptions = Object.freeze({});
 
 /** Decides one request (JSON as in DESIGN.md) against a scheme and a state (JSON, or prepared by prepareState). */
-export function decideRequest(scheme: DecidableScheme, request: unknown, state?: unknown, options: DecideOptions = {}): Decision | InvalidRequest {
+export function decideRequest(scheme: DecidableScheme, request: unknown, state?: unknown, options: DecideOptions = NO_OPTIONS): Decision | InvalidRequest {
   const parsed = state === undefined ? NO_STATE : state instanceof PreparedState ? state.result : parseState(state);
   return decideParsedState(scheme, request, parsed, options);
 }
 
 /** As decideRequest, with the state parsed already (the service keeps stored state parsed). */
-export function decideParsedState(scheme: DecidableScheme, request: unknown, parsed: StateResult, options: DecideOptions = {}): Decision | InvalidRequest {
+export function decideParsedState(scheme: DecidableScheme, request: unknown, parsed: StateResult, options: DecideOptions = NO_OPTIONS): Decision | InvalidRequest {
   const req = scheme.fast?.(request) ?? readRequest(scheme, request);
   if ('status' in req) return req;
   if (parsed.errors.length) return { status: 'invalid', errors: parsed.errors.map((message) => ({ path: '/state', message })) };
   const trace = options.trace === true;
-  return decideWith(trace ? scheme.traced : scheme.program, req, parsed.state, { trace });
+  return trace ? decideWith(scheme.traced, req, parsed.state, TRACED) : decideWith(scheme.program, req, parsed.state, UNTRACED);
 }
 
 /** The full reader: the schema's check (ajv) with the errors of an invalid request, then toRequest. */
