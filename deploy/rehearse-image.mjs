@@ -43,7 +43,10 @@ function account(name) {
 
 const freePort = () =>
   new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => s.close(() => resolve(s.address().port)));
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 
 function step(message) {
@@ -86,12 +89,19 @@ async function main() {
     const as = { cwd: appDir, env, uid: user.uid, gid: user.gid };
     const cmd = exec(runtime.steps.findLast((s) => s.op === 'CMD').arg);
     step(`CMD ${cmd.join(' ')} as ${user.name} (USER ${wanted}), ENV ${Object.keys(envOf(runtime.steps)).join(', ')}`);
-    const child = spawn(cmd[0], cmd.slice(1), { ...as, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd[0], cmd.slice(1), { ...as, stdio: ['ignore', 'pipe', 'pipe'] });
     stop = () => child.kill('SIGKILL');
     let out = '';
+    let ended = false;
     child.stdout.on('data', (c) => (out += c));
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    await waitFor(() => out.includes('is listening on'), 30_000, 'the service to listen');
+    child.stderr.on('data', (c) => (out += c));
+    const exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        ended = true;
+        resolve({ code, signal });
+      }),
+    );
+    await waitFor(() => out.includes('is listening on') || (ended && fail(`the service ended before listening:\n${out.slice(-2000)}`)), 30_000, 'the service to listen');
     const health = runtime.steps.find((s) => s.op === 'HEALTHCHECK').arg.replace(/^.*?CMD\s+/, '');
     const probe = exec(health);
     if (spawnSync(probe[0], probe.slice(1), as).status !== 0) fail(`HEALTHCHECK ${health}`);
