@@ -14,20 +14,20 @@ import { json, load, loadPinned, startServer, type Load, type LoadResult, type S
 
 const ADMIN = 'sk_admin_bench';
 const SECONDS = Number(process.env['BENCH_HTTP_SECONDS'] ?? 5);
-const CONNECTIONS = 32;
+export const CONNECTIONS = 32;
 const REPS = 3;
 const SIZES = [10, 1000];
 /** Requests in one batch decide call. */
 const BATCH = 1000;
-const ENV = { SLUICE_ADMIN_KEY: ADMIN, SLUICE_RATE_LIMIT: '1000000000' };
+export const ENV = { SLUICE_ADMIN_KEY: ADMIN, SLUICE_RATE_LIMIT: '1000000000' };
 /** The same service with its metrics and per-request log lines off (they are on by default). */
-const QUIET = { SLUICE_METRICS: 'off', SLUICE_LOG_LEVEL: 'silent' };
+export const QUIET = { SLUICE_METRICS: 'off', SLUICE_LOG_LEVEL: 'silent' };
 /** The decide loads run on both, to measure what metrics and logs cost. */
 const OBSERVED = ['state in the body', 'stored state'];
 
 type Generator = 'shared' | 'pinned';
-const SERVER_CPU = '0';
-const GENERATOR_CPU = '1';
+export const SERVER_CPU = '0';
+export const GENERATOR_CPU = '1';
 
 interface Endpoint {
   readonly name: string;
@@ -68,8 +68,8 @@ async function alternated(endpoints: readonly Endpoint[], generator: Generator):
 }
 
 /** The middle item of `xs` by `by` (the median run). */
-const medianBy = <T>(xs: readonly T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
-const middle = (xs: readonly number[]): number => medianBy(xs, (x) => x);
+export const medianBy = <T>(xs: readonly T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+export const middle = (xs: readonly number[]): number => medianBy(xs, (x) => x);
 
 function row(e: Endpoint, runs: readonly Run[], bare: readonly Run[]): string[] {
   const r = medianBy(runs, (run) => run.result.rps);
@@ -87,12 +87,12 @@ function row(e: Endpoint, runs: readonly Run[], bare: readonly Run[]): string[] 
   ];
 }
 
-async function testKey(s: Server): Promise<string> {
+export async function testKey(s: Server): Promise<string> {
   return (await json(`${s.url}/v1/api-keys`, ADMIN, 'POST', { mode: 'test' }))['key'] as string;
 }
 
 /** Stores and activates the generated scheme of `rules` rules, and the rates its decisions need. */
-async function benchScheme(s: Server, key: string, rules: number): Promise<string> {
+export async function benchScheme(s: Server, key: string, rules: number): Promise<string> {
   const name = `bench_${rules}`;
   const created = await json(`${s.url}/v1/schemes/${name}/versions`, key, 'POST', { source: schemeSource(generateRules(rules)) });
   await json(`${s.url}/v1/schemes/${name}/activate`, key, 'POST', { version: created['version'] });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSection } from './compile.js';
 import { decideSection, partsSection } from './decide.js';
 import { httpSection } from './http.js';
+import { overheadSection } from './overhead.js';
 
 export interface Section {
   readonly name: string;
@@ -17,6 +18,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'parts', run: partsSection },
   { name: 'compile', run: () => compileSection() },
   { name: 'http', run: httpSection },
+  { name: 'overhead', run: overheadSection },
 ];
 
 async function main(): Promise<void> {
