@@ -109,9 +109,10 @@ export class IdentifiedResponse extends ServerResponse {
 }
 
 /** The headers and the id, in writeHead's flat list form (name, value, name, value…), which Node writes as they come. */
-function withId(headers: Headers | undefined, id: string): OutgoingHttpHeader[] {
+function withId(headers: Headers | undefined, id: string): Headers {
   if (headers === undefined) return ['x-request-id', id];
-  if (Array.isArray(headers)) return [...headers, 'x-request-id', id];
+  // A list of [name, value] pairs takes the id as a pair; a flat list as two more items.
+  if (Array.isArray(headers)) return Array.isArray(headers[0]) ? [...headers, ['x-request-id', id]] : [...headers, 'x-request-id', id];
   const flat: OutgoingHttpHeader[] = [];
   for (const name in headers) {
     const value = headers[name];

@@ -36,6 +36,7 @@ describe('the answer carries its request id', () => {
       (res as IdentifiedResponse).requestId = `id-${req.url}`;
       if (req.url === '/object') res.writeHead(201, { 'content-type': 'text/plain', 'x-many': ['a', 'b'] }).end('o');
       else if (req.url === '/list') res.writeHead(202, 'Fine', ['content-type', 'text/plain']).end('l');
+      else if (req.url === '/pairs') res.writeHead(204, [['x-pair', '1']] as unknown as string[]).end();
       else if (req.url === '/progressive') {
         res.setHeader('content-type', 'text/plain');
         res.writeHead(203, { 'x-more': '1' }).end('p');
@@ -45,7 +46,7 @@ describe('the answer carries its request id', () => {
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     try {
-      for (const [path, status] of [['/object', 201], ['/list', 202], ['/progressive', 203], ['/implicit', 200]] as const) {
+      for (const [path, status] of [['/object', 201], ['/list', 202], ['/pairs', 204], ['/progressive', 203], ['/implicit', 200]] as const) {
         const res = await fetch(`http://127.0.0.1:${port}${path}`);
         expect(res.status).toBe(status);
         expect(res.headers.get('x-request-id')).toBe(`id-${path}`);
