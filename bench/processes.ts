@@ -18,17 +18,23 @@ export interface Server {
 export function startServer(args: readonly string[], env: Record<string, string> = {}, cpus?: string): Promise<Server> {
   const [command, argv] = cpus === undefined ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
   const child = spawn(command, argv, { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  // The last 64 KiB of output, for the error message: a server logging each request prints megabytes.
-  let out = '';
-  const keep = (c: Buffer) => (out = (out + c.toString()).slice(-65_536));
+  // The last chunks of output, for the error message: a server logging each request prints
+  // megabytes, and this process (the load generator, in the shared set-up) must not spend its
+  // time on them.
+  const tail: Buffer[] = [];
+  const keep = (c: Buffer) => tail.push(c) > 16 && tail.shift();
+  const out = () => Buffer.concat(tail).toString();
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child, rssMiB: () => rss(child.pid!), cpuUs: () => cpu(child.pid!), stop: () => child.kill('SIGTERM') });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
+    const listening = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(out());
+      if (!m) return;
+      child.stdout!.off('data', listening);
+      resolve({ url: m[1]!, child, rssMiB: () => rss(child.pid!), cpuUs: () => cpu(child.pid!), stop: () => child.kill('SIGTERM') });
+    };
+    child.stdout!.on('data', listening);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out()}`)));
   });
 }
 
