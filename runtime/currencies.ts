@@ -34,6 +34,11 @@ export function isCurrency(code: string): boolean {
   return EXPONENTS.has(code);
 }
 
+/** The ISO 4217 exponent of `code`, undefined when it is no currency: one lookup for both questions. */
+export function currencyScale(code: string): number | undefined {
+  return EXPONENTS.get(code);
+}
+
 /** The ISO 4217 exponent of `code`. Callers check isCurrency first; anything else is a bug. */
 export function minorUnits(code: string): number {
   const exp = EXPONENTS.get(code);

@@ -6,7 +6,7 @@
 // it reads is one the full reader would accept, read to the same Request (test/fast-request.test.ts).
 import { FIELD_SCHEMAS, REQUEST_PROPERTIES, type JsonSchema } from './attributes.js';
 import { isCountry } from './countries.js';
-import { isCurrency, minorUnits } from './currencies.js';
+import { currencyScale } from './currencies.js';
 import { parseDecimal } from './rational.js';
 import { assembleRequest, type AmountRead } from './request.js';
 import type { FieldKind } from './strategy-names.js';
@@ -86,14 +86,15 @@ function read(json: unknown, plan: Plan): Request | undefined {
   // Own properties only (ajv's ownProperties): a plain object's inherited ones are Object.prototype's.
   const o = json as Record<string, unknown>;
   const { amount, currency, service, country, point, created_at: created, test_mode: testMode, attempt, exclude, last_error: lastError, fields } = o;
-  if (typeof currency !== 'string' || typeof service !== 'string' || service.length === 0 || !isCurrency(currency)) return undefined;
+  const scale = typeof currency === 'string' ? currencyScale(currency) : undefined;
+  if (scale === undefined || typeof service !== 'string' || service.length === 0) return undefined;
   if (plan.required !== 0 && (plan.required & present(country, point, created, lastError, fields, testMode, attempt, exclude)) !== plan.required) return undefined;
   if (country !== undefined && (typeof country !== 'string' || !isCountry(country))) return undefined;
   if ((point !== undefined && typeof point !== 'string') || (lastError !== undefined && typeof lastError !== 'string') || (testMode !== undefined && typeof testMode !== 'boolean')) return undefined;
   if (created !== undefined && (typeof created !== 'string' || !REQUEST_FORMATS['date-time'].validate(created))) return undefined;
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) return undefined;
   if (exclude !== undefined && (!Array.isArray(exclude) || !allStrings(exclude))) return undefined;
-  const read = amountOf(amount, minorUnits(currency));
+  const read = amountOf(amount, scale);
   const values = read && fieldsOf(fields, plan.fields);
   return values && assembleRequest(o, read!, values);
 }
@@ -134,7 +135,8 @@ const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
  * n × 10^(6 − places)), as amountViews computes them from the reduced fraction.
  */
 function amountOf(v: unknown, scale: number): AmountRead | undefined {
-  if (typeof v !== 'string') return undefined;
+  // Fifteen digits and a point at the most: a longer text is left whole to the full reader.
+  if (typeof v !== 'string' || v.length > FIFTEEN_DIGITS + 1) return undefined;
   let n = 0;
   let digits = 0;
   let point = -1;

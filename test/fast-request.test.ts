@@ -128,6 +128,16 @@ describe('the one-pass request reader', () => {
     expect(decide(scheme, { ...base, amount: 10 })).toMatchObject({ status: 'routed', allocations: [{ amount: '10.00' }] });
   });
 
+  it('leaves an amount longer than fifteen digits whole to the full reader, which refuses a malformed one', () => {
+    const scheme = SCHEMES[0]!;
+    const base = { currency: 'EUR', service: 'card' };
+    const long = '9'.repeat(1_000_000);
+    expect(scheme.fast!({ ...base, amount: long })).toBeUndefined();
+    expect(scheme.fast!({ ...base, amount: `${long}x` })).toBeUndefined();
+    expect(decide(scheme, { ...base, amount: `${long}x` })).toMatchObject({ status: 'invalid', errors: [{ path: '/amount' }] });
+    expect(decide(scheme, { ...base, amount: '1234567890123.45' })).toMatchObject({ status: 'routed', allocations: [{ amount: '1234567890123.45' }] });
+  });
+
   it('is not built for a schema it does not know, and deciding goes on without it', () => {
     const { schema, fieldKinds } = SCHEMES[1]!;
     const props = schema['properties'] as Record<string, Record<string, unknown>>;

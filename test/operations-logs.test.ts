@@ -64,7 +64,7 @@ describe('the answer carries its request id', () => {
 describe('request ids and traceparent', () => {
   it('keeps a sane X-Request-Id and makes one for anything else', () => {
     expect(requestId('order-42.retry:1')).toBe('order-42.retry:1');
-    for (const bad of [undefined, '', 'with space', 'x'.repeat(129), 'é', ['a', 'b']]) expect(requestId(bad)).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
+    for (const bad of [undefined, '', 'with space', 'a\r\nset-cookie: x=1', 'x'.repeat(129), 'é', ['a', 'b']]) expect(requestId(bad)).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
     expect(requestId(undefined)).not.toBe(requestId(undefined));
   });
 
