@@ -273,14 +273,14 @@ export function partsSection(): string {
   const rows = [
     [PUBLIC, time((i) => decide(scheme, raw[i], stateJson()))],
     ['the request checked and read in one pass (runtime/fast-request.ts: what decide does)', time((i) => scheme.fast!(raw[i]))],
-    ['the request checked by the full reader (ajv schema, then the amount read exactly: for a request the one-pass reader leaves, and its errors)', time((i) => scheme.read(raw[i]))],
+    ['internal: the request checked by the full reader (ajv schema, then the amount read exactly: for a request the one-pass reader leaves, and its errors)', time((i) => scheme.read(raw[i]))],
     ['the state read (six rates, a new object each call)', time(() => parseState(stateJson()))],
     ["the state object built (the caller's part, included in the decide rows)", time(() => stateJson())],
-    ["the request read into the runtime's form after the full reader (toRequest)", time((i) => toRequest(raw[i] as unknown as Record<string, unknown>, scheme.fieldKinds))],
+    ["internal: the request read into the runtime's form after the full reader (toRequest)", time((i) => toRequest(raw[i] as unknown as Record<string, unknown>, scheme.fieldKinds))],
   ];
   const reqs = raw.map((r) => toRequest(r as unknown as Record<string, unknown>, scheme.fieldKinds));
-  rows.push(['the decision on a read request and state (decideWith)', time((i) => decideWith(scheme.program, reqs[i]!, state, { trace: false }))]);
-  const note = `The parts of ${PUBLIC} at ${SIZES[0]} rules, each timed alone over the decide section's ${REQUESTS.toLocaleString('en-US')} requests.\n`;
+  rows.push(['internal: the decision on a read request and state (decideWith)', time((i) => decideWith(scheme.program, reqs[i]!, state, { trace: false }))]);
+  const note = `The parts of ${PUBLIC} at ${SIZES[0]} rules, each timed alone over the decide section's ${REQUESTS.toLocaleString('en-US')} requests. Rows marked internal are calls a user does not make: they say where the public decision's time goes.\n`;
   return `${header('parts')}${note}\n${table(['part', 'per request'], rows)}\n`;
 }
 

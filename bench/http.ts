@@ -20,10 +20,6 @@ const SIZES = [10, 1000];
 /** Requests in one batch decide call. */
 const BATCH = 1000;
 export const ENV = { SLUICE_ADMIN_KEY: ADMIN, SLUICE_RATE_LIMIT: '1000000000' };
-/** The same service with its metrics and per-request log lines off (they are on by default). */
-export const QUIET = { SLUICE_METRICS: 'off', SLUICE_LOG_LEVEL: 'silent' };
-/** The decide loads run on both, to measure what metrics and logs cost. */
-const OBSERVED = ['state in the body', 'stored state'];
 
 type Generator = 'shared' | 'pinned';
 export const SERVER_CPU = '0';
@@ -99,27 +95,6 @@ export async function benchScheme(s: Server, key: string, rules: number): Promis
   return name;
 }
 
-/** Decide at 10 rules on the service with metrics and logs off, each load as on the default service. */
-function quietEndpoints(list: readonly Endpoint[], quiet: Server, key: string): Endpoint[] {
-  return OBSERVED.map((how) => {
-    const on = list.find((e) => e.name === `decide, ${SIZES[0]} rules, ${how}`)!;
-    const load = { ...on.load, url: on.load.url.replace(on.server.url, quiet.url), headers: { authorization: `Bearer ${key}` } };
-    return { ...on, name: `${on.name}, metrics and logs off`, server: quiet, load };
-  });
-}
-
-/** What metrics and logs cost: each decide load's requests/s with them on, as a share of the same load with them off. */
-function overheadRows(list: readonly Endpoint[], runs: readonly Run[][]): string[][] {
-  return OBSERVED.map((how) => {
-    const name = `decide, ${SIZES[0]} rules, ${how}`;
-    const on = runs[list.findIndex((e) => e.name === name)]!;
-    const off = runs[list.findIndex((e) => e.name === `${name}, metrics and logs off`)]!;
-    const ratio = middle(on.map((run, i) => run.result.rps / off[i]!.result.rps));
-    const cpu = middle(on.map((run, i) => run.serverUs - off[i]!.serverUs));
-    return [name, `${Math.round((1 - ratio) * 1000) / 10}%`, `${Math.round(cpu * 10) / 10} µs`];
-  });
-}
-
 function endpoints(sluice: Server, bare: Server, key: string, requests: readonly BenchRequest[]): Endpoint[] {
   const base = { connections: CONNECTIONS, seconds: SECONDS, method: 'POST' as const, headers: { authorization: `Bearer ${key}` } };
   const request = requests[0]!;
@@ -158,28 +133,22 @@ function endpoints(sluice: Server, bare: Server, key: string, requests: readonly
   return list;
 }
 
-async function decideRows(generator: Generator): Promise<{ rows: string[][]; overhead: string[][] }> {
-  const dirs = [mkdtempSync(join(tmpdir(), 'sluice-bench-')), mkdtempSync(join(tmpdir(), 'sluice-bench-'))];
+async function decideRows(generator: Generator): Promise<string[][]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   const pin = generator === 'pinned' ? SERVER_CPU : undefined;
   const bare = await startServer(['dist/bench/bare-hono.js'], {}, pin);
-  const sluice = await startServer(['bin/sluice.mjs', 'serve'], { ...ENV, SLUICE_DATA_DIR: dirs[0]! }, pin);
-  const quiet = await startServer(['bin/sluice.mjs', 'serve'], { ...ENV, ...QUIET, SLUICE_DATA_DIR: dirs[1]! }, pin);
+  const sluice = await startServer(['bin/sluice.mjs', 'serve'], { ...ENV, SLUICE_DATA_DIR: dir }, pin);
   try {
     const key = await testKey(sluice);
-    const quietKey = await testKey(quiet);
-    for (const [s, k] of [[sluice, key], [quiet, quietKey]] as const) {
-      for (const rules of SIZES) await benchScheme(s, k, rules);
-      await json(`${s.url}/v1/rates/default`, k, 'PUT', stateJson().rates);
-    }
-    const main = endpoints(sluice, bare, key, generateRequests(BATCH));
-    const list = [...main, ...quietEndpoints(main, quiet, quietKey)];
+    for (const rules of SIZES) await benchScheme(sluice, key, rules);
+    await json(`${sluice.url}/v1/rates/default`, key, 'PUT', stateJson().rates);
+    const list = endpoints(sluice, bare, key, generateRequests(BATCH));
     const runs = await alternated(list, generator);
-    return { rows: list.map((e, i) => row(e, runs[i]!, runs[0]!)), overhead: overheadRows(list, runs) };
+    return list.map((e, i) => row(e, runs[i]!, runs[0]!));
   } finally {
     bare.stop();
     sluice.stop();
-    quiet.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -224,7 +193,6 @@ async function payoutRow(url: string, workers: number): Promise<string[]> {
   }
 }
 
-const OVERHEAD_COLUMNS = ['endpoint', 'requests/s lost', 'server CPU added/request'];
 
 const COLUMNS = ['endpoint', 'requests/s', 'decisions/s', 'p50', 'p99', 'errors', 'server CPU/request', 'generator CPU/request', 'vs bare Hono'];
 
@@ -250,13 +218,12 @@ export async function httpSection(): Promise<string> {
         `batch decide sends the first ${BATCH.toLocaleString('en')} generated requests in one call.`,
       'Every response is checked (errors counts non-2xx answers and failed checks). CPU per request is user + system time (the server\'s from /proc) divided by the HTTP requests served.',
       'The service runs as configured by default: metrics on and a JSON log line per request on stdout (read by this process through a pipe); ' +
-        'a second instance with SLUICE_METRICS=off and SLUICE_LOG_LEVEL=silent takes the 10-rule decide loads too, to measure what they cost.',
+        'what metrics and logs cost is the overhead section\'s.',
     ].join(' '),
   );
   for (const generator of generators()) {
-    const { rows, overhead } = await decideRows(generator);
+    const rows = await decideRows(generator);
     parts.push(`\n### load generator ${generator === 'pinned' ? 'in its own process, pinned' : 'in process, shared cores'}\n\n${SETUPS[generator]}\n\n${table(COLUMNS, rows)}\n`);
-    parts.push(`Metrics and logs: requests/s lost with them on, and the server CPU they add per request (target: under 5%).\n\n${table(OVERHEAD_COLUMNS, overhead)}\n`);
   }
   const pgUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
   if (pgUrl) {
