@@ -3,6 +3,7 @@
 import type * as A from '../grammar/ast.js';
 import { valueKey } from '../runtime/conditions.js';
 import { isCurrency } from '../runtime/currencies.js';
+import { interned } from '../runtime/interned.js';
 import { routeCalc } from '../runtime/quote.js';
 import type { FieldKind } from '../runtime/request.js';
 import { div, parseDecimal, rat, type Rat } from '../runtime/rational.js';
@@ -70,14 +71,14 @@ export function attemptsOf(count: A.NumberLit): number | undefined {
 /** How each declared field's JSON value is read (the first declaration of a name wins). */
 export function fieldKindsOf(file: A.SchemeFile): Map<string, FieldKind> {
   const kinds = new Map<string, FieldKind>();
-  for (const s of file.statements) if (s.kind === 'FieldStmt' && !kinds.has(s.name.name)) kinds.set(s.name.name, s.type);
+  for (const s of file.statements) if (s.kind === 'FieldStmt' && !kinds.has(s.name.name)) kinds.set(interned(s.name.name), s.type);
   return kinds;
 }
 
 export function routeOf(s: A.RouteStmt): RouteDef {
   const route: { -readonly [K in keyof Omit<RouteDef, 'calc'>]: RouteDef[K] } = {
-    name: s.name.name,
-    currency: s.currency.code,
+    name: interned(s.name.name),
+    currency: interned(s.currency.code),
     feeRate: null,
     feeFixed: null,
     markup: null,

@@ -6,9 +6,10 @@
 // it reads is one the full reader would accept, read to the same Request (test/fast-request.test.ts).
 import { FIELD_SCHEMAS, REQUEST_PROPERTIES, type JsonSchema } from './attributes.js';
 import { isCountry } from './countries.js';
+import { interned } from './interned.js';
 import { currencyScale } from './currencies.js';
 import { parseDecimal } from './rational.js';
-import { assembleRequest, type AmountRead } from './request.js';
+import { assembleRequest, FieldSlots, slotsOf, type AmountRead } from './request.js';
 import type { FieldKind } from './strategy-names.js';
 import type { FieldValue, Request } from './types.js';
 import { REQUEST_FORMATS } from './validation.js';
@@ -20,6 +21,8 @@ interface FieldPlan {
   readonly name: string;
   readonly kind: FieldKind;
   readonly required: boolean;
+  /** Its place in FieldSlots. */
+  readonly slot: number;
   /** A `one_of` field's values. */
   readonly values: ReadonlySet<string> | undefined;
 }
@@ -27,7 +30,13 @@ interface FieldPlan {
 interface Plan {
   /** The properties the schema requires, as REQUIRED_BIT's bits. */
   readonly required: number;
-  readonly fields: readonly FieldPlan[];
+  /** The declared fields by name. */
+  readonly fields: ReadonlyMap<string, FieldPlan>;
+  /** How many of them are required. */
+  readonly requiredFields: number;
+  /** Each field's slot in FieldSlots, and the values of a request that gives none. */
+  readonly slots: ReadonlyMap<string, number>;
+  readonly none: readonly undefined[];
 }
 
 /**
@@ -57,7 +66,14 @@ function planOf(schema: JsonSchema, fieldKinds: ReadonlyMap<string, FieldKind>):
   if (standard.length !== READ_HERE.size || standard.some((name) => !READ_HERE.has(name) || !same(props[name], REQUEST_PROPERTIES[name]?.schema))) return undefined;
   if (!required.every((name) => typeof name === 'string' && REQUIRED_BIT.has(name))) return undefined;
   const fields = fieldPlans(props['fields'], fieldKinds);
-  return fields && { required: (required as string[]).reduce((bits, name) => bits | REQUIRED_BIT.get(name)!, 0), fields };
+  if (!fields) return undefined;
+  return {
+    required: (required as string[]).reduce((bits, name) => bits | REQUIRED_BIT.get(name)!, 0),
+    fields: new Map(fields.map((f) => [f.name, f])),
+    requiredFields: fields.filter((f) => f.required).length,
+    slots: slotsOf(fieldKinds),
+    none: fields.map(() => undefined),
+  };
 }
 
 function fieldPlans(schema: JsonSchema | undefined, fieldKinds: ReadonlyMap<string, FieldKind>): FieldPlan[] | undefined {
@@ -70,7 +86,7 @@ function fieldPlans(schema: JsonSchema | undefined, fieldKinds: ReadonlyMap<stri
     if (s === undefined) return undefined;
     const values = kind === 'one_of' ? oneOfValues(s) : same(s, FIELD_SCHEMAS[kind]) ? null : undefined;
     if (values === undefined) return undefined;
-    plans.push({ name, kind, required: required.includes(name), values: values ?? undefined });
+    plans.push({ name, kind, required: required.includes(name), slot: plans.length, values: values ?? undefined });
   }
   return plans;
 }
@@ -78,14 +94,17 @@ function fieldPlans(schema: JsonSchema | undefined, fieldKinds: ReadonlyMap<stri
 function oneOfValues(s: JsonSchema): ReadonlySet<string> | undefined {
   const values = s['enum'];
   const known = Object.keys(s).length === 2 && s['type'] === 'string' && Array.isArray(values) && values.every((v) => typeof v === 'string');
-  return known ? new Set(values as string[]) : undefined;
+  return known ? new Set((values as string[]).map(interned)) : undefined;
 }
 
 function read(json: unknown, plan: Plan): Request | undefined {
-  if (!isPlain(json)) return undefined;
-  // Own properties only (ajv's ownProperties): a plain object's inherited ones are Object.prototype's.
+  if (typeof json !== 'object' || json === null) return undefined;
   const o = json as Record<string, unknown>;
   const { amount, currency, service, country, point, created_at: created, test_mode: testMode, attempt, exclude, last_error: lastError, fields } = o;
+  // Checked after the reads, which tell the optimizing compiler the object's shape: it then
+  // knows the prototype instead of asking the runtime. Own properties only (ajv's
+  // ownProperties): a plain object's inherited ones are Object.prototype's.
+  if (!isPlain(o)) return undefined;
   const scale = typeof currency === 'string' ? currencyScale(currency) : undefined;
   if (scale === undefined || typeof service !== 'string' || service.length === 0) return undefined;
   if (plan.required !== 0 && (plan.required & present(country, point, created, lastError, fields, testMode, attempt, exclude)) !== plan.required) return undefined;
@@ -95,7 +114,7 @@ function read(json: unknown, plan: Plan): Request | undefined {
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) return undefined;
   if (exclude !== undefined && (!Array.isArray(exclude) || !allStrings(exclude))) return undefined;
   const read = amountOf(amount, scale);
-  const values = read && fieldsOf(fields, plan.fields);
+  const values = read && fieldsOf(fields, plan);
   return values && assembleRequest(o, read!, values);
 }
 
@@ -156,23 +175,28 @@ function amountOf(v: unknown, scale: number): AmountRead | undefined {
   return { exact: undefined, digits: n, places, scale, units, micros: micros <= Number.MAX_SAFE_INTEGER ? micros : NaN };
 }
 
-function fieldsOf(raw: unknown, plans: readonly FieldPlan[]): Map<string, FieldValue> | undefined {
-  const fields = new Map<string, FieldValue>();
-  if (raw === undefined) return plans.some((f) => f.required) ? undefined : fields;
-  if (!isPlain(raw)) return undefined;
+/**
+ * The declared fields, walked by the object's own keys (for-in reads each by its place in the
+ * object; a load by a name that varies would go through V8's megamorphic cache); others are
+ * ignored, as the schema allows.
+ */
+function fieldsOf(raw: unknown, plan: Plan): FieldSlots | undefined {
+  if (raw === undefined) return plan.requiredFields === 0 ? new FieldSlots(plan.slots, plan.none) : undefined;
+  if (typeof raw !== 'object' || raw === null) return undefined;
   const o = raw as Record<string, unknown>;
-  for (let i = 0; i < plans.length; i++) {
-    const f = plans[i]!;
-    const v = o[f.name];
-    if (v === undefined) {
-      if (f.required) return undefined;
-      continue;
-    }
+  const values: (FieldValue | undefined)[] = plan.none.slice();
+  let required = 0;
+  for (const name in o) {
+    const f = plan.fields.get(name);
+    const v = o[name];
+    if (f === undefined || v === undefined) continue;
     const value = fieldValue(f, v);
     if (value === undefined) return undefined;
-    fields.set(f.name, value);
+    values[f.slot] = value;
+    if (f.required) required++;
   }
-  return fields;
+  // After the walk, as in read: inherited keys of another prototype are refused here.
+  return required === plan.requiredFields && isPlain(o) ? new FieldSlots(plan.slots, values) : undefined;
 }
 
 function fieldValue(f: FieldPlan, v: unknown): FieldValue | undefined {

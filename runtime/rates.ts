@@ -2,6 +2,7 @@
 // as given; a pair's inverse, when not itself given, is its exact reciprocal. There is no
 // chaining through a third currency: a missing pair is RATE_UNAVAILABLE, never a guess.
 import { isCurrency } from './currencies.js';
+import { interned } from './interned.js';
 import { norm } from './int.js';
 import { inv, ONE, parseJsonDecimal, type Rat } from './rational.js';
 import type { RateLookup, RateParts, State } from './types.js';
@@ -105,9 +106,9 @@ function withInverses(given: ReadonlyMap<string, Rat>): ReadonlyMap<string, Rat>
 function lookup(rates: ReadonlyMap<string, Rat>): RateTable {
   const byFrom = new Map<string, Map<string, { rate: Rat; parts: RateParts }>>();
   for (const [key, r] of rates) {
-    const from = key.slice(0, 3);
+    const from = interned(key.slice(0, 3));
     const row = byFrom.get(from) ?? new Map<string, { rate: Rat; parts: RateParts }>();
-    row.set(key.slice(4), { rate: r, parts: { n: norm(r.n), d: norm(r.d) } });
+    row.set(interned(key.slice(4)), { rate: r, parts: { n: norm(r.n), d: norm(r.d) } });
     byFrom.set(from, row);
   }
   // A decision asks for several rates from the request's currency (candidates, quotes, the

@@ -5,7 +5,7 @@ import { minorUnits } from './currencies.js';
 import { amountViews, type Int } from './int.js';
 import { parseJsonDecimal, ratOfScaled, type Rat } from './rational.js';
 import type { FieldKind } from './strategy-names.js';
-import type { FieldValue, Request } from './types.js';
+import type { FieldValue, FieldValues, Request } from './types.js';
 
 
 /** Most requests exclude no route: one shared empty set (read-only by its type) instead of one each. */
@@ -24,15 +24,37 @@ function fieldValue(kind: FieldKind, v: unknown): FieldValue | undefined {
   return str(v);
 }
 
+/**
+ * A request's field values in its scheme's field order, found by name through the scheme's
+ * slots: a Map made and filled per request cost more than reading the fields.
+ */
+export class FieldSlots implements FieldValues {
+  constructor(
+    private readonly slots: ReadonlyMap<string, number>,
+    private readonly values: readonly (FieldValue | undefined)[],
+  ) {}
+
+  get(name: string): FieldValue | undefined {
+    const i = this.slots.get(name);
+    return i === undefined ? undefined : this.values[i];
+  }
+}
+
+/** Each field's slot, by the order of `fieldKinds` (one map per scheme). */
+export function slotsOf(fieldKinds: ReadonlyMap<string, FieldKind>): ReadonlyMap<string, number> {
+  let slots = SLOTS.get(fieldKinds);
+  if (!slots) SLOTS.set(fieldKinds, (slots = new Map([...fieldKinds.keys()].map((name, i) => [name, i]))));
+  return slots;
+}
+
+const SLOTS = new WeakMap<ReadonlyMap<string, FieldKind>, ReadonlyMap<string, number>>();
+
 /** Assumes `json` passed the scheme's request schema (compiler/schema.ts); `amount` is its amount when already read (RequestReader). */
 export function toRequest(json: Record<string, unknown>, fieldKinds: ReadonlyMap<string, FieldKind>, amount: Rat = parseJsonDecimal(json['amount'])!): Request {
   const rawFields = (json['fields'] ?? {}) as Record<string, unknown>;
-  const fields = new Map<string, FieldValue>();
-  for (const [name, kind] of fieldKinds) {
-    if (!Object.hasOwn(rawFields, name)) continue;
-    const v = fieldValue(kind, rawFields[name]);
-    if (v !== undefined) fields.set(name, v);
-  }
+  const values: (FieldValue | undefined)[] = [];
+  for (const [name, kind] of fieldKinds) values.push(Object.hasOwn(rawFields, name) ? fieldValue(kind, rawFields[name]) : undefined);
+  const fields = new FieldSlots(slotsOf(fieldKinds), values);
   const currency = json['currency'] as string;
   const scale = minorUnits(currency);
   const { units, micros } = amountViews(amount, scale);
@@ -72,12 +94,12 @@ class ReadRequest implements Request {
   readonly attempt: number;
   readonly exclude: ReadonlySet<string>;
   readonly lastError: string | undefined;
-  readonly fields: ReadonlyMap<string, FieldValue>;
+  readonly fields: FieldValues;
   #amount: Rat | undefined;
   readonly #digits: number;
   readonly #places: number;
 
-  constructor(json: Record<string, unknown>, a: AmountRead, fields: ReadonlyMap<string, FieldValue>) {
+  constructor(json: Record<string, unknown>, a: AmountRead, fields: FieldValues) {
     const created = str(json['created_at']);
     const createdAt = created === undefined ? undefined : Date.parse(created);
     const time = createdAt === undefined || Number.isNaN(createdAt) ? undefined : new Date(createdAt);
@@ -107,6 +129,6 @@ class ReadRequest implements Request {
   }
 }
 
-export function assembleRequest(json: Record<string, unknown>, a: AmountRead, fields: ReadonlyMap<string, FieldValue>): Request {
+export function assembleRequest(json: Record<string, unknown>, a: AmountRead, fields: FieldValues): Request {
   return new ReadRequest(json, a, fields);
 }

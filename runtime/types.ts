@@ -85,7 +85,12 @@ export interface Request {
   readonly attempt: number;
   readonly exclude: ReadonlySet<string>;
   readonly lastError?: string;
-  readonly fields: ReadonlyMap<string, FieldValue>;
+  readonly fields: FieldValues;
+}
+
+/** A request's `fields` by name: what deciding reads of them (a Map has it too). */
+export interface FieldValues {
+  get(name: string): FieldValue | undefined;
 }
 
 export interface RouteState {

@@ -97,6 +97,28 @@ describe('the one-pass request reader', () => {
     expect(read).toBeGreaterThan(SEED.numRuns / 20);
   });
 
+  it('leaves an object of another prototype to the full reader, whatever it inherits', () => {
+    const scheme = SCHEMES[1]!;
+    const own = { amount: '10.00', currency: 'EUR', service: 'card', country: 'DE', created_at: '2026-12-04T10:00:00Z' };
+    const fields = { score: '1.25', tier: 2 };
+    expect(scheme.fast!({ ...own, fields })).toBeDefined();
+    class Payout {
+      readonly amount = '10.00';
+    }
+    const others: unknown[] = [
+      Object.assign(Object.create({ amount: '10.00' }) as object, { ...own, amount: undefined }, { fields }),
+      Object.assign(new Payout(), own, { fields }),
+      { ...own, fields: Object.assign(Object.create({ score: '1.25' }) as object, { tier: 2 }) },
+    ];
+    for (const json of others) {
+      expect(scheme.fast!(json)).toBeUndefined();
+      expect(decide(scheme, json)).toEqual(decide({ ...scheme, fast: undefined }, json));
+    }
+    // No prototype at all is as plain as JSON: read, to the same Request.
+    const bare = Object.assign(Object.create(null) as object, own, { fields: Object.assign(Object.create(null) as object, fields) });
+    sameRequest(scheme.fast!(bare)!, fullRead(scheme, bare));
+  });
+
   it('reads plain valid requests itself, with any currency and the decimal places it allows', () => {
     const plain = fc.record({
       whole: fc.nat({ max: 10 ** 9 }),
