@@ -4,6 +4,7 @@
 // counts under `other`, so a caller cannot grow the exposition without bound. Off, every method
 // is a no-op and nothing is registered.
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Later } from './later.js';
 
 export const OTHER = 'other';
 /** Distinct values one name label (scheme, version, route) keeps before the rest fold into `other`. */
@@ -55,6 +56,13 @@ export interface DecisionSample {
   readonly status: string;
   readonly resolution: string | null;
   readonly route: string | null;
+  readonly seconds: number;
+}
+
+interface HttpSample {
+  readonly method: string;
+  readonly endpoint: string;
+  readonly code: number;
   readonly seconds: number;
 }
 
@@ -241,16 +249,23 @@ export function createMetrics(): Metrics {
     return f;
   };
   const m = Object.fromEntries(Object.entries(METRICS).map(([k, d]) => [k, family(d)])) as Record<keyof typeof METRICS, Family>;
-  return {
-    enabled: true,
-    decision: (d) => {
+  // Counted once per turn of the event loop (later.ts); a scrape counts what is pending first.
+  const decisions = new Later<DecisionSample>((ds) => {
+    for (const d of ds) {
       m.decisions.child([d.endpoint, d.mode, d.scheme, String(d.version), d.status, d.resolution ?? '', d.route ?? '']).inc();
       m.decisionSeconds.child([d.endpoint, d.scheme]).observe(d.seconds);
-    },
-    http: (method, endpoint, code, seconds) => {
-      m.httpRequests.child([method, endpoint, String(code)]).inc();
-      m.httpSeconds.child([method, endpoint]).observe(seconds);
-    },
+    }
+  });
+  const requests = new Later<HttpSample>((rs) => {
+    for (const r of rs) {
+      m.httpRequests.child([r.method, r.endpoint, String(r.code)]).inc();
+      m.httpSeconds.child([r.method, r.endpoint]).observe(r.seconds);
+    }
+  });
+  return {
+    enabled: true,
+    decision: (d) => decisions.add(d),
+    http: (method, endpoint, code, seconds) => requests.add({ method, endpoint, code, seconds }),
     payoutRequest: (mode, status) => m.payoutRequests.child([mode, status]).inc(),
     payout: (mode, route, status) => m.payouts.child([mode, route, status]).inc(),
     provider: (mode, route, operation, answer, seconds) => {
@@ -265,6 +280,10 @@ export function createMetrics(): Metrics {
     reservationConflict: (mode, route) => m.reservationConflicts.child([mode, route]).inc(),
     compile: (seconds) => m.compileSeconds.child([]).observe(seconds),
     decisionLog: (outcome, count) => m.decisionLog.child([outcome]).inc(count),
-    exposition: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
+    exposition: async () => {
+      decisions.flush();
+      requests.flush();
+      return { text: await registry.metrics(), contentType: registry.contentType };
+    },
   };
 }

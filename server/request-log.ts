@@ -87,6 +87,7 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
       status,
       ms: Math.round(ms * 1000) / 1000,
       client: incoming.socket?.remoteAddress,
+      time: Date.now(),
     });
   }
 }

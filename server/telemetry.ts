@@ -6,6 +6,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
 import { LineSink } from './log-lines.js';
+import { Later } from './later.js';
 import { Decisions } from './decisions.js';
 import { within } from './awaitable.js';
 import { createMetrics, NO_METRICS, type Metrics } from './metrics.js';
@@ -35,6 +36,8 @@ export interface RequestLine {
   readonly status: number;
   readonly ms: number;
   readonly client: string | undefined;
+  /** When the answer ended, in epoch milliseconds. */
+  readonly time: number;
 }
 
 export interface Telemetry {
@@ -83,25 +86,32 @@ const BASE_FIELDS = `,"pid":${BASE.pid},"hostname":${JSON.stringify(BASE.hostnam
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const str = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
-function requestLines(logger: Logger, out: DestinationStream): (l: RequestLine) => void {
-  return (l) => {
-    if (!logger.isLevelEnabled('info')) return;
-    const trace = l.traceparent === undefined ? '' : `,"traceparent":${str(l.traceparent)}`;
-    const client = l.client === undefined ? '' : `,"client":${str(l.client)}`;
-    out.write(
-      `${INFO_LEVEL}${Date.now()}${BASE_FIELDS},"req_id":${str(l.reqId)}${trace},"method":${str(l.method)},"endpoint":${str(l.endpoint)},"path":${str(l.path)},"status":${l.status},"ms":${l.ms}${client},"msg":"request"}\n`,
-    );
-  };
+/** Request lines, written once per turn of the event loop (later.ts); `time` is when the request ended. */
+function requestLines(out: DestinationStream): Later<RequestLine> {
+  return new Later((lines) => {
+    for (const l of lines) {
+      const trace = l.traceparent === undefined ? '' : `,"traceparent":${str(l.traceparent)}`;
+      // Written as they are: the method is an HTTP token (Node's parser accepts no other), the
+      // endpoint a route pattern of ours, the client an IP address. The rest may come from the caller.
+      const client = l.client === undefined ? '' : `,"client":"${l.client}"`;
+      out.write(
+        `${INFO_LEVEL}${l.time}${BASE_FIELDS},"req_id":${str(l.reqId)}${trace},"method":"${l.method}","endpoint":"${l.endpoint}","path":${str(l.path)},"status":${l.status},"ms":${l.ms}${client},"msg":"request"}\n`,
+      );
+    }
+  });
 }
 
 export async function createTelemetry(o: TelemetryOptions = {}): Promise<Telemetry> {
   const { logger, out } = loggerTo(o.logLevel ?? 'info', o.logDestination);
+  const lines = requestLines(out);
   const metrics = o.metrics === false ? NO_METRICS : createMetrics();
   const decisionLog = o.decisionLog && new DecisionLog(o.decisionLog, metrics, (line) => logger.warn(line));
   const tracing = o.otlpEndpoint ? await startTracing(o.otlpEndpoint, o.otlpFlushMs) : NO_TRACING;
   return {
     logger,
-    request: requestLines(logger, out),
+    request: (line) => {
+      if (logger.isLevelEnabled('info')) lines.add(line);
+    },
     metrics,
     decisions: new Decisions(metrics, decisionLog, tracing),
     tracing,
@@ -111,6 +121,7 @@ export async function createTelemetry(o: TelemetryOptions = {}): Promise<Telemet
     close: async (withinMs) => {
       await decisionLog?.close(withinMs);
       await within(withinMs, tracing.close());
+      lines.flush();
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };

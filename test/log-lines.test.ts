@@ -69,16 +69,21 @@ describe('request lines', () => {
     const written: string[] = [];
     const t = await createTelemetry({ metrics: false, logDestination: { write: (s: string) => void written.push(s) } });
     const fields = { method: 'POST', endpoint: '/v1/schemes/:name/decide', path: '/v1/schemes/a"b\\c\u0001/decide', status: 200, ms: 0.123, client: '127.0.0.1' };
-    t.request({ reqId: 'r"1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', ...fields });
+    const time = Date.now();
+    t.request({ reqId: 'r"1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', ...fields, time });
+    t.request({ reqId: 'r2', traceparent: undefined, ...fields, client: undefined, time });
+    // Request lines are written at the end of the event loop's turn, with the time given.
+    expect(written).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
     t.logger.info({ req_id: 'r"1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', ...fields }, 'request');
-    t.request({ reqId: 'r2', traceparent: undefined, ...fields, client: undefined });
     t.logger.info({ req_id: 'r2', ...fields, client: undefined }, 'request');
-    const [ours, pinos, ours2, pinos2] = written.map((l) => {
+    const [ours, ours2, pinos, pinos2] = written.map((l) => {
       expect(l.endsWith('}\n')).toBe(true);
       const { time, ...rest } = JSON.parse(l) as Record<string, unknown>;
       expect(typeof time).toBe('number');
       return rest;
     });
+    expect(JSON.parse(written[0]!)).toMatchObject({ time });
     expect(ours).toEqual(pinos);
     expect(ours2).toEqual(pinos2);
     await t.close(100);
