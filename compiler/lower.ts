@@ -39,7 +39,16 @@ export function settingsOf(file: A.SchemeFile): SchemeSettings {
     seen.add(s.kind);
     settings = next;
   }
-  return settings;
+  return sameShape(settings);
+}
+
+/**
+ * One literal for every scheme's settings, its strings internalized: the runtime reads settings
+ * of many schemes in one process, and objects made by different chains of spreads (or holding
+ * different kinds of value) would give its optimized code several shapes to check.
+ */
+function sameShape(s: SchemeSettings): SchemeSettings {
+  return { name: interned(s.name), mode: s.mode, base: interned(s.base), attempts: s.attempts, rates: s.rates === null ? null : interned(s.rates), p2pFirst: s.p2pFirst };
 }
 
 /** `settings` with `s` applied; undefined when `s` is not a setting line. */
@@ -97,7 +106,9 @@ export function routeOf(s: A.RouteStmt): RouteDef {
     else if ('amount' in o) route[o.kind] = num(o.amount.text);
     else route[o.kind] = true;
   }
-  return { ...route, calc: routeCalc(route) };
+  // One literal, every field in place, for the reason given at sameShape.
+  const { name, currency, feeRate, feeFixed, markup, min, max, daily, monthly, p2p, disabled } = route;
+  return { name, currency, feeRate, feeFixed, markup, min, max, daily, monthly, p2p, disabled, calc: routeCalc(route) };
 }
 
 export function routesOf(file: A.SchemeFile): Map<string, RouteDef> {
