@@ -178,11 +178,12 @@ function amountOf(v: unknown, scale: number): AmountRead | undefined {
 /**
  * The declared fields, walked by the object's own keys (for-in reads each by its place in the
  * object; a load by a name that varies would go through V8's megamorphic cache); others are
- * ignored, as the schema allows.
+ * ignored, as the schema allows. An array or an object of another prototype is refused before
+ * any key is walked.
  */
 function fieldsOf(raw: unknown, plan: Plan): FieldSlots | undefined {
   if (raw === undefined) return plan.requiredFields === 0 ? new FieldSlots(plan.slots, plan.none) : undefined;
-  if (typeof raw !== 'object' || raw === null) return undefined;
+  if (!isPlain(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   const values: (FieldValue | undefined)[] = plan.none.slice();
   let required = 0;
@@ -195,8 +196,7 @@ function fieldsOf(raw: unknown, plan: Plan): FieldSlots | undefined {
     values[f.slot] = value;
     if (f.required) required++;
   }
-  // After the walk, as in read: inherited keys of another prototype are refused here.
-  return required === plan.requiredFields && isPlain(o) ? new FieldSlots(plan.slots, values) : undefined;
+  return required === plan.requiredFields ? new FieldSlots(plan.slots, values) : undefined;
 }
 
 function fieldValue(f: FieldPlan, v: unknown): FieldValue | undefined {
