@@ -16,9 +16,15 @@ const INFO = Symbol('request info');
 const ENDPOINT = Symbol('route pattern');
 type Seen = IncomingMessage & { [INFO]?: RequestInfo; [ENDPOINT]?: string };
 
-/** The route pattern of a request, when the edge matched it already: the log line need not match it again. */
+/** The route pattern of a request, as the edge matched it: the log line, metrics and span need not match it again. */
 export function noteEndpoint(incoming: IncomingMessage, endpoint: string): void {
   (incoming as Seen)[ENDPOINT] = endpoint;
+}
+
+/** A request's route pattern: as noted, else matched by `match` (method, path without query) and noted, so a request is matched once. */
+export function endpointOf(incoming: IncomingMessage, match: (method: string, path: string) => string): string {
+  const seen = incoming as Seen;
+  return (seen[ENDPOINT] ??= match(incoming.method ?? 'GET', (incoming.url ?? '/').split('?', 1)[0]!));
 }
 
 /** The id and traceparent of a request the service saw (absent under `app.request` in tests). */
@@ -53,7 +59,7 @@ export interface RequestObserver {
   readonly request: (line: RequestLine) => void;
   readonly metrics: Metrics;
   /** The route pattern a request matched (`/v1/schemes/:name/decide`), never the raw path. */
-  endpointOf(method: string, path: string): string;
+  endpointOf(incoming: IncomingMessage): string;
 }
 
 /** Tags each request with its id, answers it in `X-Request-Id`, and logs and counts it when its answer ends. */
@@ -74,7 +80,7 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
   function answered(incoming: Seen, outgoing: ServerResponse, info: RequestInfo, ms: number): void {
     const method = incoming.method ?? 'GET';
     const path = (incoming.url ?? '/').split('?', 1)[0]!;
-    const endpoint = incoming[ENDPOINT] ?? o.endpointOf(method, path);
+    const endpoint = o.endpointOf(incoming);
     // A client that went away before the answer ended: logged, counted as 499 as nginx does.
     const status = outgoing.writableFinished ? outgoing.statusCode : 499;
     metrics.http(method, endpoint, status, ms / 1000);

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -21,7 +21,7 @@ import { handBack, type Lease } from './lease.js';
 import { printable } from './log.js';
 import { observedConnectors } from './observed-connectors.js';
 import { Readiness } from './readiness.js';
-import { IdentifiedResponse, observeRequests } from './request-log.js';
+import { endpointOf, IdentifiedResponse, observeRequests } from './request-log.js';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.js';
 import { subscribe } from './notifications.js';
 import type { GatewayDeps } from './gateway.js';
@@ -190,7 +190,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     // The span starts once the body is read: the edge reads it in socket events, which would lose the span's context.
     const limits = options.edgeLimits ?? EDGE_LIMITS;
     const { request, metrics, tracing } = service.telemetry;
-    const endpoint = endpointOf(service.app);
+    const endpoint = endpoints(service.app);
     const listener = bufferBodies(tracing.listener(getRequestListener(service.app.fetch, { hostname: host }), endpoint), service.gate, limits);
     // A subclass of ServerResponse (its generic constructor type is narrower than Node's).
     const s = createServer({ ...SERVER_TIMEOUTS, ServerResponse: IdentifiedResponse as typeof ServerResponse }, observeRequests(drain.listener(listener), { request, metrics, endpointOf: endpoint }));
@@ -212,7 +212,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   };
 }
 
-/** The route pattern a request matches, for logs and metrics; `unmatched` for none. */
-function endpointOf(app: Hono<AppEnv>): (method: string, path: string) => string {
-  return (method, path) => routePattern(app, method, path) ?? 'unmatched';
+/** The route pattern a request matches, for logs, metrics and spans; `unmatched` for none. Matched once per request (request-log.ts). */
+function endpoints(app: Hono<AppEnv>): (incoming: IncomingMessage) => string {
+  const match = (method: string, path: string): string => routePattern(app, method, path) ?? 'unmatched';
+  return (incoming) => endpointOf(incoming, match);
 }

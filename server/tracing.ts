@@ -10,7 +10,7 @@ export type Attributes = Record<string, string | number | boolean | null | undef
 export interface Tracing {
   readonly enabled: boolean;
   /** Runs each request inside a server span named by its route pattern, ended when its answer ends. */
-  listener(next: RequestListener, endpointOf: (method: string, path: string) => string): RequestListener;
+  listener(next: RequestListener, endpointOf: (incoming: IncomingMessage) => string): RequestListener;
   /** A span already over: it began at `started` (performance.now()) and ends now, under the current span. */
   record(name: string, started: number, attributes: Attributes): void;
   /** Sends the spans held and stops. */
@@ -47,7 +47,7 @@ export async function startTracing(endpoint: string, flushMs = 5_000): Promise<T
     listener: (next, endpointOf) => (incoming, outgoing) => {
       const parent: Context = propagator.extract(api.ROOT_CONTEXT, incoming.headers, getter);
       const method = incoming.method ?? 'GET';
-      const route = endpointOf(method, (incoming.url ?? '/').split('?', 1)[0]!);
+      const route = endpointOf(incoming);
       const span = tracer.startSpan(`${method} ${route}`, { kind: api.SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': route } }, parent);
       outgoing.on('close', () => {
         span.setAttribute('http.response.status_code', outgoing.writableFinished ? outgoing.statusCode : 499);
