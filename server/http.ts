@@ -8,7 +8,7 @@ import { inexactNumber } from '../runtime/json-numbers.js';
 import { andThen, type Awaitable } from './awaitable.js';
 import { API_HEADERS } from './guards.js';
 import { Problem, problemBody, problemHeaders } from './problem.js';
-import { checkDepth, checkNul } from './json-limits.js';
+import { checkNul, scanJsonText } from './json-limits.js';
 import { checkBody, NUL_ALLOWED, type BodyName } from './schemas.js';
 import { noteEndpoint } from './request-log.js';
 
@@ -228,25 +228,27 @@ export function body<T>(c: Context<AppEnv>, name: BodyName, max = MAX_BODY): Awa
  * does not hold exactly.
  */
 export function parseJsonText(text: string, nulAllowed?: readonly string[]): unknown {
-  checkDepth(text);
+  const numbersToCheck = scanJsonText(text);
   const parsed = parseJson(text);
+  if (numbersToCheck) checkNumbers(text);
   checkNul(text, parsed, nulAllowed);
   return parsed;
 }
 
 function parseJson(text: string): unknown {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new Problem(400, 'invalid-body', 'the body is not valid JSON');
   }
+}
+
+function checkNumbers(text: string): void {
   const inexact = inexactNumber(text);
   if (inexact) {
     const error = { path: inexact.path, message: `${inexact.literal} cannot be read exactly as a number; send it as a string` };
     throw new Problem(422, 'invalid-body', `${error.path}: ${error.message}`, { errors: [error] });
   }
-  return parsed;
 }
 
 const NAME = /^[a-z_][a-z0-9_]{0,199}$/;
