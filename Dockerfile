@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Sluice's service image: built in one stage (TypeScript, the editor bundle), run from a second
 # with production dependencies only, as the unprivileged `node` user. Configuration is by
 # environment variables (README, "Configuration"). Embedded PGlite keeps its data in /data;
