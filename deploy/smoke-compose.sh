@@ -42,7 +42,7 @@ load=$!
 sleep 1
 dc stop sluice-1 >/dev/null 2>&1
 wait "$load"
-exit_code=$(docker inspect "$(dc ps -q sluice-1)" --format '{{.State.ExitCode}}')
+exit_code=$(docker inspect "$(dc ps -a -q sluice-1)" --format '{{.State.ExitCode}}')
 codes=$(sort /tmp/"$project".codes | uniq -c | tr -s ' ' | paste -sd, -)
 rm -f /tmp/"$project".codes
 step "400 decisions while sluice-1 stopped: ${codes# }; its exit code $exit_code"

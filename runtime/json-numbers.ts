@@ -36,6 +36,17 @@ function valueKey(literal: string): string | undefined {
 /** A literal with 15 digits or fewer, and no exponent, always survives JSON.parse: only longer runs need a look. */
 const MAYBE_INEXACT = /\d[.\d]{15}|\d[eE]/;
 
+/** Whether the number literal text[start, end) may not survive JSON.parse: an exponent, or more than EXACT_DIGITS digits. */
+export function mayBeInexact(text: string, start: number, end: number): boolean {
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x65 || c === 0x45) return true;
+    if (c >= 0x30 && c <= 0x39) digits++;
+  }
+  return digits > EXACT_DIGITS;
+}
+
 export interface InexactNumber {
   /** JSON Pointer to the number. */
   readonly path: string;
@@ -84,11 +95,14 @@ const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 const segment = (f: Frame): string => `/${f.kind === 'object' ? f.key.replace(/~/g, '~0').replace(/\//g, '~1') : f.index}`;
 
-/** The index just past the string that opens at `start` (a quote not preceded by an odd run of backslashes closes it). */
-function stringEnd(text: string, start: number): number {
+/**
+ * The index just past the JSON string that opens at `start` (a quote not preceded by an odd run
+ * of backslashes closes it), or text.length when none closes it.
+ */
+export function stringEnd(text: string, start: number): number {
   for (let q = text.indexOf('"', start + 1); q !== -1; q = text.indexOf('"', q + 1)) {
     let slashes = 0;
-    while (text[q - 1 - slashes] === '\\') slashes++;
+    while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
     if (slashes % 2 === 0) return q + 1;
   }
   return text.length;

@@ -1,6 +1,6 @@
 // What a JSON body's schema cannot say: how deep it nests, and that no string in it holds U+0000,
 // which PostgreSQL refuses in text and jsonb.
-import { EXACT_DIGITS } from '../runtime/json-numbers.js';
+import { mayBeInexact, stringEnd } from '../runtime/json-numbers.js';
 import { Problem } from './problem.js';
 
 /** Levels of arrays and objects a body may nest; the deepest body schema needs a handful. */
@@ -14,10 +14,10 @@ const keyEnd = new Int32Array(MAX_DEPTH + 1);
 
 /**
  * One pass over JSON text before it is parsed. Refuses nesting deeper than MAX_DEPTH (4 MiB of
- * `[` would parse into two million arrays, about 100 MB), and tells whether a number literal
- * needs the exact check after parsing (inexactNumber): true when one has more than EXACT_DIGITS
- * digits or an exponent. No allocation; a string is skipped by searching for its closing quote, and
- * each level remembers where it is so the problem can name the path.
+ * `[` would parse into two million arrays, about 100 MB), and tells whether any number literal
+ * needs the exact check after parsing (inexactNumber): true when one mayBeInexact. No allocation;
+ * a string is skipped by searching for its closing quote, and each level remembers where it is
+ * so the problem can name the path.
  */
 export function scanJsonText(text: string): boolean {
   let depth = 0;
@@ -25,13 +25,13 @@ export function scanJsonText(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 0x22) {
-      const start = i;
-      i = closingQuote(text, i);
-      keyStart[depth] = start;
-      keyEnd[depth] = i + 1;
+      const end = stringEnd(text, i);
+      keyStart[depth] = i;
+      keyEnd[depth] = end;
+      i = end - 1;
     } else if ((ch >= 0x30 && ch <= 0x39) || ch === 0x2d) {
       const end = numberEnd(text, i);
-      numbersToCheck ||= needsExactCheck(text, i, end);
+      numbersToCheck ||= mayBeInexact(text, i, end);
       i = end - 1;
     } else if (ch === 0x5b || ch === 0x7b) {
       if (depth === MAX_DEPTH) throw tooDeep(text, depth);
@@ -48,16 +48,6 @@ export function scanJsonText(text: string): boolean {
   return numbersToCheck;
 }
 
-/** The index of the quote closing the string that opens at `start` (text.length when none does). */
-function closingQuote(text: string, start: number): number {
-  for (let q = text.indexOf('"', start + 1); q !== -1; q = text.indexOf('"', q + 1)) {
-    let slashes = 0;
-    while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
-    if (slashes % 2 === 0) return q;
-  }
-  return text.length;
-}
-
 /** Past the run of characters a number literal is made of (digits, `.`, `-`, `+`, `e`, `E`). */
 function numberEnd(text: string, start: number): number {
   let i = start + 1;
@@ -66,17 +56,6 @@ function numberEnd(text: string, start: number): number {
     if (!((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45)) break;
   }
   return i;
-}
-
-/** Whether text[start, end) may not survive JSON.parse exactly: an exponent, or more digits than a double keeps. */
-function needsExactCheck(text: string, start: number, end: number): boolean {
-  let digits = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x65 || c === 0x45) return true;
-    if (c >= 0x30 && c <= 0x39) digits++;
-  }
-  return digits > EXACT_DIGITS;
 }
 
 function tooDeep(text: string, depth: number): Problem {
