@@ -17,11 +17,13 @@ trap 'dc down -v --remove-orphans >/dev/null 2>&1 || true' EXIT
 step "building and starting ($("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | head -1))"
 dc up --build -d >/dev/null 2>&1 || fail "compose up"
 
+ready=''
 for _ in $(seq 1 120); do
-  curl -sf localhost:8080/readyz >/dev/null && break
+  ready=$(curl -sf localhost:8080/readyz) && break
   sleep 1
 done
-step "ready through nginx: $(curl -sf localhost:8080/readyz || fail 'never ready')"
+[ -n "$ready" ] || fail "not ready through nginx after 120 s"
+step "ready through nginx: $ready"
 
 key=$(curl -sf -X POST localhost:8080/v1/api-keys -H "Authorization: Bearer $SLUICE_ADMIN_KEY" -d '{"mode":"test"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
 decide() {
