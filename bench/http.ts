@@ -3,14 +3,14 @@
 // way; and payout requests/s on PostgreSQL. Two set-ups: the load generator in this process
 // (sharing both cores with the server), and in its own process pinned to the other core.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { batchBody } from './batch-body.js';
 import { stateJson } from './decide.js';
 import { generateRequests, generateRules, schemeSource, type BenchRequest } from './generate.js';
 import { header, table } from './measure.js';
-import { json, load, loadPinned, startServer, type Load, type LoadResult, type Server } from './processes.js';
+import { json, load, loadPinned, pinSelf, startServer, type Load, type LoadResult, type Server } from './processes.js';
 
 const ADMIN = 'sk_admin_bench';
 const SECONDS = Number(process.env['BENCH_HTTP_SECONDS'] ?? 5);
@@ -136,6 +136,8 @@ function endpoints(sluice: Server, bare: Server, key: string, requests: readonly
 async function decideRows(generator: Generator): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   const pin = generator === 'pinned' ? SERVER_CPU : undefined;
+  // Pinned, this process (reading the servers' log lines) keeps off the server's core; shared, it may run anywhere.
+  pinSelf(generator === 'pinned' ? GENERATOR_CPU : `0-${availableParallelism() - 1}`);
   const bare = await startServer(['dist/bench/bare-hono.js'], {}, pin);
   const sluice = await startServer(['bin/sluice.mjs', 'serve'], { ...ENV, SLUICE_DATA_DIR: dir }, pin);
   try {
@@ -198,7 +200,7 @@ const COLUMNS = ['endpoint', 'requests/s', 'decisions/s', 'p50', 'p99', 'errors'
 
 const SETUPS: Record<Generator, string> = {
   shared: 'The load generator (autocannon) runs in this process, one thread, unpinned: it shares the two cores with the server, so the ratio is fair but the absolute figures are bounded by both.',
-  pinned: `The server runs pinned to CPU ${SERVER_CPU} and the load generator (autocannon) in its own process pinned to CPU ${GENERATOR_CPU} (taskset), so neither takes the other's core.`,
+  pinned: `The server runs pinned to CPU ${SERVER_CPU} and the load generator (autocannon) in its own process pinned to CPU ${GENERATOR_CPU} (taskset), so neither takes the other's core; this process, which reads the server's log lines, is pinned to CPU ${GENERATOR_CPU} too.`,
 };
 
 function generators(): Generator[] {

@@ -1,5 +1,5 @@
 // Servers in child processes and autocannon against them, for the HTTP benchmark and the load run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -50,6 +50,14 @@ export function cpu(pid: number): number {
   // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+/**
+ * Pins this process, every thread of it, to `cpus` (taskset): in a pinned set-up it reads the
+ * servers' stdout (a log line per request), which must not take the server's core either.
+ */
+export function pinSelf(cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
 }
 
 export interface LoadResult {
