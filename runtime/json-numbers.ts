@@ -33,10 +33,10 @@ function valueKey(literal: string): string | undefined {
   return `${m[1]}${digits}e${point}`;
 }
 
-/** A literal with 15 digits or fewer, and no exponent, always survives JSON.parse: only longer runs need a look. */
-const MAYBE_INEXACT = /\d[.\d]{15}|\d[eE]/;
-
-/** Whether the number literal text[start, end) may not survive JSON.parse: an exponent, or more than EXACT_DIGITS digits. */
+/**
+ * Whether the number literal text[start, end) may not survive JSON.parse: a literal of at most
+ * EXACT_DIGITS digits and no exponent always does, so only the others need a look.
+ */
 export function mayBeInexact(text: string, start: number, end: number): boolean {
   let digits = 0;
   for (let i = start; i < end; i++) {
@@ -60,7 +60,6 @@ type Frame = { kind: 'object'; key: string } | { kind: 'array'; index: number };
  * double JSON.parse makes of it, with its path; undefined when every number is exact.
  */
 export function inexactNumber(text: string): InexactNumber | undefined {
-  if (!MAYBE_INEXACT.test(text)) return undefined;
   const stack: Frame[] = [];
   let expectKey = false;
   for (let i = 0; i < text.length; ) {
@@ -75,7 +74,7 @@ export function inexactNumber(text: string): InexactNumber | undefined {
     if (c === '-' || (c >= '0' && c <= '9')) {
       NUMBER_TOKEN.lastIndex = i;
       const literal = NUMBER_TOKEN.exec(text)![0];
-      if (valueKey(literal) !== valueKey(String(Number(literal)))) return { path: stack.map(segment).join(''), literal };
+      if (mayBeInexact(text, i, i + literal.length) && valueKey(literal) !== valueKey(String(Number(literal)))) return { path: stack.map(segment).join(''), literal };
       i += literal.length;
       continue;
     }
