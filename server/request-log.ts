@@ -91,7 +91,7 @@ export function observeRequests(listener: RequestListener, o: RequestObserver): 
       endpoint,
       path: path.length > PATH_LOGGED ? path.slice(0, PATH_LOGGED) : path,
       status,
-      ms: Math.round(ms * 1000) / 1000,
+      ms,
       client: incoming.socket?.remoteAddress,
       time: Date.now(),
     });

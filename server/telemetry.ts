@@ -34,6 +34,7 @@ export interface RequestLine {
   readonly endpoint: string;
   readonly path: string;
   readonly status: number;
+  /** From arrival to the end of the answer; the line keeps it to the microsecond. */
   readonly ms: number;
   readonly client: string | undefined;
   /** When the answer ended, in epoch milliseconds. */
@@ -86,16 +87,29 @@ const BASE_FIELDS = `,"pid":${BASE.pid},"hostname":${JSON.stringify(BASE.hostnam
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const str = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
+/** `.5`, `.005`…: a thousandth of a millisecond's digits as JSON writes them (trailing zeros dropped), by index. */
+const THOUSANDTHS = Array.from({ length: 1000 }, (_, i) => (i === 0 ? '' : `.${String(i).padStart(3, '0').replace(/0+$/, '')}`));
+
+/** A duration in milliseconds, to the microsecond, as JSON.stringify writes it: small integers' texts are cached, a double's digits are not. */
+export function msText(ms: number): string {
+  const us = Math.round(ms * 1000);
+  return us < 0 || us >= 2 ** 31 ? String(us / 1000) : `${(us / 1000) | 0}${THOUSANDTHS[us % 1000]}`;
+}
+
 /** Request lines, written once per turn of the event loop (later.ts); `time` is when the request ended. */
 function requestLines(out: DestinationStream): Later<RequestLine> {
+  // The line's start up to its request id, made again only when the time (in milliseconds) moves.
+  let time = NaN;
+  let head = '';
   return new Later((lines) => {
     for (const l of lines) {
+      if (l.time !== time) head = `${INFO_LEVEL}${(time = l.time)}${BASE_FIELDS},"req_id":`;
       const trace = l.traceparent === undefined ? '' : `,"traceparent":${str(l.traceparent)}`;
       // Written as they are: the method is an HTTP token (Node's parser accepts no other), the
       // endpoint a route pattern of ours, the client an IP address. The rest may come from the caller.
       const client = l.client === undefined ? '' : `,"client":"${l.client}"`;
       out.write(
-        `${INFO_LEVEL}${l.time}${BASE_FIELDS},"req_id":${str(l.reqId)}${trace},"method":"${l.method}","endpoint":"${l.endpoint}","path":${str(l.path)},"status":${l.status},"ms":${l.ms}${client},"msg":"request"}\n`,
+        `${head}${str(l.reqId)}${trace},"method":"${l.method}","endpoint":"${l.endpoint}","path":${str(l.path)},"status":${l.status},"ms":${msText(l.ms)}${client},"msg":"request"}\n`,
       );
     }
   });

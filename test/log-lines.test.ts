@@ -2,8 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSink } from '../server/log-lines.js';
+import { msText } from '../server/telemetry.js';
 
 // Some lines multi-byte in UTF-8 (é two bytes, € three, 😀 four), to check they are encoded whole across buffers.
 const line = (i: number) => `{"n":${i},"pad":"${(i % 7 ? 'x' : 'é€😀').repeat(i % 50)}"}\n`;
@@ -87,5 +89,21 @@ describe('request lines', () => {
     expect(ours).toEqual(pinos);
     expect(ours2).toEqual(pinos2);
     await t.close(100);
+  });
+});
+
+describe("a request line's duration", () => {
+  const asJson = (ms: number) => JSON.stringify(Math.round(ms * 1000) / 1000);
+
+  it('is the milliseconds to the microsecond as JSON writes them (fast-check, seed 20261204)', () => {
+    const durations = fc.oneof(fc.double({ min: 0, max: 100_000, noNaN: true }), fc.integer({ min: 0, max: 3_000_000 }).map((us) => us / 1000));
+    fc.assert(
+      fc.property(durations, (ms) => msText(ms) === asJson(ms)),
+      { seed: 20261204, numRuns: 2000 },
+    );
+  });
+
+  it('keeps whole milliseconds, trailing zeros and long durations as JSON does', () => {
+    for (const ms of [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.25, 10.2, 999.999, 1000, 2_147_483.647, 2_147_483.648, 86_400_000]) expect(msText(ms)).toBe(asJson(ms));
   });
 });
