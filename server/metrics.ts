@@ -137,6 +137,11 @@ class Series {
 
 interface Level extends Map<string, Level | Series> {}
 
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return a.length === b.length;
+}
+
 interface Sample {
   readonly labels: Record<string, string>;
   readonly value: number;
@@ -168,11 +173,19 @@ class Family {
     if (!d.labels.length) this.child([]);
   }
 
-  /** The series of these label values: found by one map lookup per label when seen before. */
+  /** The label values of the series last asked for, and that series: a stream of decisions mostly repeats its labels. */
+  private lastValues: readonly string[] = [];
+  private lastSeries: Series | undefined;
+
+  /** The series of these label values: the last one when they are the same, else one map lookup per label when seen before. */
   child(values: string[]): Series {
+    if (this.lastSeries && sameValues(values, this.lastValues)) return this.lastSeries;
     let node: Series | Level | undefined = this.known;
     for (let i = 0; i < values.length && node instanceof Map; i++) node = node.get(values[i]!);
-    return node instanceof Series ? node : this.first(values);
+    const s = node instanceof Series ? node : this.first(values);
+    this.lastValues = values;
+    this.lastSeries = s;
+    return s;
   }
 
   /** Label values not looked up before: folded, then found or made; kept for lookup unless a name folded. */

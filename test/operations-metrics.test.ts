@@ -3,6 +3,7 @@
 // happen; label values are names and patterns, never ids, and are bounded.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, NAME_LIMIT, OTHER, SET_LIMIT } from '../server/metrics.js';
 import type { RunningService } from '../server/start.js';
@@ -177,5 +178,30 @@ describe('label bounds', () => {
     expect(sets.length).toBeLessThanOrEqual(SET_LIMIT + 1);
     expect(total(e, 'sluice_decisions_total')).toBe(150 * 150);
     expect(total(e, 'sluice_decisions_total', { scheme: OTHER, route: OTHER, version: OTHER })).toBe(150 * 150 - SET_LIMIT);
+  });
+});
+
+describe('metrics counted in process', () => {
+  it('count each label set exactly, however decisions repeat and alternate (fast-check, seed 20261204)', async () => {
+    const sample = fc.record({ scheme: fc.constantFrom('a', 'b'), route: fc.constantFrom('r1', 'r2', null), status: fc.constantFrom('routed', 'blocked'), times: fc.integer({ min: 1, max: 4 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(sample, { maxLength: 40 }), async (runs) => {
+        const m = createMetrics();
+        const expected = new Map<string, number>();
+        for (const { scheme, route, status, times } of runs) {
+          for (let i = 0; i < times; i++) m.decision({ endpoint: 'decide', mode: 'test', scheme, version: 1, status, resolution: null, route, seconds: 0.001 });
+          const k = `${scheme} ${route ?? ''} ${status}`;
+          expected.set(k, (expected.get(k) ?? 0) + times);
+        }
+        const e = parseExposition((await m.exposition()).text);
+        for (const [k, n] of expected) {
+          const [scheme, route, status] = k.split(' ') as [string, string, string];
+          expect(total(e, 'sluice_decisions_total', { scheme, route, status })).toBe(n);
+          expect(total(e, 'sluice_decision_duration_seconds_count', { scheme })).toBe([...expected].filter(([x]) => x.startsWith(`${scheme} `)).reduce((sum, [, c]) => sum + c, 0));
+        }
+        expect(total(e, 'sluice_decisions_total')).toBe(runs.reduce((sum, r) => sum + r.times, 0));
+      }),
+      { seed: 20261204, numRuns: 200 },
+    );
   });
 });
