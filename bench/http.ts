@@ -95,11 +95,12 @@ export async function benchScheme(s: Server, key: string, rules: number): Promis
   return name;
 }
 
-function endpoints(sluice: Server, bare: Server, key: string, requests: readonly BenchRequest[]): Endpoint[] {
+function endpoints(sluice: Server, bare: Server, node: Server, key: string, requests: readonly BenchRequest[]): Endpoint[] {
   const base = { connections: CONNECTIONS, seconds: SECONDS, method: 'POST' as const, headers: { authorization: `Bearer ${key}` } };
   const request = requests[0]!;
   const list: Endpoint[] = [
     { name: 'bare Hono, constant JSON', server: bare, decisions: 1, load: { ...base, headers: {}, url: `${bare.url}/decide`, body: '{}', expect: 'routed' } },
+    { name: 'bare `node:http`, no framework, constant JSON (the floor)', server: node, decisions: 1, load: { ...base, headers: {}, url: `${node.url}/decide`, body: '{}', expect: 'routed' } },
     {
       name: 'bare Hono, constant JSON after parsing the body (`c.req.json()`, state in the body)',
       server: bare,
@@ -139,16 +140,18 @@ async function decideRows(generator: Generator): Promise<string[][]> {
   // Pinned, this process (reading the servers' log lines) keeps off the server's core; shared, it may run anywhere.
   pinSelf(generator === 'pinned' ? GENERATOR_CPU : `0-${availableParallelism() - 1}`);
   const bare = await startServer(['dist/bench/bare-hono.js'], {}, pin);
+  const node = await startServer(['dist/bench/bare-node.js'], {}, pin);
   const sluice = await startServer(['bin/sluice.mjs', 'serve'], { ...ENV, SLUICE_DATA_DIR: dir }, pin);
   try {
     const key = await testKey(sluice);
     for (const rules of SIZES) await benchScheme(sluice, key, rules);
     await json(`${sluice.url}/v1/rates/default`, key, 'PUT', stateJson().rates);
-    const list = endpoints(sluice, bare, key, generateRequests(BATCH));
+    const list = endpoints(sluice, bare, node, key, generateRequests(BATCH));
     const runs = await alternated(list, generator);
     return list.map((e, i) => row(e, runs[i]!, runs[0]!));
   } finally {
     bare.stop();
+    node.stop();
     sluice.stop();
     rmSync(dir, { recursive: true, force: true });
   }
