@@ -93,7 +93,7 @@ const THOUSANDTHS = Array.from({ length: 1000 }, (_, i) => (i === 0 ? '' : `.${S
 /** A duration in milliseconds, to the microsecond, as JSON.stringify writes it: small integers' texts are cached, a double's digits are not. */
 export function msText(ms: number): string {
   const us = Math.round(ms * 1000);
-  return us < 0 || us >= 2 ** 31 ? String(us / 1000) : `${(us / 1000) | 0}${THOUSANDTHS[us % 1000]}`;
+  return us >= 0 && us < 2 ** 31 ? `${(us / 1000) | 0}${THOUSANDTHS[us % 1000]}` : JSON.stringify(us / 1000);
 }
 
 /** Request lines, written once per turn of the event loop (later.ts); `time` is when the request ended. */

@@ -103,7 +103,7 @@ describe("a request line's duration", () => {
     );
   });
 
-  it('keeps whole milliseconds, trailing zeros and long durations as JSON does', () => {
-    for (const ms of [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.25, 10.2, 999.999, 1000, 2_147_483.647, 2_147_483.648, 86_400_000]) expect(msText(ms)).toBe(asJson(ms));
+  it('keeps whole milliseconds, trailing zeros, long durations and non-numbers as JSON does', () => {
+    for (const ms of [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.25, 10.2, 999.999, 1000, 2_147_483.647, 2_147_483.648, 86_400_000, NaN, Infinity]) expect(msText(ms)).toBe(asJson(ms));
   });
 });
